@@ -1,0 +1,266 @@
+#' k-means clustering with a C/OpenMP core
+#'
+#' Fits k-means by Lloyd's algorithm in C, with k-means++ or random seeding,
+#' restarts, and relocation of empty clusters. The result is a `kmeans`
+#' object (class `c("ckm", "kmeans")`) with the fields of [stats::kmeans()],
+#' so code and packages written for `kmeans` results accept it.
+#'
+#' @section Algorithm:
+#' Each iteration assigns every point to its nearest centre (squared
+#' Euclidean distance, ties to the lowest-numbered centre) and moves every
+#' centre to the mean of its points. The fit stops when no label changes, or
+#' when the total squared shift of the centres is at most `tol` times the
+#' mean per-column variance of `X` (the convention of scikit-learn), or after
+#' `max_iter` iterations. When it stops on the shift, one more assignment
+#' makes the labels those of the final centres. With `tol = 0` and the same
+#' starting centres, the fit makes exactly the moves of
+#' `stats::kmeans(X, init, algorithm = "Lloyd")` and returns the same
+#' partition, as long as no cluster becomes empty (where stats gives up).
+#'
+#' A cluster that loses all its points is given the point farthest from its
+#' own centre (the next empty cluster the next farthest, and so on, as
+#' scikit-learn does); the number of such relocations is reported in
+#' `relocated`.
+#'
+#' @section Reproducibility:
+#' Random numbers come from R's generator, so [set.seed()] reproduces a fit.
+#' Every sum in the C code runs in an order fixed by the data, so results are
+#' bit-identical whatever the number of threads.
+#'
+#' @param X A numeric matrix, a numeric vector (one column) or a data frame
+#'   of numeric columns; one row per observation. Integers are converted.
+#'   Missing and infinite values are errors.
+#' @param k Number of clusters, between 1 and the number of distinct rows of
+#'   `X`. May be omitted when `init` is a matrix.
+#' @param init How to choose the starting centres: `"kmeans++"` (D^2
+#'   sampling, Arthur and Vassilvitskii 2007), `"random"` (k distinct rows
+#'   drawn uniformly), or a numeric k x d matrix of starting centres, used as
+#'   given (cluster j starts at row j).
+#' @param n_init Number of starts; the fit with the lowest inertia is kept.
+#'   `NULL` means 1 for k-means++, 10 for random starts (as scikit-learn's
+#'   `n_init = "auto"`); it must be 1 when `init` is a matrix.
+#' @param max_iter Maximum number of iterations of each start.
+#' @param tol Relative tolerance on the centre shift (see Algorithm); `0`
+#'   stops only when the labels stop changing.
+#' @param algorithm The algorithm; `"lloyd"`.
+#' @param threads Number of threads, or `NULL` for [ckm_threads()].
+#' @param verbose If `TRUE`, print one line per start and per iteration
+#'   (inertia and the number of labels that changed).
+#'
+#' @return An object of class `c("ckm", "kmeans")`: a list with the
+#'   components of [stats::kmeans()], `cluster`, `centers`, `totss`,
+#'   `withinss`, `tot.withinss`, `betweenss`, `size`, `iter` and `ifault`
+#'   (0, or 2 when the kept start did not converge in `max_iter`
+#'   iterations), and in addition
+#'   \item{inertia}{the within-cluster sum of squares, `tot.withinss`;}
+#'   \item{converged}{whether the kept start converged;}
+#'   \item{n_iter}{the iterations (assignment passes) of the kept start;}
+#'   \item{trace}{the inertia after each assignment of the kept start;}
+#'   \item{init, init_centers}{the seeding method and the starting centres
+#'     of the kept start;}
+#'   \item{n_init, algorithm, threads}{as used;}
+#'   \item{relocated}{the number of empty-cluster relocations in the kept
+#'     start.}
+#'
+#' @references
+#' Lloyd, S. P. (1982). Least squares quantization in PCM. IEEE Transactions
+#' on Information Theory, 28(2), 129-137.
+#'
+#' Arthur, D. and Vassilvitskii, S. (2007). k-means++: the advantages of
+#' careful seeding. Proceedings of the 18th ACM-SIAM Symposium on Discrete
+#' Algorithms, 1027-1035.
+#'
+#' @seealso [predict.ckm()], [ckm_threads()], [stats::kmeans()].
+#' @export
+#' @examples
+#' set.seed(1)
+#' fit <- ckm_fit(iris[, 1:4], 3, threads = 1)
+#' fit
+#' table(fit$cluster, iris$Species)
+#'
+#' # the same moves as stats::kmeans from the same start
+#' start <- as.matrix(iris[c(1, 51, 101), 1:4])
+#' a <- ckm_fit(iris[, 1:4], init = start, tol = 0, threads = 1)
+#' b <- kmeans(iris[, 1:4], start, algorithm = "Lloyd", iter.max = 300)
+#' all.equal(unname(a$cluster), unname(b$cluster))
+ckm_fit <- function(X, k, init = "kmeans++", n_init = NULL, max_iter = 300L,
+                    tol = 1e-4, algorithm = "lloyd", threads = NULL,
+                    verbose = FALSE) {
+  call <- match.call()
+  ecall <- sys.call()
+  X <- as_data_matrix(X, "X", ecall)
+  n <- nrow(X)
+  d <- ncol(X)
+
+  init_matrix <- is.matrix(init) || is.data.frame(init)
+  if (init_matrix) {
+    init <- check_init_matrix(init, X, k, ecall)
+    k <- nrow(init)
+    init_method <- "matrix"
+  } else {
+    if (missing(k)) {
+      abort("`k` is missing: give the number of clusters, or starting centres as a matrix `init`.", ecall)
+    }
+    init_method <- check_choice(init, c("kmeans++", "random"), "init", ecall)
+  }
+  k <- check_k(k, n, ecall)
+
+  if (is.null(n_init)) {
+    n_init <- if (init_method == "random") 10L else 1L
+  } else {
+    n_init <- check_count(n_init, "n_init", call = ecall)
+    if (init_matrix && n_init != 1L) {
+      abort(sprintf("`n_init` must be 1 when `init` is a matrix of centres, not %d.", n_init), ecall)
+    }
+  }
+  max_iter <- check_count(max_iter, "max_iter", call = ecall)
+  if (!is.numeric(tol) || length(tol) != 1L || is.na(tol) || !is.finite(tol) || tol < 0) {
+    abort(sprintf("`tol` must be a single number of at least 0, not %s.", describe(tol)), ecall)
+  }
+  algorithm <- check_choice(algorithm, "lloyd", "algorithm", ecall)
+  threads <- check_threads(threads, ecall)
+  verbose <- check_flag(verbose, "verbose", ecall)
+
+  totss <- .Call(ffi_totss, X, threads)
+  tol_abs <- as.double(tol) * totss / (as.double(n) * d)
+  alg_code <- 0L
+
+  best <- NULL
+  for (r in seq_len(n_init)) {
+    start <- switch(init_method,
+      matrix = init,
+      random = seed_random(X, k, ecall),
+      "kmeans++" = seed_kmeanspp(X, k, threads, ecall)
+    )
+    if (verbose) cat(sprintf("start %d of %d (%s)\n", r, n_init, init_method))
+    z <- .Call(ffi_fit, X, start, max_iter, tol_abs, alg_code, threads, verbose)
+    check_status(z$status, ecall)
+    z$inertia <- sum(z$wss)
+    z$start <- start
+    if (verbose) {
+      cat(sprintf("start %d: inertia %.10g after %d iterations%s\n", r, z$inertia,
+                  z$iter, if (z$converged) "" else " (not converged)"))
+    }
+    if (is.null(best) || z$inertia < best$inertia) best <- z
+  }
+
+  if (!best$converged) {
+    warning(sprintf("ckm_fit(): did not converge in %d iterations; increase `max_iter`.", max_iter),
+            call. = FALSE)
+  }
+  new_ckm(best, X, totss, init_method, n_init, algorithm, threads)
+}
+
+new_ckm <- function(z, X, totss, init_method, n_init, algorithm, threads) {
+  k <- nrow(z$centers)
+  centers <- z$centers
+  dimnames(centers) <- list(seq_len(k), colnames(X))
+  start <- z$start
+  dimnames(start) <- dimnames(centers)
+  cluster <- z$cluster
+  if (!is.null(rn <- rownames(X))) names(cluster) <- rn
+  tot <- sum(z$wss)
+  structure(
+    list(
+      cluster = cluster,
+      centers = centers,
+      totss = totss,
+      withinss = z$wss,
+      tot.withinss = tot,
+      betweenss = totss - tot,
+      size = z$size,
+      iter = z$iter,
+      ifault = if (z$converged) 0L else 2L,
+      inertia = tot,
+      converged = z$converged,
+      n_iter = z$iter,
+      trace = z$trace,
+      init = init_method,
+      init_centers = start,
+      n_init = n_init,
+      algorithm = algorithm,
+      threads = threads,
+      relocated = z$relocated
+    ),
+    class = c("ckm", "kmeans")
+  )
+}
+
+check_k <- function(k, n, call) {
+  if (!is_whole(k) || k < 1 || k > n) {
+    abort(sprintf("`k` must be a whole number between 1 and nrow(X) = %d, not %s.",
+                  n, describe(k)), call)
+  }
+  as.integer(k)
+}
+
+check_init_matrix <- function(init, X, k, call) {
+  if (is.data.frame(init)) {
+    if (!all(vapply(init, is.numeric, logical(1)))) {
+      abort("`init` must be a numeric matrix of starting centres.", call)
+    }
+    init <- as.matrix(init)
+  }
+  if (!is.numeric(init)) {
+    abort(sprintf("`init` must be \"kmeans++\", \"random\" or a numeric matrix, not %s.",
+                  describe(init)), call)
+  }
+  if (ncol(init) != ncol(X)) {
+    abort(sprintf("`init` must have ncol(X) = %d columns, not %d.", ncol(X), ncol(init)), call)
+  }
+  if (nrow(init) < 1L || nrow(init) > nrow(X)) {
+    abort(sprintf("`init` must have between 1 and nrow(X) = %d rows, not %d.",
+                  nrow(X), nrow(init)), call)
+  }
+  if (!missing(k) && !is.null(k)) {
+    if (!is_whole(k) || k != nrow(init)) {
+      abort(sprintf("`k` (%s) must equal nrow(init) = %d when `init` is a matrix.",
+                    describe(k), nrow(init)), call)
+    }
+  }
+  storage.mode(init) <- "double"
+  if (!all(is.finite(init))) {
+    abort("`init` must not contain NA, NaN or infinite values.", call)
+  }
+  if (anyDuplicated(init)) {
+    abort(sprintf("`init` must have distinct rows; row %d repeats an earlier row.",
+                  anyDuplicated(init)), call)
+  }
+  dimnames(init) <- NULL
+  init
+}
+
+check_status <- function(status, call) {
+  switch(as.character(status),
+    "0" = invisible(),
+    "2" = abort("Squared distances overflow: the values of `X` are too large to cluster; rescale `X`.", call),
+    "1" = abort("`k` is larger than the number of distinct rows of `X`.", call),
+    abort(sprintf("internal error: C core returned status %d.", status), call)
+  )
+}
+
+# k distinct rows, uniformly. Drawing rows and checking them is cheap; only
+# when the draw repeats a row do we pay for unique(X).
+seed_random <- function(X, k, call) {
+  C <- X[sample.int(nrow(X), k), , drop = FALSE]
+  if (anyDuplicated(C)) {
+    U <- unique(X)
+    if (nrow(U) < k) {
+      abort(sprintf("`k` = %d is larger than the number of distinct rows of `X` (%d).",
+                    k, nrow(U)), call)
+    }
+    C <- U[sample.int(nrow(U), k), , drop = FALSE]
+  }
+  dimnames(C) <- NULL
+  C
+}
+
+seed_kmeanspp <- function(X, k, threads, call) {
+  s <- .Call(ffi_kmeanspp, X, k, threads)
+  if (s$status == 1L) {
+    abort(sprintf("`k` = %d is larger than the number of distinct rows of `X` (%d).",
+                  k, nrow(unique(X))), call)
+  }
+  check_status(s$status, call)
+  s$centers
+}

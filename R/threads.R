@@ -1,0 +1,114 @@
+# The one place that decides how many threads ckm uses.
+#
+# A fit asks resolve_threads(threads): the argument if given, else the
+# default set by ckm_threads(n), else option "ckm.threads", else the
+# environment (CKM_NUM_THREADS, then OMP_NUM_THREADS), else every core.
+# The answer is then capped by OMP_THREAD_LIMIT (read at call time), the
+# OpenMP runtime's thread limit, the number of cores, and, under
+# R CMD check (_R_CHECK_LIMIT_CORES_ set), by 2. The C code receives the
+# count and passes it to num_threads() on each parallel region; it never
+# changes OpenMP's global state.
+
+the <- new.env(parent = emptyenv())
+the$threads <- NULL
+
+omp_caps <- function() {
+  caps <- .Call(ffi_omp_caps)
+  list(openmp = caps[[1L]] == 1L, max_threads = caps[[2L]],
+       thread_limit = caps[[3L]], procs = caps[[4L]])
+}
+
+env_count <- function(name) {
+  v <- suppressWarnings(as.integer(Sys.getenv(name, "")))
+  if (length(v) == 1L && !is.na(v) && v >= 1L) v else NA_integer_
+}
+
+threads_request <- function() {
+  if (!is.null(the$threads)) {
+    return(list(n = the$threads, from = "ckm_threads()"))
+  }
+  opt <- getOption("ckm.threads")
+  if (!is.null(opt)) {
+    return(list(n = check_count(opt, "options(ckm.threads)"), from = "option ckm.threads"))
+  }
+  for (var in c("CKM_NUM_THREADS", "OMP_NUM_THREADS")) {
+    v <- env_count(var)
+    if (!is.na(v)) return(list(n = v, from = var))
+  }
+  list(n = NA_integer_, from = "all cores")
+}
+
+threads_cap <- function(n) {
+  caps <- omp_caps()
+  if (!caps$openmp) {
+    return(list(n = 1L, why = "ckm was built without OpenMP"))
+  }
+  limits <- c(
+    "the cores" = caps$procs,
+    "OpenMP's thread limit" = caps$thread_limit,
+    "OMP_THREAD_LIMIT" = env_count("OMP_THREAD_LIMIT"),
+    "R CMD check" = if (nzchar(Sys.getenv("_R_CHECK_LIMIT_CORES_")) &&
+                          !identical(toupper(Sys.getenv("_R_CHECK_LIMIT_CORES_")), "FALSE")) 2L else NA_integer_
+  )
+  limits <- limits[!is.na(limits) & limits >= 1L]
+  if (is.na(n)) n <- caps$procs
+  why <- character()
+  for (nm in names(limits)) {
+    if (limits[[nm]] < n) {
+      n <- limits[[nm]]
+      why <- nm
+    }
+  }
+  list(n = max(1L, as.integer(n)), why = why)
+}
+
+resolve_threads <- function(threads = NULL) {
+  n <- if (is.null(threads)) threads_request()$n else threads
+  threads_cap(n)$n
+}
+
+#' Number of threads ckm uses
+#'
+#' `ckm_threads()` reports how many threads a fit uses when its `threads`
+#' argument is `NULL`; `ckm_threads(n)` sets that default for the session and
+#' returns the previous value invisibly. `ckm_threads(NULL)` goes back to the
+#' automatic choice.
+#'
+#' The automatic choice is, in order: option `ckm.threads`, then the
+#' environment variables `CKM_NUM_THREADS` and `OMP_NUM_THREADS`, then every
+#' core. Whatever is asked for is capped by `OMP_THREAD_LIMIT` (read each
+#' time), the OpenMP runtime's thread limit and the number of cores, and by 2
+#' under `R CMD check` (when `_R_CHECK_LIMIT_CORES_` is set). Without OpenMP
+#' at build time ckm runs on one thread. Results never depend on the number
+#' of threads: a fit with one thread is bit-identical to a fit with two.
+#'
+#' @param n Number of threads, a whole number of at least 1, or `NULL` to
+#'   return to the automatic choice. Leave it missing to query.
+#' @param verbose If `TRUE`, print how the count was reached.
+#' @return The number of threads in use: visibly when querying, invisibly (the
+#'   previous value) when setting.
+#' @export
+#' @examples
+#' ckm_threads()
+#' old <- ckm_threads(1)
+#' ckm_threads()
+#' ckm_threads(old)
+ckm_threads <- function(n, verbose = FALSE) {
+  if (!missing(n)) {
+    old <- resolve_threads()
+    the$threads <- if (is.null(n)) NULL else check_count(n, "n")
+    return(invisible(old))
+  }
+  req <- threads_request()
+  cap <- threads_cap(req$n)
+  if (isTRUE(verbose)) {
+    caps <- omp_caps()
+    cat(sprintf("OpenMP: %s; cores: %d; OpenMP thread limit: %d\n",
+                if (caps$openmp) "yes" else "no", caps$procs, caps$thread_limit))
+    cat(sprintf("requested: %s (from %s)\n",
+                if (is.na(req$n)) "all cores" else req$n, req$from))
+    if (length(cap$why)) cat(sprintf("capped by %s\n", cap$why))
+    cat(sprintf("threads used: %d\n", cap$n))
+  }
+  cap$n
+}

@@ -1,0 +1,119 @@
+/*
+ * ckm.h: the numeric core of ckm.
+ *
+ * Nothing here includes an R header. The core works on raw pointers,
+ * column-major data (x[i + n * j], as R stores a matrix), 0-based labels and
+ * status codes; src/ffi.c is the only file that knows about SEXPs. This is
+ * the same split as base R's kmeans.c or the standalone nmath library: the
+ * core can be compiled, tested, fuzzed and sanitised without R.
+ *
+ * The core never allocates. Callers hand it a workspace whose size it
+ * reports (ckm_*_workspace); the R glue takes that workspace from R_alloc,
+ * so a user interrupt (which long-jumps out of a hook) frees everything.
+ * Randomness and interrupt checks come through the hooks, always called
+ * from the calling thread and never inside a parallel region.
+ */
+#ifndef CKM_H
+#define CKM_H
+
+#include <stddef.h>
+
+/* Row counts and row indices. Signed, so loops over them may count down,
+ * and wide enough for any R vector; products n * d are formed in size_t. */
+typedef ptrdiff_t ckm_idx;
+
+enum ckm_status {
+  CKM_OK = 0,
+  CKM_ERR_DISTINCT = 1,  /* fewer distinct rows than centres requested */
+  CKM_ERR_NONFINITE = 2, /* a squared distance overflowed to Inf */
+  CKM_INTERRUPTED = 3    /* a hook asked to stop */
+};
+
+enum ckm_algorithm {
+  CKM_LLOYD = 0
+};
+
+typedef struct ckm_hooks {
+  void *ctx;
+  /* uniform deviate in [0, 1); required by the seeding routines. */
+  double (*unif)(void *ctx);
+  /* called between iterations with the 1-based iteration, the inertia of
+   * the assignment just made and the number of labels that changed.
+   * Nonzero return stops the fit with CKM_INTERRUPTED. May be NULL. */
+  int (*iteration)(void *ctx, int iter, double inertia, ckm_idx changed);
+  /* called now and then in long loops (seeding); nonzero stops. May be NULL. */
+  int (*poll)(void *ctx);
+} ckm_hooks;
+
+typedef struct ckm_options {
+  int max_iter;      /* >= 1 */
+  double tol;        /* absolute bound on the total squared centre shift; 0 = labels only */
+  int algorithm;     /* enum ckm_algorithm */
+  int nthreads;      /* upper bound on the threads of any parallel region, >= 1 */
+} ckm_options;
+
+typedef struct ckm_info {
+  int n_iter;        /* assignment passes made */
+  int converged;     /* 1 when labels stopped changing or the shift fell below tol */
+  ckm_idx relocated; /* empty clusters given a new centre, summed over iterations */
+} ckm_info;
+
+/* ---- kmeans.c ---------------------------------------------------------- */
+
+/* Bytes of workspace ckm_fit_lloyd needs. */
+size_t ckm_fit_workspace(ckm_idx n, int d, int k, int nthreads);
+
+/*
+ * Lloyd's algorithm from the k x d centres in `centers` (column-major,
+ * overwritten with the final centres). On return `labels` (length n) holds
+ * 0-based labels, `wss` (length k) the within-cluster sums of squares,
+ * `size` (length k) the cluster sizes and `trace` (length max_iter) the
+ * inertia of each assignment pass. `work` must hold ckm_fit_workspace()
+ * bytes, aligned for double.
+ */
+int ckm_fit_lloyd(const double *x, ckm_idx n, int d, int k, double *centers,
+                  int *labels, double *wss, ckm_idx *size, double *trace,
+                  const ckm_options *opt, const ckm_hooks *hooks, void *work,
+                  ckm_info *info);
+
+/* Nearest centre (0-based, lowest index on ties) and its squared distance
+ * for each of n points; `dist` may be NULL. `work` must hold
+ * ckm_assign_workspace() bytes. */
+size_t ckm_assign_workspace(ckm_idx n, int d, int k);
+int ckm_assign(const double *x, ckm_idx n, int d, const double *centers, int k,
+               int *labels, double *dist, int nthreads, void *work);
+
+/* Index of the first value that is NA, NaN or +-Inf, or -1 if none. */
+ckm_idx ckm_first_nonfinite(const double *x, size_t len);
+
+/* Total sum of squares about the column means. */
+double ckm_totss(const double *x, ckm_idx n, int d, int nthreads);
+
+/* ---- seeding.c --------------------------------------------------------- */
+
+size_t ckm_kmeanspp_workspace(ckm_idx n, int d, int k);
+
+/*
+ * k-means++ seeding (Arthur and Vassilvitskii 2007): the first centre
+ * uniformly, each next one with probability proportional to D(x)^2, the
+ * squared distance to the nearest centre already chosen. Writes the k x d
+ * centres (column-major) and the 0-based rows chosen. Returns
+ * CKM_ERR_DISTINCT when every remaining weight is zero and no row differs
+ * from the chosen centres (fewer than k distinct rows).
+ */
+int ckm_kmeanspp(const double *x, ckm_idx n, int d, int k, double *centers,
+                 ckm_idx *chosen, int nthreads, const ckm_hooks *hooks,
+                 void *work);
+
+/* ---- threads.c --------------------------------------------------------- */
+
+/* Threads for a region doing about `work` flops, at most `nthreads`.
+ * Small regions run serially: starting a team costs more than they do. */
+int ckm_team(int nthreads, double work);
+
+/* What the OpenMP runtime allows: 0/1 compiled with OpenMP, then
+ * omp_get_max_threads(), omp_get_thread_limit(), omp_get_num_procs()
+ * (1, 1, 1 without OpenMP). */
+void ckm_omp_caps(int caps[4]);
+
+#endif

@@ -1,0 +1,29 @@
+/* init.c: registration of the .Call routines, with their arity. */
+#include <R.h>
+#include <Rinternals.h>
+#include <R_ext/Rdynload.h>
+#include <R_ext/Visibility.h>
+
+SEXP ffi_fit(SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP);
+SEXP ffi_kmeanspp(SEXP, SEXP, SEXP);
+SEXP ffi_assign(SEXP, SEXP, SEXP);
+SEXP ffi_totss(SEXP, SEXP);
+SEXP ffi_first_nonfinite(SEXP);
+SEXP ffi_omp_caps(void);
+
+static const R_CallMethodDef call_methods[] = {
+  {"ffi_fit", (DL_FUNC) &ffi_fit, 7},
+  {"ffi_kmeanspp", (DL_FUNC) &ffi_kmeanspp, 3},
+  {"ffi_assign", (DL_FUNC) &ffi_assign, 3},
+  {"ffi_totss", (DL_FUNC) &ffi_totss, 2},
+  {"ffi_first_nonfinite", (DL_FUNC) &ffi_first_nonfinite, 1},
+  {"ffi_omp_caps", (DL_FUNC) &ffi_omp_caps, 0},
+  {NULL, NULL, 0}
+};
+
+void attribute_visible R_init_ckm(DllInfo *dll)
+{
+  R_registerRoutines(dll, NULL, call_methods, NULL, NULL);
+  R_useDynamicSymbols(dll, FALSE);
+  R_forceSymbols(dll, TRUE);
+}

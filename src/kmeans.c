@@ -1,0 +1,438 @@
+/*
+ * kmeans.c: Lloyd's algorithm, the assignment kernel, the deterministic
+ * centre update and empty-cluster relocation.
+ *
+ * Determinism. Every floating-point sum here has an order fixed by the data,
+ * never by the thread count: distances are per point; the inertia of a pass
+ * is summed per fixed tile of CKM_TILE points and then over the tiles in
+ * order; centre sums run over the points in index order, one column per
+ * task (each thread owns whole columns, as FAISS has each thread own a range
+ * of centres). So 1 and 2 threads give bit-identical results, and the
+ * centres are bit-identical to those of stats::kmeans(algorithm = "Lloyd"),
+ * which also sums the points of a cluster in index order.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "ckm.h"
+#include "ckm_omp.h"
+#include "kernels.h"
+
+/* ---- workspace --------------------------------------------------------- */
+
+/* Carve aligned arrays out of one block. */
+typedef struct carver {
+  char *p;
+} carver;
+
+static void *carve(carver *cv, size_t bytes)
+{
+  void *out = cv->p;
+  cv->p += (bytes + 63) & ~(size_t) 63;
+  return out;
+}
+
+static size_t carved(size_t bytes)
+{
+  return (bytes + 63) & ~(size_t) 63;
+}
+
+/* ---- assignment -------------------------------------------------------- */
+
+/* Assign the points of one tile; returns the number of labels changed. */
+static ckm_idx assign_tile(const double *x, ckm_idx n, int d, const double *ct,
+                           int k, ckm_idx i0, int len, int *labels, double *dist,
+                           double *tile_sum)
+{
+  double best[CKM_TILE], acc[CKM_TILE];
+  int lab[CKM_TILE];
+
+  ckm_tile_dist(x, n, d, i0, len, ct, best);
+  for (int t = 0; t < len; t++)
+    lab[t] = 0;
+  for (int j = 1; j < k; j++) {
+    ckm_tile_dist(x, n, d, i0, len, ct + (size_t) j * d, acc);
+    for (int t = 0; t < len; t++) {
+      /* strict: a point moves only to a strictly closer centre */
+      if (acc[t] < best[t]) {
+        best[t] = acc[t];
+        lab[t] = j;
+      }
+    }
+  }
+
+  ckm_idx changed = 0;
+  double s = 0.0;
+  for (int t = 0; t < len; t++) {
+    changed += labels[i0 + t] != lab[t];
+    labels[i0 + t] = lab[t];
+    if (dist)
+      dist[i0 + t] = best[t];
+    s += best[t];
+  }
+  *tile_sum = s;
+  return changed;
+}
+
+/* One assignment pass over all points against the transposed centres ct.
+ * Sets *inertia (summed tile by tile, in tile order) and returns the number
+ * of labels that changed. */
+static ckm_idx assign_pass(const double *x, ckm_idx n, int d, const double *ct,
+                           int k, int *labels, double *dist, double *tile_sums,
+                           int nthreads, double *inertia)
+{
+  const ckm_idx ntiles = ckm_ntiles(n);
+  const int nt = ckm_team(nthreads, 3.0 * (double) n * k * d);
+  ckm_idx changed = 0;
+
+#ifdef _OPENMP
+#pragma omp parallel for num_threads(nt) schedule(static) reduction(+:changed)
+#endif
+  for (ckm_idx t = 0; t < ntiles; t++) {
+    ckm_idx i0 = t * CKM_TILE;
+    int len = (int) (n - i0 < CKM_TILE ? n - i0 : CKM_TILE);
+    changed += assign_tile(x, n, d, ct, k, i0, len, labels, dist, tile_sums + t);
+  }
+  (void) nt;
+
+  double s = 0.0;
+  for (ckm_idx t = 0; t < ntiles; t++)
+    s += tile_sums[t];
+  *inertia = s;
+  return changed;
+}
+
+size_t ckm_assign_workspace(ckm_idx n, int d, int k)
+{
+  return carved(sizeof(double) * (size_t) k * (size_t) d) +
+         carved(sizeof(double) * (size_t) ckm_ntiles(n));
+}
+
+int ckm_assign(const double *x, ckm_idx n, int d, const double *centers, int k,
+               int *labels, double *dist, int nthreads, void *work)
+{
+  carver cv = {(char *) work};
+  double *ct = carve(&cv, sizeof(double) * (size_t) k * (size_t) d);
+  double *tile_sums = carve(&cv, sizeof(double) * (size_t) ckm_ntiles(n));
+  double inertia;
+
+  ckm_transpose_centres(centers, k, d, ct);
+  for (ckm_idx i = 0; i < n; i++)
+    labels[i] = -1;
+  assign_pass(x, n, d, ct, k, labels, dist, tile_sums, nthreads, &inertia);
+  return isfinite(inertia) ? CKM_OK : CKM_ERR_NONFINITE;
+}
+
+/* ---- centre update ----------------------------------------------------- */
+
+/* Cluster sizes, and per-cluster column sums into sums (k x d, column-major).
+ * Each column is one task and sums its points in index order. */
+static void cluster_sums(const double *x, ckm_idx n, int d, int k,
+                         const int *labels, double *sums, ckm_idx *counts,
+                         int nthreads)
+{
+  for (int j = 0; j < k; j++)
+    counts[j] = 0;
+  for (ckm_idx i = 0; i < n; i++)
+    counts[labels[i]]++;
+
+  const int nt = ckm_team(nthreads < d ? nthreads : d, (double) n * d);
+#ifdef _OPENMP
+#pragma omp parallel for num_threads(nt) schedule(static)
+#endif
+  for (int c = 0; c < d; c++) {
+    double *s = sums + (size_t) k * c;
+    const double *xc = x + (size_t) c * (size_t) n;
+    for (int j = 0; j < k; j++)
+      s[j] = 0.0;
+    for (ckm_idx i = 0; i < n; i++)
+      s[labels[i]] += xc[i];
+  }
+  (void) nt;
+}
+
+/* Is candidate (da, ia) farther than (db, ib)? Ties: the lower row first. */
+static inline int farther(double da, ckm_idx ia, double db, ckm_idx ib)
+{
+  return da > db || (da == db && ia < ib);
+}
+
+/* Min-heap of the m farthest candidates seen so far: the nearest on top. */
+static void heap_sift_down(double *hd, ckm_idx *hi, int size, int pos)
+{
+  for (;;) {
+    int l = 2 * pos + 1, r = l + 1, m = pos;
+    if (l < size && farther(hd[m], hi[m], hd[l], hi[l]))
+      m = l;
+    if (r < size && farther(hd[m], hi[m], hd[r], hi[r]))
+      m = r;
+    if (m == pos)
+      return;
+    double td = hd[m]; hd[m] = hd[pos]; hd[pos] = td;
+    ckm_idx ti = hi[m]; hi[m] = hi[pos]; hi[pos] = ti;
+    pos = m;
+  }
+}
+
+static void heap_sift_up(double *hd, ckm_idx *hi, int pos)
+{
+  while (pos > 0) {
+    int parent = (pos - 1) / 2;
+    if (!farther(hd[parent], hi[parent], hd[pos], hi[pos]))
+      return;
+    double td = hd[parent]; hd[parent] = hd[pos]; hd[pos] = td;
+    ckm_idx ti = hi[parent]; hi[parent] = hi[pos]; hi[pos] = ti;
+    pos = parent;
+  }
+}
+
+/*
+ * Give every empty cluster a point: the points farthest from their own
+ * centre (dist, from the last assignment) move to the empty clusters, the
+ * farthest to the lowest-numbered empty cluster, as scikit-learn relocates
+ * empty clusters. A point is taken only from a cluster that keeps at least
+ * one member. Changes labels and counts; returns the number of moves.
+ * hd and hi have room for k entries.
+ */
+static ckm_idx relocate_empty(ckm_idx n, int k, int *labels, double *dist,
+                              ckm_idx *counts, double *hd, ckm_idx *hi)
+{
+  ckm_idx moved = 0;
+  for (;;) {
+    int m = 0;
+    for (int j = 0; j < k; j++)
+      m += counts[j] == 0;
+    if (m == 0)
+      return moved;
+
+    /* the m farthest points of clusters with two or more members */
+    int size = 0;
+    for (ckm_idx i = 0; i < n; i++) {
+      if (counts[labels[i]] < 2)
+        continue;
+      if (size < m) {
+        hd[size] = dist[i];
+        hi[size] = i;
+        heap_sift_up(hd, hi, size);
+        size++;
+      } else if (farther(dist[i], i, hd[0], hi[0])) {
+        hd[0] = dist[i];
+        hi[0] = i;
+        heap_sift_down(hd, hi, size, 0);
+      }
+    }
+    if (size == 0)
+      return moved; /* cannot happen while n >= k */
+
+    /* pop nearest-first, so fill from the back to get farthest-first */
+    for (int s = size; s > 1; s--) {
+      double td = hd[0]; hd[0] = hd[s - 1]; hd[s - 1] = td;
+      ckm_idx ti = hi[0]; hi[0] = hi[s - 1]; hi[s - 1] = ti;
+      heap_sift_down(hd, hi, s - 1, 0);
+    }
+    /* now hd/hi are ordered nearest-last: index 0 is the farthest */
+    int e = 0;
+    for (int s = 0; s < size; s++) {
+      while (e < k && counts[e] != 0)
+        e++;
+      if (e == k)
+        break;
+      ckm_idx i = hi[s];
+      int from = labels[i];
+      if (counts[from] < 2)
+        continue;
+      counts[from]--;
+      counts[e] = 1;
+      labels[i] = e;
+      dist[i] = 0.0;
+      moved++;
+    }
+  }
+}
+
+/* New centres = means of the clusters, relocating empty clusters first.
+ * Returns the number of relocations. */
+static ckm_idx update_centres(const double *x, ckm_idx n, int d, int k,
+                              int *labels, double *dist, double *centers,
+                              ckm_idx *counts, double *hd, ckm_idx *hi,
+                              int nthreads)
+{
+  cluster_sums(x, n, d, k, labels, centers, counts, nthreads);
+  ckm_idx moved = 0;
+  for (int j = 0; j < k; j++) {
+    if (counts[j] == 0) {
+      moved = relocate_empty(n, k, labels, dist, counts, hd, hi);
+      /* sum again from the new labels, so each mean is still an exact
+       * index-order sum over its members */
+      cluster_sums(x, n, d, k, labels, centers, counts, nthreads);
+      break;
+    }
+  }
+  for (int c = 0; c < d; c++)
+    for (int j = 0; j < k; j++)
+      if (counts[j] > 0)
+        centers[j + (size_t) k * c] /= (double) counts[j];
+  return moved;
+}
+
+/* ---- Lloyd ------------------------------------------------------------- */
+
+size_t ckm_fit_workspace(ckm_idx n, int d, int k, int nthreads)
+{
+  (void) nthreads;
+  size_t kd = (size_t) k * (size_t) d;
+  return carved(sizeof(double) * kd) +               /* ct */
+         carved(sizeof(double) * kd) +               /* old centres */
+         carved(sizeof(double) * (size_t) n) +       /* dist */
+         carved(sizeof(double) * (size_t) ckm_ntiles(n)) +
+         carved(sizeof(double) * (size_t) k) +       /* heap keys */
+         carved(sizeof(ckm_idx) * (size_t) k);       /* heap rows */
+}
+
+/* Within-cluster sums of squares of the final partition, each summed over
+ * its points in index order. dist receives the per-point distances. */
+static void final_wss(const double *x, ckm_idx n, int d, int k,
+                      const int *labels, const double *ct, double *dist,
+                      double *wss, int nthreads)
+{
+  const ckm_idx ntiles = ckm_ntiles(n);
+  const int nt = ckm_team(nthreads, 3.0 * (double) n * d);
+#ifdef _OPENMP
+#pragma omp parallel for num_threads(nt) schedule(static)
+#endif
+  for (ckm_idx t = 0; t < ntiles; t++) {
+    ckm_idx i0 = t * CKM_TILE;
+    ckm_idx i1 = i0 + CKM_TILE < n ? i0 + CKM_TILE : n;
+    for (ckm_idx i = i0; i < i1; i++) {
+      const double *cj = ct + (size_t) labels[i] * d;
+      double s = 0.0;
+      for (int c = 0; c < d; c++) {
+        double df = x[i + (size_t) c * (size_t) n] - cj[c];
+        s += df * df;
+      }
+      dist[i] = s;
+    }
+  }
+  (void) nt;
+  for (int j = 0; j < k; j++)
+    wss[j] = 0.0;
+  for (ckm_idx i = 0; i < n; i++)
+    wss[labels[i]] += dist[i];
+}
+
+int ckm_fit_lloyd(const double *x, ckm_idx n, int d, int k, double *centers,
+                  int *labels, double *wss, ckm_idx *size, double *trace,
+                  const ckm_options *opt, const ckm_hooks *hooks, void *work,
+                  ckm_info *info)
+{
+  const size_t kd = (size_t) k * (size_t) d;
+  carver cv = {(char *) work};
+  double *ct = carve(&cv, sizeof(double) * kd);
+  double *old = carve(&cv, sizeof(double) * kd);
+  double *dist = carve(&cv, sizeof(double) * (size_t) n);
+  double *tile_sums = carve(&cv, sizeof(double) * (size_t) ckm_ntiles(n));
+  double *hd = carve(&cv, sizeof(double) * (size_t) k);
+  ckm_idx *hi = carve(&cv, sizeof(ckm_idx) * (size_t) k);
+  const int nthreads = opt->nthreads;
+
+  info->n_iter = 0;
+  info->converged = 0;
+  info->relocated = 0;
+  for (ckm_idx i = 0; i < n; i++)
+    labels[i] = -1;
+
+  for (int it = 1; it <= opt->max_iter; it++) {
+    double inertia;
+    ckm_transpose_centres(centers, k, d, ct);
+    ckm_idx changed = assign_pass(x, n, d, ct, k, labels, dist, tile_sums,
+                                  nthreads, &inertia);
+    if (!isfinite(inertia))
+      return CKM_ERR_NONFINITE;
+    trace[it - 1] = inertia;
+    info->n_iter = it;
+    if (hooks && hooks->iteration &&
+        hooks->iteration(hooks->ctx, it, inertia, changed))
+      return CKM_INTERRUPTED;
+    if (changed == 0) {
+      info->converged = 1;
+      break;
+    }
+
+    memcpy(old, centers, sizeof(double) * kd);
+    ckm_idx moved = update_centres(x, n, d, k, labels, dist, centers, size,
+                                   hd, hi, nthreads);
+    info->relocated += moved;
+
+    if (opt->tol > 0 && moved == 0) {
+      double shift = 0.0;
+      for (size_t q = 0; q < kd; q++) {
+        double df = centers[q] - old[q];
+        shift += df * df;
+      }
+      if (shift <= opt->tol) {
+        /* Converged on the shift. One more assignment so the labels are
+         * those of the final centres, and, if any moved, one more update
+         * so the centres are the means of the labels returned. */
+        info->converged = 1;
+        ckm_transpose_centres(centers, k, d, ct);
+        changed = assign_pass(x, n, d, ct, k, labels, dist, tile_sums,
+                              nthreads, &inertia);
+        if (changed > 0)
+          info->relocated += update_centres(x, n, d, k, labels, dist, centers,
+                                            size, hd, hi, nthreads);
+        break;
+      }
+    }
+  }
+
+  ckm_transpose_centres(centers, k, d, ct);
+  final_wss(x, n, d, k, labels, ct, dist, wss, nthreads);
+  for (int j = 0; j < k; j++)
+    size[j] = 0;
+  for (ckm_idx i = 0; i < n; i++)
+    size[labels[i]]++;
+  return CKM_OK;
+}
+
+/* ---- input scan -------------------------------------------------------- */
+
+ckm_idx ckm_first_nonfinite(const double *x, size_t len)
+{
+  for (size_t i = 0; i < len; i++)
+    if (!isfinite(x[i]))
+      return (ckm_idx) i;
+  return -1;
+}
+
+/* ---- total sum of squares ---------------------------------------------- */
+
+double ckm_totss(const double *x, ckm_idx n, int d, int nthreads)
+{
+  double total = 0.0;
+  const int nt = ckm_team(nthreads < d ? nthreads : d, 3.0 * (double) n * d);
+  (void) nt;
+  /* per column: the mean, then the sum of squares about it (two passes);
+   * columns are independent, and summed in column order afterwards */
+  double col[64];
+  for (int c0 = 0; c0 < d; c0 += 64) {
+    int c1 = c0 + 64 < d ? c0 + 64 : d;
+#ifdef _OPENMP
+#pragma omp parallel for num_threads(nt) schedule(static)
+#endif
+    for (int c = c0; c < c1; c++) {
+      const double *xc = x + (size_t) c * (size_t) n;
+      double m = 0.0, s = 0.0;
+      for (ckm_idx i = 0; i < n; i++)
+        m += xc[i];
+      m /= (double) n;
+      for (ckm_idx i = 0; i < n; i++) {
+        double df = xc[i] - m;
+        s += df * df;
+      }
+      col[c - c0] = s;
+    }
+    for (int c = c0; c < c1; c++)
+      total += col[c - c0];
+  }
+  return total;
+}
