@@ -41,12 +41,14 @@ check_threads <- function(threads, call = NULL) {
   resolve_threads(check_count(threads, "threads", call = call))
 }
 
-check_choice <- function(x, choices, arg, call = NULL) {
+# One of `choices`; the whole vector (a signature default such as
+# c("auto", "lloyd")) means the first when `default_ok`.
+check_choice <- function(x, choices, arg, call = NULL, default_ok = FALSE) {
   if (!is.character(x) || length(x) < 1L || anyNA(x)) {
     abort(sprintf("`%s` must be one of %s, not %s.", arg,
                   paste0("\"", choices, "\"", collapse = ", "), describe(x)), call)
   }
-  if (identical(x, choices)) return(choices[[1L]])
+  if (default_ok && identical(x, choices)) return(choices[[1L]])
   if (length(x) != 1L || !(x %in% choices)) {
     abort(sprintf("`%s` must be one of %s, not %s.", arg,
                   paste0("\"", choices, "\"", collapse = ", "), describe(x)), call)

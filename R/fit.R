@@ -12,7 +12,8 @@
 #' when the total squared shift of the centres is at most `tol` times the
 #' mean per-column variance of `X` (the convention of scikit-learn), or after
 #' `max_iter` iterations. When it stops on the shift, one more assignment
-#' makes the labels those of the final centres. With `tol = 0` and the same
+#' makes the labels those of the final centres (so `predict()` on `X` returns
+#' them), which are then within the tolerance of the cluster means. With `tol = 0` and the same
 #' starting centres, the fit makes exactly the moves of
 #' `stats::kmeans(X, init, algorithm = "Lloyd")` and returns the same
 #' partition, as long as no cluster becomes empty (where stats gives up).
@@ -117,7 +118,7 @@ ckm_fit <- function(X, k, init = "kmeans++", n_init = NULL, max_iter = 300L,
   if (!is.numeric(tol) || length(tol) != 1L || is.na(tol) || !is.finite(tol) || tol < 0) {
     abort(sprintf("`tol` must be a single number of at least 0, not %s.", describe(tol)), ecall)
   }
-  algorithm <- check_choice(algorithm, "lloyd", "algorithm", ecall)
+  algorithm <- check_choice(algorithm, "lloyd", "algorithm", ecall, default_ok = TRUE)
   threads <- check_threads(threads, ecall)
   verbose <- check_flag(verbose, "verbose", ecall)
 

@@ -370,16 +370,14 @@ int ckm_fit_lloyd(const double *x, ckm_idx n, int d, int k, double *centers,
         shift += df * df;
       }
       if (shift <= opt->tol) {
-        /* Converged on the shift. One more assignment so the labels are
-         * those of the final centres, and, if any moved, one more update
-         * so the centres are the means of the labels returned. */
+        /* Converged on the shift. One more assignment, as scikit-learn
+         * does, so that every label is the nearest of the returned
+         * centres (predict() on the data gives the labels back); the
+         * centres stay, within the tolerance of the means. */
         info->converged = 1;
         ckm_transpose_centres(centers, k, d, ct);
-        changed = assign_pass(x, n, d, ct, k, labels, dist, tile_sums,
-                              nthreads, &inertia);
-        if (changed > 0)
-          info->relocated += update_centres(x, n, d, k, labels, dist, centers,
-                                            size, hd, hi, nthreads);
+        assign_pass(x, n, d, ct, k, labels, dist, tile_sums, nthreads,
+                    &inertia);
         break;
       }
     }

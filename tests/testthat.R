@@ -1,0 +1,4 @@
+library(testthat)
+library(ckm)
+
+test_check("ckm")

@@ -1,0 +1,79 @@
+test_that("bad X gives errors that name it", {
+  X <- as.matrix(iris[, 1:4])
+  Xna <- X; Xna[3, 2] <- NA
+  Xnan <- X; Xnan[5, 1] <- NaN
+  Xinf <- X; Xinf[7, 4] <- -Inf
+  expect_snapshot(error = TRUE, {
+    ckm_fit(Xna, 3)
+    ckm_fit(Xnan, 3)
+    ckm_fit(Xinf, 3)
+    ckm_fit(matrix(letters[1:6], 3), 2)
+    ckm_fit(list(a = 1:3, b = 4:6), 2)
+    ckm_fit(iris, 3)
+    ckm_fit(data.frame(a = 1:3, b = c("x", "y", "z")), 2)
+    ckm_fit(matrix(numeric(), 0, 3), 1)
+    ckm_fit(matrix(numeric(), 3, 0), 1)
+    ckm_fit(NULL, 1)
+    ckm_fit(matrix(TRUE, 3, 2), 1)
+  })
+})
+
+test_that("bad k gives errors that name it", {
+  X <- as.matrix(iris[, 1:4])
+  expect_snapshot(error = TRUE, {
+    ckm_fit(X)
+    ckm_fit(X, 0)
+    ckm_fit(X, -2)
+    ckm_fit(X, 2.5)
+    ckm_fit(X, NA)
+    ckm_fit(X, "3")
+    ckm_fit(X, c(2, 3))
+    ckm_fit(X, 151)
+    ckm_fit(X, Inf)
+    ckm_fit(rbind(X[1:3, ], X[1:3, ]), 4)
+    ckm_fit(rbind(X[1:3, ], X[1:3, ]), 4, init = "random")
+  })
+})
+
+test_that("bad init gives errors that name it", {
+  X <- as.matrix(iris[, 1:4])
+  expect_snapshot(error = TRUE, {
+    ckm_fit(X, 3, init = "kmeans")
+    ckm_fit(X, 3, init = c("kmeans++", "random"))
+    ckm_fit(X, 3, init = 5)
+    ckm_fit(X, init = X[1:3, 1:3])
+    ckm_fit(X, 2, init = X[1:3, ])
+    ckm_fit(X, init = rbind(X[1:2, ], c(1, NA, 1, 1)))
+    ckm_fit(X, init = rbind(X[1:2, ], c(1, Inf, 1, 1)))
+    ckm_fit(X, init = X[c(1, 2, 1), ])
+    ckm_fit(X, init = X[1:3, ], n_init = 5)
+    ckm_fit(X, init = matrix(letters[1:12], 3))
+  })
+})
+
+test_that("bad control arguments give errors that name them", {
+  X <- as.matrix(iris[, 1:4])
+  expect_snapshot(error = TRUE, {
+    ckm_fit(X, 3, max_iter = 0)
+    ckm_fit(X, 3, max_iter = NA)
+    ckm_fit(X, 3, tol = -1)
+    ckm_fit(X, 3, tol = NA)
+    ckm_fit(X, 3, tol = "a")
+    ckm_fit(X, 3, n_init = 0)
+    ckm_fit(X, 3, algorithm = "elkan-ish")
+    ckm_fit(X, 3, threads = 0)
+    ckm_fit(X, 3, threads = "two")
+    ckm_fit(X, 3, verbose = NA)
+    ckm_threads(0)
+  })
+})
+
+test_that("predict() checks newdata", {
+  fit <- ckm_fit(as.matrix(iris[, 1:4]), init = as.matrix(iris[c(1, 51, 101), 1:4]))
+  expect_snapshot(error = TRUE, {
+    predict(fit, iris[, 1:3])
+    predict(fit, matrix(1, 2, 3))
+    predict(fit, matrix(c(1, NA, 1, 1), 1))
+    predict(fit, "a")
+  })
+})
