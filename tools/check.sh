@@ -13,6 +13,9 @@ rm -rf "$out" && mkdir -p "$out"
 (cd "$out" && "$R" CMD build ..) 
 export _R_CHECK_CRAN_INCOMING_REMOTE_=false
 export _R_CHECK_FUTURE_FILE_TIMESTAMPS_=false
+export _R_CHECK_SYSTEM_CLOCK_=false
+# we are not CRAN: run the snapshot tests too
+export NOT_CRAN=true
 export _R_CHECK_FORCE_SUGGESTS_=false
 export _R_CHECK_TESTS_NLINES_=0
 export OMP_THREAD_LIMIT=${OMP_THREAD_LIMIT:-2}

@@ -17,7 +17,7 @@ parse_pkgs <- function(x) {
 base <- rownames(installed.packages(priority = "base"))
 imports <- setdiff(c(parse_pkgs(fields[, "Imports"]), parse_pkgs(fields[, "LinkingTo"])), base)
 suggests <- parse_pkgs(fields[, "Suggests"])
-core <- c("testthat", "knitr", "markdown", "mclust", "cluster", "roxygen2")
+core <- c("testthat", "withr", "knitr", "markdown", "mclust", "cluster", "roxygen2")
 wanted <- unique(c(imports, intersect(suggests, core), if (all) suggests))
 
 have <- rownames(installed.packages())

@@ -19,7 +19,7 @@ test_that("k-means++ draws each next centre with probability proportional to D^2
                      pairs$first, pairs$second)
   set.seed(32)
   draws <- t(replicate(3000, {
-    fit <- ckm_fit(X, 2, max_iter = 1, tol = 0)
+    fit <- suppressWarnings(ckm_fit(X, 2, max_iter = 1, tol = 0))
     match(fit$init_centers[, 1], X[, 1])
   }))
   key <- paste(draws[, 1], draws[, 2])
