@@ -43,7 +43,13 @@
 #' @param max_iter Maximum number of iterations of each start.
 #' @param tol Relative tolerance on the centre shift (see Algorithm); `0`
 #'   stops only when the labels stop changing.
-#' @param algorithm The algorithm; `"lloyd"`.
+#' @param algorithm `"auto"` (the default) picks one of the others from n, d
+#'   and k (see Algorithm). `"lloyd"` computes every distance at every
+#'   iteration, with a blocked, vectorised kernel. `"hamerly"` (Hamerly 2010)
+#'   keeps one lower bound per point and skips the points that cannot change
+#'   cluster; it is fastest for small k. `"yinyang"` (Ding et al. 2015) keeps
+#'   a bound per point and group of about ten centres; it is fastest for
+#'   large k. All give the same result, bit for bit, from the same start.
 #' @param threads Number of threads, or `NULL` for [ckm_threads()].
 #' @param verbose If `TRUE`, print one line per start and per iteration
 #'   (inertia and the number of labels that changed).
@@ -85,7 +91,9 @@
 #' b <- kmeans(iris[, 1:4], start, algorithm = "Lloyd", iter.max = 300)
 #' all.equal(unname(a$cluster), unname(b$cluster))
 ckm_fit <- function(X, k, init = "kmeans++", n_init = NULL, max_iter = 300L,
-                    tol = 1e-4, algorithm = "lloyd", threads = NULL,
+                    tol = 1e-4,
+                    algorithm = c("auto", "lloyd", "hamerly", "yinyang"),
+                    threads = NULL,
                     verbose = FALSE) {
   call <- match.call()
   ecall <- sys.call()
@@ -118,13 +126,16 @@ ckm_fit <- function(X, k, init = "kmeans++", n_init = NULL, max_iter = 300L,
   if (!is.numeric(tol) || length(tol) != 1L || is.na(tol) || !is.finite(tol) || tol < 0) {
     abort(sprintf("`tol` must be a single number of at least 0, not %s.", describe(tol)), ecall)
   }
-  algorithm <- check_choice(algorithm, "lloyd", "algorithm", ecall, default_ok = TRUE)
+  algorithm <- check_choice(algorithm, c("auto", "lloyd", "hamerly", "yinyang"),
+                            "algorithm", ecall, default_ok = TRUE)
+  if (algorithm == "auto") algorithm <- choose_algorithm(n, d, k)
   threads <- check_threads(threads, ecall)
   verbose <- check_flag(verbose, "verbose", ecall)
 
   totss <- .Call(ffi_totss, X, threads)
   tol_abs <- as.double(tol) * totss / (as.double(n) * d)
-  alg_code <- 0L
+  alg_code <- match(algorithm, c("lloyd", "hamerly", "yinyang")) - 1L
+  kernel <- kernel_code()
 
   best <- NULL
   for (r in seq_len(n_init)) {
@@ -134,7 +145,7 @@ ckm_fit <- function(X, k, init = "kmeans++", n_init = NULL, max_iter = 300L,
       "kmeans++" = seed_kmeanspp(X, k, threads, ecall)
     )
     if (verbose) cat(sprintf("start %d of %d (%s)\n", r, n_init, init_method))
-    z <- .Call(ffi_fit, X, start, max_iter, tol_abs, alg_code, threads, verbose)
+    z <- .Call(ffi_fit, X, start, max_iter, tol_abs, alg_code, kernel, threads, verbose)
     check_status(z$status, ecall)
     z$inertia <- sum(z$wss)
     z$start <- start
@@ -185,6 +196,22 @@ new_ckm <- function(z, X, totss, init_method, n_init, algorithm, threads) {
     ),
     class = c("ckm", "kmeans")
   )
+}
+
+# The algorithm "auto" picks, from the shape of the problem alone (so the
+# choice, like the result, does not depend on the machine). See
+# bench/README.md for the measurements behind it.
+choose_algorithm <- function(n, d, k) {
+  if (k < 4L) return("lloyd")
+  if (k < 64L) return("hamerly")
+  "yinyang"
+}
+
+# Which assignment kernel: the AVX2 one where the CPU has it (0), or the
+# portable one (1). Both give identical results; the option exists so that
+# tests can compare them.
+kernel_code <- function() {
+  if (identical(getOption("ckm.kernel"), "plain")) 1L else 0L
 }
 
 check_k <- function(k, n, call) {

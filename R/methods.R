@@ -132,7 +132,7 @@ predict.ckm <- function(object, newdata, threads = NULL, ...) {
   threads <- check_threads(threads, ecall)
   centers <- object$centers
   storage.mode(centers) <- "double"
-  z <- .Call(ffi_assign, newdata, centers, threads)
+  z <- .Call(ffi_assign, newdata, centers, kernel_code(), threads)
   check_status(z$status, ecall)
   cl <- z$cluster
   if (!is.null(rn <- rownames(newdata))) names(cl) <- rn

@@ -30,7 +30,15 @@ enum ckm_status {
 };
 
 enum ckm_algorithm {
-  CKM_LLOYD = 0
+  CKM_LLOYD = 0,   /* every distance, every iteration */
+  CKM_HAMERLY = 1, /* one lower bound per point (Hamerly 2010) */
+  CKM_YINYANG = 2  /* one lower bound per point and group of centres
+                      (Ding et al. 2015) */
+};
+
+enum ckm_kernel {
+  CKM_KERNEL_AUTO = 0, /* the AVX2/FMA kernel where the CPU has it */
+  CKM_KERNEL_PLAIN = 1 /* the portable kernel (same results) */
 };
 
 typedef struct ckm_hooks {
@@ -49,6 +57,7 @@ typedef struct ckm_options {
   int max_iter;      /* >= 1 */
   double tol;        /* absolute bound on the total squared centre shift; 0 = labels only */
   int algorithm;     /* enum ckm_algorithm */
+  int kernel;        /* enum ckm_kernel */
   int nthreads;      /* upper bound on the threads of any parallel region, >= 1 */
 } ckm_options;
 
@@ -60,28 +69,30 @@ typedef struct ckm_info {
 
 /* ---- kmeans.c ---------------------------------------------------------- */
 
-/* Bytes of workspace ckm_fit_lloyd needs. */
-size_t ckm_fit_workspace(ckm_idx n, int d, int k, int nthreads);
+/* Bytes of workspace ckm_fit_run needs. */
+size_t ckm_fit_workspace(ckm_idx n, int d, int k, const ckm_options *opt);
 
 /*
- * Lloyd's algorithm from the k x d centres in `centers` (column-major,
+ * k-means from the k x d centres in `centers` (column-major,
  * overwritten with the final centres). On return `labels` (length n) holds
  * 0-based labels, `wss` (length k) the within-cluster sums of squares,
  * `size` (length k) the cluster sizes and `trace` (length max_iter) the
  * inertia of each assignment pass. `work` must hold ckm_fit_workspace()
- * bytes, aligned for double.
+ * bytes, aligned for double. Every algorithm makes the same assignments
+ * as Lloyd's (the bounds only skip distances that cannot change a label),
+ * so labels, centres, iterations and inertia agree bit for bit.
  */
-int ckm_fit_lloyd(const double *x, ckm_idx n, int d, int k, double *centers,
-                  int *labels, double *wss, ckm_idx *size, double *trace,
-                  const ckm_options *opt, const ckm_hooks *hooks, void *work,
-                  ckm_info *info);
+int ckm_fit_run(const double *x, ckm_idx n, int d, int k, double *centers,
+                int *labels, double *wss, ckm_idx *size, double *trace,
+                const ckm_options *opt, const ckm_hooks *hooks, void *work,
+                ckm_info *info);
 
 /* Nearest centre (0-based, lowest index on ties) and its squared distance
  * for each of n points; `dist` may be NULL. `work` must hold
  * ckm_assign_workspace() bytes. */
-size_t ckm_assign_workspace(ckm_idx n, int d, int k);
+size_t ckm_assign_workspace(ckm_idx n, int d, int k, int nthreads);
 int ckm_assign(const double *x, ckm_idx n, int d, const double *centers, int k,
-               int *labels, double *dist, int nthreads, void *work);
+               int *labels, double *dist, int nthreads, int kernel, void *work);
 
 /* Index of the first value that is NA, NaN or +-Inf, or -1 if none. */
 ckm_idx ckm_first_nonfinite(const double *x, size_t len);

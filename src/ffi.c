@@ -60,7 +60,7 @@ static SEXP named_list(int n, const char **names)
  * returns list(cluster, centers, wss, size, iter, converged, relocated,
  * trace, status). */
 SEXP ffi_fit(SEXP x, SEXP centers, SEXP max_iter, SEXP tol, SEXP algorithm,
-             SEXP threads, SEXP verbose)
+             SEXP kernel, SEXP threads, SEXP verbose)
 {
   const ckm_idx n = Rf_nrows(x);
   const int d = Rf_ncols(x);
@@ -69,6 +69,7 @@ SEXP ffi_fit(SEXP x, SEXP centers, SEXP max_iter, SEXP tol, SEXP algorithm,
   opt.max_iter = asInteger(max_iter);
   opt.tol = asReal(tol);
   opt.algorithm = asInteger(algorithm);
+  opt.kernel = asInteger(kernel);
   opt.nthreads = asInteger(threads);
   glue_ctx g = {asLogical(verbose) == TRUE};
   ckm_hooks hooks = make_hooks(&g);
@@ -83,11 +84,11 @@ SEXP ffi_fit(SEXP x, SEXP centers, SEXP max_iter, SEXP tol, SEXP algorithm,
   SEXP trace = PROTECT(allocVector(REALSXP, opt.max_iter));
 
   ckm_idx *size_w = (ckm_idx *) R_alloc(k, sizeof(ckm_idx));
-  void *work = R_alloc(ckm_fit_workspace(n, d, k, opt.nthreads), 1);
+  void *work = R_alloc(ckm_fit_workspace(n, d, k, &opt), 1);
   ckm_info info;
-  int status = ckm_fit_lloyd(REAL(x), n, d, k, REAL(cen), INTEGER(cluster),
-                             REAL(wss), size_w, REAL(trace), &opt, &hooks,
-                             work, &info);
+  int status = ckm_fit_run(REAL(x), n, d, k, REAL(cen), INTEGER(cluster),
+                           REAL(wss), size_w, REAL(trace), &opt, &hooks, work,
+                           &info);
 
   int *cl = INTEGER(cluster);
   for (ckm_idx i = 0; i < n; i++)
@@ -140,7 +141,7 @@ SEXP ffi_kmeanspp(SEXP x, SEXP k_, SEXP threads)
 }
 
 /* Nearest centre: list(cluster (1-based), dist, status). */
-SEXP ffi_assign(SEXP x, SEXP centers, SEXP threads)
+SEXP ffi_assign(SEXP x, SEXP centers, SEXP kernel, SEXP threads)
 {
   const ckm_idx n = Rf_nrows(x);
   const int d = Rf_ncols(x);
@@ -150,9 +151,10 @@ SEXP ffi_assign(SEXP x, SEXP centers, SEXP threads)
   SEXP out = PROTECT(named_list(3, names));
   SEXP cluster = PROTECT(allocVector(INTSXP, n));
   SEXP dist = PROTECT(allocVector(REALSXP, n));
-  void *work = R_alloc(ckm_assign_workspace(n, d, k), 1);
+  const int nthreads = asInteger(threads);
+  void *work = R_alloc(ckm_assign_workspace(n, d, k, nthreads), 1);
   int status = ckm_assign(REAL(x), n, d, REAL(centers), k, INTEGER(cluster),
-                          REAL(dist), asInteger(threads), work);
+                          REAL(dist), nthreads, asInteger(kernel), work);
   int *cl = INTEGER(cluster);
   for (ckm_idx i = 0; i < n; i++)
     cl[i] += 1;

@@ -4,17 +4,17 @@
 #include <R_ext/Rdynload.h>
 #include <R_ext/Visibility.h>
 
-SEXP ffi_fit(SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP);
+SEXP ffi_fit(SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP);
 SEXP ffi_kmeanspp(SEXP, SEXP, SEXP);
-SEXP ffi_assign(SEXP, SEXP, SEXP);
+SEXP ffi_assign(SEXP, SEXP, SEXP, SEXP);
 SEXP ffi_totss(SEXP, SEXP);
 SEXP ffi_first_nonfinite(SEXP);
 SEXP ffi_omp_caps(void);
 
 static const R_CallMethodDef call_methods[] = {
-  {"ffi_fit", (DL_FUNC) &ffi_fit, 7},
+  {"ffi_fit", (DL_FUNC) &ffi_fit, 8},
   {"ffi_kmeanspp", (DL_FUNC) &ffi_kmeanspp, 3},
-  {"ffi_assign", (DL_FUNC) &ffi_assign, 3},
+  {"ffi_assign", (DL_FUNC) &ffi_assign, 4},
   {"ffi_totss", (DL_FUNC) &ffi_totss, 2},
   {"ffi_first_nonfinite", (DL_FUNC) &ffi_first_nonfinite, 1},
   {"ffi_omp_caps", (DL_FUNC) &ffi_omp_caps, 0},

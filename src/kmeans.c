@@ -16,112 +16,8 @@
 
 #include "ckm.h"
 #include "ckm_omp.h"
+#include "internal.h"
 #include "kernels.h"
-
-/* ---- workspace --------------------------------------------------------- */
-
-/* Carve aligned arrays out of one block. */
-typedef struct carver {
-  char *p;
-} carver;
-
-static void *carve(carver *cv, size_t bytes)
-{
-  void *out = cv->p;
-  cv->p += (bytes + 63) & ~(size_t) 63;
-  return out;
-}
-
-static size_t carved(size_t bytes)
-{
-  return (bytes + 63) & ~(size_t) 63;
-}
-
-/* ---- assignment -------------------------------------------------------- */
-
-/* Assign the points of one tile; returns the number of labels changed. */
-static ckm_idx assign_tile(const double *x, ckm_idx n, int d, const double *ct,
-                           int k, ckm_idx i0, int len, int *labels, double *dist,
-                           double *tile_sum)
-{
-  double best[CKM_TILE], acc[CKM_TILE];
-  int lab[CKM_TILE];
-
-  ckm_tile_dist(x, n, d, i0, len, ct, best);
-  for (int t = 0; t < len; t++)
-    lab[t] = 0;
-  for (int j = 1; j < k; j++) {
-    ckm_tile_dist(x, n, d, i0, len, ct + (size_t) j * d, acc);
-    for (int t = 0; t < len; t++) {
-      /* strict: a point moves only to a strictly closer centre */
-      if (acc[t] < best[t]) {
-        best[t] = acc[t];
-        lab[t] = j;
-      }
-    }
-  }
-
-  ckm_idx changed = 0;
-  double s = 0.0;
-  for (int t = 0; t < len; t++) {
-    changed += labels[i0 + t] != lab[t];
-    labels[i0 + t] = lab[t];
-    if (dist)
-      dist[i0 + t] = best[t];
-    s += best[t];
-  }
-  *tile_sum = s;
-  return changed;
-}
-
-/* One assignment pass over all points against the transposed centres ct.
- * Sets *inertia (summed tile by tile, in tile order) and returns the number
- * of labels that changed. */
-static ckm_idx assign_pass(const double *x, ckm_idx n, int d, const double *ct,
-                           int k, int *labels, double *dist, double *tile_sums,
-                           int nthreads, double *inertia)
-{
-  const ckm_idx ntiles = ckm_ntiles(n);
-  const int nt = ckm_team(nthreads, 3.0 * (double) n * k * d);
-  ckm_idx changed = 0;
-
-#ifdef _OPENMP
-#pragma omp parallel for num_threads(nt) schedule(static) reduction(+:changed)
-#endif
-  for (ckm_idx t = 0; t < ntiles; t++) {
-    ckm_idx i0 = t * CKM_TILE;
-    int len = (int) (n - i0 < CKM_TILE ? n - i0 : CKM_TILE);
-    changed += assign_tile(x, n, d, ct, k, i0, len, labels, dist, tile_sums + t);
-  }
-  (void) nt;
-
-  double s = 0.0;
-  for (ckm_idx t = 0; t < ntiles; t++)
-    s += tile_sums[t];
-  *inertia = s;
-  return changed;
-}
-
-size_t ckm_assign_workspace(ckm_idx n, int d, int k)
-{
-  return carved(sizeof(double) * (size_t) k * (size_t) d) +
-         carved(sizeof(double) * (size_t) ckm_ntiles(n));
-}
-
-int ckm_assign(const double *x, ckm_idx n, int d, const double *centers, int k,
-               int *labels, double *dist, int nthreads, void *work)
-{
-  carver cv = {(char *) work};
-  double *ct = carve(&cv, sizeof(double) * (size_t) k * (size_t) d);
-  double *tile_sums = carve(&cv, sizeof(double) * (size_t) ckm_ntiles(n));
-  double inertia;
-
-  ckm_transpose_centres(centers, k, d, ct);
-  for (ckm_idx i = 0; i < n; i++)
-    labels[i] = -1;
-  assign_pass(x, n, d, ct, k, labels, dist, tile_sums, nthreads, &inertia);
-  return isfinite(inertia) ? CKM_OK : CKM_ERR_NONFINITE;
-}
 
 /* ---- centre update ----------------------------------------------------- */
 
@@ -275,28 +171,32 @@ static ckm_idx update_centres(const double *x, ckm_idx n, int d, int k,
   return moved;
 }
 
-/* ---- Lloyd ------------------------------------------------------------- */
+/* ---- the fit ------------------------------------------------------------ */
 
-size_t ckm_fit_workspace(ckm_idx n, int d, int k, int nthreads)
+size_t ckm_fit_workspace(ckm_idx n, int d, int k, const ckm_options *opt)
 {
-  (void) nthreads;
   size_t kd = (size_t) k * (size_t) d;
-  return carved(sizeof(double) * kd) +               /* ct */
-         carved(sizeof(double) * kd) +               /* old centres */
-         carved(sizeof(double) * (size_t) n) +       /* dist */
-         carved(sizeof(double) * (size_t) ckm_ntiles(n)) +
-         carved(sizeof(double) * (size_t) k) +       /* heap keys */
-         carved(sizeof(ckm_idx) * (size_t) k);       /* heap rows */
+  int nt = opt->nthreads < 1 ? 1 : opt->nthreads;
+  size_t bytes = carved(sizeof(double) * kd) * 2 +     /* ct, old */
+                 carved(sizeof(double) * (size_t) n) +  /* dist */
+                 carved(sizeof(double) * (size_t) ckm_ntiles(n)) +
+                 carved(sizeof(double) * (size_t) k) +  /* heap keys */
+                 carved(sizeof(ckm_idx) * (size_t) k) + /* heap rows */
+                 carved(sizeof(ckm_fast));
+  if (opt->kernel != CKM_KERNEL_PLAIN && ckm_fast_available())
+    bytes += carved(sizeof(double) * ckm_fast_shared_doubles(d, k)) +
+             carved(sizeof(double) * ckm_fast_thread_doubles(d) * (size_t) nt);
+  bytes += ckm_bounds_workspace(n, d, k, opt->algorithm, nt);
+  return bytes;
 }
 
 /* Within-cluster sums of squares of the final partition, each summed over
  * its points in index order. dist receives the per-point distances. */
-static void final_wss(const double *x, ckm_idx n, int d, int k,
-                      const int *labels, const double *ct, double *dist,
-                      double *wss, int nthreads)
+static void final_wss(ckm_state *s, double *wss)
 {
-  const ckm_idx ntiles = ckm_ntiles(n);
-  const int nt = ckm_team(nthreads, 3.0 * (double) n * d);
+  const ckm_idx n = s->n, ntiles = ckm_ntiles(n);
+  const int d = s->d;
+  const int nt = ckm_team(s->nthreads, 3.0 * (double) n * d);
 #ifdef _OPENMP
 #pragma omp parallel for num_threads(nt) schedule(static)
 #endif
@@ -304,48 +204,74 @@ static void final_wss(const double *x, ckm_idx n, int d, int k,
     ckm_idx i0 = t * CKM_TILE;
     ckm_idx i1 = i0 + CKM_TILE < n ? i0 + CKM_TILE : n;
     for (ckm_idx i = i0; i < i1; i++) {
-      const double *cj = ct + (size_t) labels[i] * d;
-      double s = 0.0;
+      const double *cj = s->ct + (size_t) s->labels[i] * d;
+      double v = 0.0;
       for (int c = 0; c < d; c++) {
-        double df = x[i + (size_t) c * (size_t) n] - cj[c];
-        s += df * df;
+        double df = s->x[i + (size_t) c * (size_t) n] - cj[c];
+        v += df * df;
       }
-      dist[i] = s;
+      s->dist[i] = v;
     }
   }
   (void) nt;
-  for (int j = 0; j < k; j++)
+  for (int j = 0; j < s->k; j++)
     wss[j] = 0.0;
   for (ckm_idx i = 0; i < n; i++)
-    wss[labels[i]] += dist[i];
+    wss[s->labels[i]] += s->dist[i];
 }
 
-int ckm_fit_lloyd(const double *x, ckm_idx n, int d, int k, double *centers,
-                  int *labels, double *wss, ckm_idx *size, double *trace,
-                  const ckm_options *opt, const ckm_hooks *hooks, void *work,
-                  ckm_info *info)
+int ckm_fit_run(const double *x, ckm_idx n, int d, int k, double *centers,
+                int *labels, double *wss, ckm_idx *size, double *trace,
+                const ckm_options *opt, const ckm_hooks *hooks, void *work,
+                ckm_info *info)
 {
   const size_t kd = (size_t) k * (size_t) d;
+  const int alg = opt->algorithm;
   carver cv = {(char *) work};
-  double *ct = carve(&cv, sizeof(double) * kd);
-  double *old = carve(&cv, sizeof(double) * kd);
-  double *dist = carve(&cv, sizeof(double) * (size_t) n);
-  double *tile_sums = carve(&cv, sizeof(double) * (size_t) ckm_ntiles(n));
-  double *hd = carve(&cv, sizeof(double) * (size_t) k);
-  ckm_idx *hi = carve(&cv, sizeof(ckm_idx) * (size_t) k);
-  const int nthreads = opt->nthreads;
+  ckm_state st = {0};
+  ckm_state *s = &st;
+  s->x = x;
+  s->n = n;
+  s->d = d;
+  s->k = k;
+  s->nthreads = opt->nthreads < 1 ? 1 : opt->nthreads;
+  s->centers = centers;
+  s->labels = labels;
+  s->counts = size;
+  s->ct = carve(&cv, sizeof(double) * kd);
+  s->old = carve(&cv, sizeof(double) * kd);
+  s->dist = carve(&cv, sizeof(double) * (size_t) n);
+  s->tile_sums = carve(&cv, sizeof(double) * (size_t) ckm_ntiles(n));
+  s->hd = carve(&cv, sizeof(double) * (size_t) k);
+  s->hi = carve(&cv, sizeof(ckm_idx) * (size_t) k);
+  ckm_fast *fast = carve(&cv, sizeof(ckm_fast));
+  if (opt->kernel != CKM_KERNEL_PLAIN && ckm_fast_available()) {
+    double *shared = carve(&cv, sizeof(double) * ckm_fast_shared_doubles(d, k));
+    double *scratch = carve(&cv, sizeof(double) * ckm_fast_thread_doubles(d) *
+                                     (size_t) s->nthreads);
+    ckm_fast_prepare(fast, x, n, d, shared, scratch);
+    s->fast = fast;
+  }
+  ckm_bounds_carve(s, &cv, alg);
 
   info->n_iter = 0;
   info->converged = 0;
   info->relocated = 0;
   for (ckm_idx i = 0; i < n; i++)
     labels[i] = -1;
+  ckm_transpose_centres(centers, k, d, s->ct);
 
   for (int it = 1; it <= opt->max_iter; it++) {
     double inertia;
-    ckm_transpose_centres(centers, k, d, ct);
-    ckm_idx changed = assign_pass(x, n, d, ct, k, labels, dist, tile_sums,
-                                  nthreads, &inertia);
+    ckm_idx changed;
+    if (alg == CKM_LLOYD) {
+      ckm_transpose_centres(centers, k, d, s->ct);
+      changed = ckm_assign_pass(s, NULL, &inertia);
+    } else if (it == 1) {
+      changed = ckm_bounds_first(s, alg, &inertia);
+    } else {
+      changed = ckm_bounds_pass(s, alg, &inertia);
+    }
     if (!isfinite(inertia))
       return CKM_ERR_NONFINITE;
     trace[it - 1] = inertia;
@@ -358,15 +284,17 @@ int ckm_fit_lloyd(const double *x, ckm_idx n, int d, int k, double *centers,
       break;
     }
 
-    memcpy(old, centers, sizeof(double) * kd);
-    ckm_idx moved = update_centres(x, n, d, k, labels, dist, centers, size,
-                                   hd, hi, nthreads);
+    memcpy(s->old, centers, sizeof(double) * kd);
+    ckm_idx moved = update_centres(x, n, d, k, labels, s->dist, centers,
+                                   s->counts, s->hd, s->hi, s->nthreads);
     info->relocated += moved;
+    if (alg != CKM_LLOYD)
+      ckm_bounds_after_update(s, alg, moved);
 
     if (opt->tol > 0 && moved == 0) {
       double shift = 0.0;
       for (size_t q = 0; q < kd; q++) {
-        double df = centers[q] - old[q];
+        double df = centers[q] - s->old[q];
         shift += df * df;
       }
       if (shift <= opt->tol) {
@@ -375,16 +303,15 @@ int ckm_fit_lloyd(const double *x, ckm_idx n, int d, int k, double *centers,
          * centres (predict() on the data gives the labels back); the
          * centres stay, within the tolerance of the means. */
         info->converged = 1;
-        ckm_transpose_centres(centers, k, d, ct);
-        assign_pass(x, n, d, ct, k, labels, dist, tile_sums, nthreads,
-                    &inertia);
+        ckm_transpose_centres(centers, k, d, s->ct);
+        ckm_assign_pass(s, NULL, &inertia);
         break;
       }
     }
   }
 
-  ckm_transpose_centres(centers, k, d, ct);
-  final_wss(x, n, d, k, labels, ct, dist, wss, nthreads);
+  ckm_transpose_centres(centers, k, d, s->ct);
+  final_wss(s, wss);
   for (int j = 0; j < k; j++)
     size[j] = 0;
   for (ckm_idx i = 0; i < n; i++)

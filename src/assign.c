@@ -1,0 +1,161 @@
+/*
+ * assign.c: one assignment pass, each point to its nearest centre.
+ *
+ * Two kernels give the same answer bit for bit: the plain one below
+ * (exact distances for a tile of points against one centre at a time,
+ * vectorised over the points of the tile) and the blocked AVX2 one in
+ * fastassign.c (a screened matrix product, certified and recomputed
+ * exactly). The pass sums the inertia tile by tile and then over the tiles
+ * in order, so the sum does not depend on the thread count either.
+ */
+#include <math.h>
+
+#include "ckm.h"
+#include "ckm_omp.h"
+#include "internal.h"
+#include "kernels.h"
+
+/* Assign the points of one tile with exact distances; returns the number
+ * of labels changed. second: the second smallest squared distance. */
+static ckm_idx plain_tile(const double *x, ckm_idx n, int d, const double *ct,
+                          int k, ckm_idx i0, int len, int *labels, double *dist,
+                          double *second, double *tile_sum)
+{
+  double best[CKM_TILE], sec[CKM_TILE], acc[CKM_TILE];
+  int lab[CKM_TILE];
+
+  ckm_tile_dist(x, n, d, i0, len, ct, best);
+  for (int t = 0; t < len; t++) {
+    lab[t] = 0;
+    sec[t] = INFINITY;
+  }
+  for (int j = 1; j < k; j++) {
+    ckm_tile_dist(x, n, d, i0, len, ct + (size_t) j * d, acc);
+    for (int t = 0; t < len; t++) {
+      /* strict: a point moves only to a strictly closer centre */
+      if (acc[t] < best[t]) {
+        sec[t] = best[t];
+        best[t] = acc[t];
+        lab[t] = j;
+      } else if (acc[t] < sec[t]) {
+        sec[t] = acc[t];
+      }
+    }
+  }
+
+  ckm_idx changed = 0;
+  double s = 0.0;
+  for (int t = 0; t < len; t++) {
+    changed += labels[i0 + t] != lab[t];
+    labels[i0 + t] = lab[t];
+    if (dist)
+      dist[i0 + t] = best[t];
+    if (second)
+      second[i0 + t] = sec[t];
+    s += best[t];
+  }
+  *tile_sum = s;
+  return changed;
+}
+
+ckm_idx ckm_assign_pass(ckm_state *s, double *second, double *inertia)
+{
+  const ckm_idx n = s->n, ntiles = ckm_ntiles(n);
+  const int d = s->d, k = s->k;
+  const int nt = ckm_team(s->nthreads, 3.0 * (double) n * k * d);
+  ckm_idx changed = 0;
+
+  if (s->fast)
+    ckm_fast_pack(s->fast, s->centers, k);
+
+#ifdef _OPENMP
+#pragma omp parallel for num_threads(nt) schedule(static) reduction(+:changed)
+#endif
+  for (ckm_idx t = 0; t < ntiles; t++) {
+    ckm_idx i0 = t * CKM_TILE;
+    int len = (int) (n - i0 < CKM_TILE ? n - i0 : CKM_TILE);
+    if (s->fast)
+      changed += ckm_fast_tile(s->fast, s->x, n, s->ct, i0, len, s->labels,
+                               s->dist, second, s->tile_sums + t);
+    else
+      changed += plain_tile(s->x, n, d, s->ct, k, i0, len, s->labels, s->dist,
+                            second, s->tile_sums + t);
+  }
+  (void) nt;
+
+  double sum = 0.0;
+  for (ckm_idx t = 0; t < ntiles; t++)
+    sum += s->tile_sums[t];
+  *inertia = sum;
+  return changed;
+}
+
+void ckm_exact_range(const double *pt, const double *ct, int d, int j0, int j1,
+                     double *out)
+{
+  int j = j0;
+  for (; j + 4 <= j1; j += 4) {
+    const double *c0 = ct + (size_t) j * d, *c1 = c0 + d, *c2 = c1 + d,
+                 *c3 = c2 + d;
+    double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
+    for (int c = 0; c < d; c++) {
+      double v = pt[c];
+      double e0 = v - c0[c], e1 = v - c1[c], e2 = v - c2[c], e3 = v - c3[c];
+      s0 += e0 * e0;
+      s1 += e1 * e1;
+      s2 += e2 * e2;
+      s3 += e3 * e3;
+    }
+    out[j] = s0;
+    out[j + 1] = s1;
+    out[j + 2] = s2;
+    out[j + 3] = s3;
+  }
+  for (; j < j1; j++)
+    out[j] = ckm_exact_d2(pt, ct + (size_t) j * d, d);
+}
+
+/* ---- public: nearest centre, for predict() ----------------------------- */
+
+size_t ckm_assign_workspace(ckm_idx n, int d, int k, int nthreads)
+{
+  size_t bytes = carved(sizeof(double) * (size_t) k * (size_t) d) +
+                 carved(sizeof(double) * (size_t) ckm_ntiles(n)) +
+                 carved(sizeof(ckm_fast));
+  if (ckm_fast_available())
+    bytes += carved(sizeof(double) * ckm_fast_shared_doubles(d, k)) +
+             carved(sizeof(double) * ckm_fast_thread_doubles(d) *
+                    (size_t) (nthreads < 1 ? 1 : nthreads));
+  return bytes;
+}
+
+int ckm_assign(const double *x, ckm_idx n, int d, const double *centers, int k,
+               int *labels, double *dist, int nthreads, int kernel, void *work)
+{
+  carver cv = {(char *) work};
+  ckm_state s = {0};
+  s.x = x;
+  s.n = n;
+  s.d = d;
+  s.k = k;
+  s.nthreads = nthreads < 1 ? 1 : nthreads;
+  s.centers = (double *) centers;
+  s.ct = carve(&cv, sizeof(double) * (size_t) k * (size_t) d);
+  s.tile_sums = carve(&cv, sizeof(double) * (size_t) ckm_ntiles(n));
+  s.labels = labels;
+  s.dist = dist;
+  ckm_fast *fast = carve(&cv, sizeof(ckm_fast));
+  if (kernel != CKM_KERNEL_PLAIN && ckm_fast_available()) {
+    double *shared = carve(&cv, sizeof(double) * ckm_fast_shared_doubles(d, k));
+    double *scratch = carve(&cv, sizeof(double) * ckm_fast_thread_doubles(d) *
+                                     (size_t) s.nthreads);
+    ckm_fast_prepare(fast, x, n, d, shared, scratch);
+    s.fast = fast;
+  }
+  double inertia;
+  ckm_transpose_centres(centers, k, d, s.ct);
+  for (ckm_idx i = 0; i < n; i++)
+    labels[i] = -1;
+  ckm_assign_pass(&s, NULL, &inertia);
+  return isfinite(inertia) ? CKM_OK : CKM_ERR_NONFINITE;
+}

@@ -1,0 +1,304 @@
+/*
+ * fastassign.c: the blocked, vectorised assignment kernel.
+ *
+ * Screen, then certify. For a tile of CKM_FAST_MB points and all centres
+ * the kernel computes s_j = ||c_j - mu||^2 - 2 (x - mu).(c_j - mu), the
+ * squared distance less ||x - mu||^2, as a small matrix product with a
+ * register-blocked AVX2/FMA micro-kernel (4 points x 8 centres), keeping
+ * per point the smallest and second smallest s_j. Centring on the column
+ * means mu (done while packing, so X is never copied whole) keeps the norms,
+ * and so the rounding error of the expansion, small.
+ *
+ * The expansion is not how stats::kmeans computes a distance, and its
+ * rounding error can reorder near-ties. So the winner is certified: the
+ * error of s_j, and of the reference distance sum((x - c)^2), is at most
+ * E = 8 (d + 4) eps (||x - mu||^2 + max_j ||c_j - mu||^2); when the second
+ * smallest s exceeds the smallest by more than 2E, the winner is the same as
+ * with exact distances; otherwise (rare: a point on a cluster boundary to
+ * within ~1e-13) every distance of that point is recomputed the exact way.
+ * The winner's distance is always recomputed exactly, so inertia and labels
+ * are bit-identical to those of the plain kernel (and of stats).
+ *
+ * Layout. Each tile of X is packed once per pass into a per-thread buffer
+ * of 4-point panels (row-major within a panel); the centres are packed once
+ * per iteration into 8-centre panels. A centre panel (8 d doubles) stays in
+ * L1 while all point panels of the tile (64 d doubles) stream from L1/L2.
+ * No BLAS: a threaded BLAS inside our OpenMP loop would oversubscribe.
+ *
+ * The kernel is compiled for AVX2+FMA with a target attribute and chosen at
+ * run time; elsewhere ckm_fast_available() is 0 and the plain kernel is used.
+ */
+#include <float.h>
+#include <math.h>
+#include <string.h>
+
+#include "ckm.h"
+#include "ckm_omp.h"
+#include "fastassign.h"
+#include "kernels.h"
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define CKM_HAVE_AVX2_KERNEL 1
+#include <immintrin.h>
+#else
+#define CKM_HAVE_AVX2_KERNEL 0
+#endif
+
+#define MB CKM_FAST_MB
+#define MR 4
+#define NR 8
+
+int ckm_fast_available(void)
+{
+#if CKM_HAVE_AVX2_KERNEL
+  static int cached = -1;
+  if (cached < 0) {
+    __builtin_cpu_init();
+    cached = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  }
+  return cached;
+#else
+  return 0;
+#endif
+}
+
+static size_t round_up(size_t v, size_t m) { return (v + m - 1) / m * m; }
+
+size_t ckm_fast_shared_doubles(int d, int k)
+{
+  size_t kp = round_up((size_t) k, NR);
+  return round_up((size_t) d, 8) + kp * (size_t) d + kp;
+}
+
+/* per thread: a 64-point packed block, its norms, the lane trackers of the
+ * whole tile, and one gathered point */
+#define SUB 64
+size_t ckm_fast_thread_doubles(int d)
+{
+  return round_up((size_t) SUB * (size_t) d + SUB + 3 * (size_t) MB * NR +
+                  (size_t) d, 8);
+}
+
+void ckm_fast_prepare(ckm_fast *f, const double *x, ckm_idx n, int d,
+                      double *shared, double *thread_scratch)
+{
+  f->d = d;
+  f->mu = shared;
+  f->panels = shared + round_up((size_t) d, 8);
+  f->scratch = thread_scratch;
+  f->scratch_stride = ckm_fast_thread_doubles(d);
+  for (int c = 0; c < d; c++) {
+    const double *xc = x + (size_t) c * (size_t) n;
+    double s = 0.0;
+    for (ckm_idx i = 0; i < n; i++)
+      s += xc[i];
+    f->mu[c] = s / (double) n;
+  }
+}
+
+void ckm_fast_pack(ckm_fast *f, const double *centers, int k)
+{
+  const int d = f->d;
+  const size_t kp = round_up((size_t) k, NR);
+  double *norms = f->panels + kp * (size_t) d;
+  double cnmax = 0.0;
+  f->k = k;
+  f->kp = (int) kp;
+  f->norms = norms;
+  for (size_t j = 0; j < kp; j++) {
+    size_t p = j / NR, l = j % NR;
+    double *panel = f->panels + p * (size_t) d * NR;
+    double s = 0.0;
+    for (int c = 0; c < d; c++) {
+      double v = j < (size_t) k ? centers[j + (size_t) k * c] - f->mu[c] : 0.0;
+      panel[(size_t) c * NR + l] = v;
+      s += v * v;
+    }
+    if (j < (size_t) k) {
+      norms[j] = s;
+      if (s > cnmax)
+        cnmax = s;
+    } else {
+      norms[j] = INFINITY; /* padding never wins */
+    }
+  }
+  f->cnmax = cnmax;
+}
+
+#if CKM_HAVE_AVX2_KERNEL
+
+/* b1/b2: smallest and second smallest s per (point, lane); i1: index of the
+ * smallest, as a double. Lane l of panel p is centre p * 8 + l. */
+__attribute__((target("avx2,fma")))
+static void kernel_avx2(const double *Q, int nq, const double *P,
+                        const double *norms, int np, int d, double *b1,
+                        double *b2, double *i1)
+{
+  const __m256d two = _mm256_set1_pd(2.0);
+  for (int p = 0; p < np; p++) {
+    const double *Pp = P + (size_t) p * d * NR;
+    const __m256d cn0 = _mm256_loadu_pd(norms + p * NR);
+    const __m256d cn1 = _mm256_loadu_pd(norms + p * NR + 4);
+    const double base = (double) p * NR;
+    const __m256d j0 = _mm256_set_pd(base + 3, base + 2, base + 1, base);
+    const __m256d j1 = _mm256_set_pd(base + 7, base + 6, base + 5, base + 4);
+    for (int q = 0; q < nq; q++) {
+      const double *Qq = Q + (size_t) q * d * MR;
+      __m256d a00 = _mm256_setzero_pd(), a01 = _mm256_setzero_pd();
+      __m256d a10 = _mm256_setzero_pd(), a11 = _mm256_setzero_pd();
+      __m256d a20 = _mm256_setzero_pd(), a21 = _mm256_setzero_pd();
+      __m256d a30 = _mm256_setzero_pd(), a31 = _mm256_setzero_pd();
+      for (int c = 0; c < d; c++) {
+        const __m256d p0 = _mm256_loadu_pd(Pp + (size_t) c * NR);
+        const __m256d p1 = _mm256_loadu_pd(Pp + (size_t) c * NR + 4);
+        const double *xq = Qq + (size_t) c * MR;
+        __m256d x0 = _mm256_broadcast_sd(xq);
+        a00 = _mm256_fmadd_pd(x0, p0, a00);
+        a01 = _mm256_fmadd_pd(x0, p1, a01);
+        __m256d x1 = _mm256_broadcast_sd(xq + 1);
+        a10 = _mm256_fmadd_pd(x1, p0, a10);
+        a11 = _mm256_fmadd_pd(x1, p1, a11);
+        __m256d x2 = _mm256_broadcast_sd(xq + 2);
+        a20 = _mm256_fmadd_pd(x2, p0, a20);
+        a21 = _mm256_fmadd_pd(x2, p1, a21);
+        __m256d x3 = _mm256_broadcast_sd(xq + 3);
+        a30 = _mm256_fmadd_pd(x3, p0, a30);
+        a31 = _mm256_fmadd_pd(x3, p1, a31);
+      }
+      __m256d acc[MR][2] = {{a00, a01}, {a10, a11}, {a20, a21}, {a30, a31}};
+      for (int r = 0; r < MR; r++) {
+        double *B1 = b1 + ((size_t) q * MR + r) * NR;
+        double *B2 = b2 + ((size_t) q * MR + r) * NR;
+        double *I1 = i1 + ((size_t) q * MR + r) * NR;
+        for (int v = 0; v < 2; v++) {
+          __m256d s = _mm256_fnmadd_pd(two, acc[r][v], v ? cn1 : cn0);
+          __m256d o1 = _mm256_loadu_pd(B1 + 4 * v);
+          __m256d o2 = _mm256_loadu_pd(B2 + 4 * v);
+          __m256d oi = _mm256_loadu_pd(I1 + 4 * v);
+          __m256d lt1 = _mm256_cmp_pd(s, o1, _CMP_LT_OQ);
+          __m256d lt2 = _mm256_cmp_pd(s, o2, _CMP_LT_OQ);
+          /* s < b1: b2 = b1, b1 = s; else s < b2: b2 = s */
+          __m256d n2 = _mm256_blendv_pd(_mm256_blendv_pd(o2, s, lt2), o1, lt1);
+          __m256d n1 = _mm256_blendv_pd(o1, s, lt1);
+          __m256d ni = _mm256_blendv_pd(oi, v ? j1 : j0, lt1);
+          _mm256_storeu_pd(B1 + 4 * v, n1);
+          _mm256_storeu_pd(B2 + 4 * v, n2);
+          _mm256_storeu_pd(I1 + 4 * v, ni);
+        }
+      }
+    }
+  }
+}
+
+#endif
+
+/* Exact squared distance, the order and operations of stats::kmeans. */
+static inline double exact_d2(const double *pt, const double *cj, int d)
+{
+  double s = 0.0;
+  for (int c = 0; c < d; c++) {
+    double df = pt[c] - cj[c];
+    s += df * df;
+  }
+  return s;
+}
+
+ckm_idx ckm_fast_tile(const ckm_fast *f, const double *x, ckm_idx n,
+                      const double *ct, ckm_idx i0, int len, int *labels,
+                      double *dist, double *second, double *tile_sum)
+{
+#if CKM_HAVE_AVX2_KERNEL
+  const int d = f->d, k = f->k;
+  double *Q = f->scratch + (size_t) omp_get_thread_num() * f->scratch_stride;
+  double *xn = Q + (size_t) SUB * d;
+  double *b1 = xn + SUB;
+  double *b2 = b1 + (size_t) MB * NR;
+  double *i1 = b2 + (size_t) MB * NR;
+  double *pt = i1 + (size_t) MB * NR;
+  double xnorm[MB];
+
+  for (size_t q = 0; q < (size_t) MB * NR; q++) {
+    b1[q] = INFINITY;
+    b2[q] = INFINITY;
+    i1[q] = 0.0;
+  }
+  /* 64 points at a time: pack them, centred, into 4-point panels (32 KB at
+   * d = 64, in L1 while the centre panels stream past) */
+  for (int s0 = 0; s0 < len; s0 += SUB) {
+    const int sl = len - s0 < SUB ? len - s0 : SUB;
+    const int nq = (sl + MR - 1) / MR;
+    for (int t = 0; t < nq * MR; t++)
+      xn[t] = 0.0;
+    for (int c = 0; c < d; c++) {
+      const double *xc = x + (size_t) c * (size_t) n + (size_t) (i0 + s0);
+      const double m = f->mu[c];
+      for (int t = 0; t < nq * MR; t++) {
+        double v = t < sl ? xc[t] - m : 0.0;
+        Q[((size_t) (t / MR) * d + c) * MR + t % MR] = v;
+        xn[t] += v * v;
+      }
+    }
+    for (int t = 0; t < sl; t++)
+      xnorm[s0 + t] = xn[t];
+    kernel_avx2(Q, nq, f->panels, f->norms, f->kp / NR, d,
+                b1 + (size_t) s0 * NR, b2 + (size_t) s0 * NR,
+                i1 + (size_t) s0 * NR);
+  }
+
+  const double eps_fac = 8.0 * (d + 4) * DBL_EPSILON;
+  ckm_idx changed = 0;
+  double sum = 0.0;
+  for (int t = 0; t < len; t++) {
+    const double *B1 = b1 + (size_t) t * NR, *B2 = b2 + (size_t) t * NR;
+    const double *I1 = i1 + (size_t) t * NR;
+    /* reduce the 8 lanes: the smallest, its index, the second smallest */
+    int win = 0;
+    for (int l = 1; l < NR; l++)
+      if (B1[l] < B1[win] || (B1[l] == B1[win] && I1[l] < I1[win]))
+        win = l;
+    double m1 = B1[win], m2 = B2[win];
+    for (int l = 0; l < NR; l++)
+      if (l != win && B1[l] < m2)
+        m2 = B1[l];
+    int best = (int) I1[win];
+    const ckm_idx i = i0 + t;
+    for (int c = 0; c < d; c++)
+      pt[c] = x[i + (size_t) c * (size_t) n];
+    const double E = eps_fac * (xnorm[t] + f->cnmax);
+    double bd, sd;
+    if (m2 - m1 > 2.0 * E && isfinite(m1)) {
+      bd = exact_d2(pt, ct + (size_t) best * d, d);
+      sd = m2 + xnorm[t] - E; /* lower bound on the second smallest */
+    } else {
+      /* too close to call: every distance, exactly */
+      best = 0;
+      bd = exact_d2(pt, ct, d);
+      sd = INFINITY;
+      for (int j = 1; j < k; j++) {
+        double dj = exact_d2(pt, ct + (size_t) j * d, d);
+        if (dj < bd) {
+          sd = bd;
+          bd = dj;
+          best = j;
+        } else if (dj < sd) {
+          sd = dj;
+        }
+      }
+      sd = sd * (1.0 - eps_fac);
+    }
+    changed += labels[i] != best;
+    labels[i] = best;
+    if (dist)
+      dist[i] = bd;
+    if (second)
+      second[i] = sd > 0.0 ? sd : 0.0;
+    sum += bd;
+  }
+  *tile_sum = sum;
+  return changed;
+#else
+  (void) f; (void) x; (void) n; (void) ct; (void) i0; (void) len;
+  (void) labels; (void) dist; (void) second; (void) tile_sum;
+  return -1;
+#endif
+}

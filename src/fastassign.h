@@ -1,0 +1,46 @@
+/* fastassign.h: the blocked AVX2/FMA assignment kernel (fastassign.c). */
+#ifndef CKM_FASTASSIGN_H
+#define CKM_FASTASSIGN_H
+
+#include "ckm.h"
+#include "kernels.h"
+
+/* points per tile: the same tiles as the plain kernel, so that the inertia
+ * of a pass is summed in the same order whichever kernel ran */
+#define CKM_FAST_MB CKM_TILE
+
+typedef struct ckm_fast {
+  int d, k, kp;
+  double *mu;      /* column means of X (d) */
+  double *panels;  /* centred centres, packed in panels of 8 (kp x d) */
+  double *norms;   /* squared norms of the centred centres (kp) */
+  double cnmax;    /* their maximum */
+  double *scratch; /* per-thread buffers */
+  size_t scratch_stride;
+} ckm_fast;
+
+/* 1 when the CPU runs the AVX2/FMA kernel (x86-64 with GCC or clang). */
+int ckm_fast_available(void);
+
+/* Doubles of workspace: shared, and per thread. */
+size_t ckm_fast_shared_doubles(int d, int k);
+size_t ckm_fast_thread_doubles(int d);
+
+/* Once per fit: the column means. */
+void ckm_fast_prepare(ckm_fast *f, const double *x, ckm_idx n, int d,
+                      double *shared, double *thread_scratch);
+
+/* Once per iteration: centre the centres and pack them. */
+void ckm_fast_pack(ckm_fast *f, const double *centers, int k);
+
+/* Assign the points of one tile [i0, i0 + len), len <= CKM_FAST_MB.
+ * ct: the exact centres, transposed (k rows of d). Writes labels, the exact
+ * squared distance to the winner (dist, may be NULL) and a lower bound on
+ * the squared distance to the second nearest centre (second, may be NULL).
+ * Returns the number of labels changed; *tile_sum is the sum of dist over
+ * the tile, in point order. */
+ckm_idx ckm_fast_tile(const ckm_fast *f, const double *x, ckm_idx n,
+                      const double *ct, ckm_idx i0, int len, int *labels,
+                      double *dist, double *second, double *tile_sum);
+
+#endif

@@ -1,0 +1,102 @@
+/* internal.h: what the core's own files share (not part of ckm.h's API). */
+#ifndef CKM_INTERNAL_H
+#define CKM_INTERNAL_H
+
+#include <float.h>
+#include <math.h>
+
+#include "ckm.h"
+#include "fastassign.h"
+
+/* Carve 64-byte-aligned arrays out of one workspace block. */
+typedef struct carver {
+  char *p;
+} carver;
+
+static inline void *carve(carver *cv, size_t bytes)
+{
+  void *out = cv->p;
+  cv->p += (bytes + 63) & ~(size_t) 63;
+  return out;
+}
+
+static inline size_t carved(size_t bytes)
+{
+  return (bytes + 63) & ~(size_t) 63;
+}
+
+/* Everything one fit works on. */
+typedef struct ckm_state {
+  const double *x;
+  ckm_idx n;
+  int d, k, nthreads;
+  double *centers;   /* k x d, column-major: the current centres */
+  double *ct;        /* the same, transposed: k rows of d */
+  double *old;       /* the centres before the last update (column-major) */
+  int *labels;
+  double *dist;      /* exact squared distance of each point to its centre */
+  double *tile_sums; /* inertia of each tile of CKM_TILE points */
+  double *hd;        /* relocation heap (k) */
+  ckm_idx *hi;
+  ckm_idx *counts;   /* cluster sizes (k) */
+  ckm_fast *fast;    /* the AVX2 kernel, or NULL for the plain one */
+  /* bound-based algorithms */
+  double *lower;     /* hamerly: n; yinyang: n * groups */
+  double *second;    /* first pass: lower bound on the second smallest d2 */
+  double *drift;     /* per centre: upper bound on its last move */
+  double *half;      /* hamerly: half the distance to the nearest other centre */
+  int groups;        /* yinyang */
+  int *group_of;     /* centre -> group */
+  int *group_start;  /* groups + 1 offsets into group_members */
+  int *group_members;
+  double *group_drift;
+  double *yy_cent, *yy_sum; /* grouping scratch */
+  int *yy_cnt;
+  double *thread_buf; /* per thread: k + d + groups doubles */
+  size_t thread_buf_stride;
+} ckm_state;
+
+/* Relative slack that covers the rounding of a distance computed in d
+ * dimensions and its square root; bounds are widened by it. */
+static inline double ckm_slack(int d)
+{
+  return (double) (d + 8) * DBL_EPSILON;
+}
+
+/* Exact squared distance, in the order and with the operations of
+ * stats::kmeans (so bit-identical to the distances the plain kernel sums). */
+static inline double ckm_exact_d2(const double *pt, const double *cj, int d)
+{
+  double s = 0.0;
+  for (int c = 0; c < d; c++) {
+    double df = pt[c] - cj[c];
+    s += df * df;
+  }
+  return s;
+}
+
+/* Row i of X into pt. */
+static inline void ckm_gather(const double *x, ckm_idx n, int d, ckm_idx i,
+                              double *pt)
+{
+  for (int c = 0; c < d; c++)
+    pt[c] = x[i + (size_t) c * (size_t) n];
+}
+
+/* Exact squared distances from pt to the centres ct[j], j in [j0, j1),
+ * several centres at a time (independent sums, each in column order). */
+void ckm_exact_range(const double *pt, const double *ct, int d, int j0, int j1,
+                     double *out);
+
+/* assign.c */
+ckm_idx ckm_assign_pass(ckm_state *s, double *second, double *inertia);
+
+/* bounds.c */
+size_t ckm_bounds_workspace(ckm_idx n, int d, int k, int algorithm,
+                            int nthreads);
+void ckm_bounds_carve(ckm_state *s, carver *cv, int algorithm);
+ckm_idx ckm_bounds_first(ckm_state *s, int algorithm, double *inertia);
+void ckm_bounds_after_update(ckm_state *s, int algorithm, ckm_idx moved);
+ckm_idx ckm_bounds_pass(ckm_state *s, int algorithm, double *inertia);
+
+#endif
