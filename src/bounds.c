@@ -41,6 +41,7 @@ size_t ckm_bounds_workspace(ckm_idx n, int d, int k, int algorithm,
   size_t kk = (size_t) k, nn = (size_t) n, tb = (size_t) nthreads;
   size_t t = algorithm == CKM_YINYANG ? (size_t) yinyang_groups(k) : 0;
   size_t bytes = carved(sizeof(double) * kk) +                     /* drift */
+                 (algorithm ? carved(sizeof(double) * nn) : 0) +     /* upper */
                  carved(sizeof(double) * (kk + (size_t) d + t) * tb); /* buffers */
   if (algorithm == CKM_HAMERLY) {
     bytes += carved(sizeof(double) * nn) * 2 + carved(sizeof(double) * kk);
@@ -60,6 +61,8 @@ void ckm_bounds_carve(ckm_state *s, carver *cv, int algorithm)
   size_t kk = (size_t) s->k, nn = (size_t) s->n;
   s->groups = algorithm == CKM_YINYANG ? yinyang_groups(s->k) : 0;
   s->drift = carve(cv, sizeof(double) * kk);
+  if (algorithm != CKM_LLOYD)
+    s->upper = carve(cv, sizeof(double) * nn);
   s->thread_buf_stride = kk + (size_t) s->d + (size_t) s->groups;
   s->thread_buf = carve(cv, sizeof(double) * s->thread_buf_stride *
                                 (size_t) s->nthreads);
@@ -198,8 +201,10 @@ ckm_idx ckm_bounds_first(ckm_state *s, int algorithm, double *inertia)
   const double slack = ckm_slack(d);
   if (algorithm == CKM_HAMERLY) {
     ckm_idx changed = ckm_assign_pass(s, s->second, inertia);
-    for (ckm_idx i = 0; i < n; i++)
+    for (ckm_idx i = 0; i < n; i++) {
       s->lower[i] = sqrt(s->second[i]) * (1.0 - slack);
+      s->upper[i] = sqrt(s->dist[i]) * (1.0 + slack);
+    }
     return changed;
   }
 
@@ -225,6 +230,7 @@ ckm_idx ckm_bounds_first(ckm_state *s, int algorithm, double *inertia)
       changed += s->labels[i] != best;
       s->labels[i] = best;
       s->dist[i] = bd;
+      s->upper[i] = sqrt(bd) * (1.0 + slack);
       sum += bd;
     }
     s->tile_sums[tile] = sum;
@@ -265,8 +271,10 @@ void ckm_bounds_after_update(ckm_state *s, int algorithm, ckm_idx moved)
     for (int j = 0; j < k; j++)
       s->half[j] = 0.5 * sqrt(s->half[j]) * (1.0 - slack);
     if (moved > 0)
-      for (ckm_idx i = 0; i < s->n; i++)
+      for (ckm_idx i = 0; i < s->n; i++) {
         s->lower[i] = 0.0;
+        s->upper[i] = INFINITY;
+      }
   } else if (algorithm == CKM_YINYANG) {
     for (int g = 0; g < s->groups; g++) {
       double m = 0.0;
@@ -276,9 +284,12 @@ void ckm_bounds_after_update(ckm_state *s, int algorithm, ckm_idx moved)
       s->group_drift[g] = m;
     }
     fill_ctg(s);
-    if (moved > 0)
+    if (moved > 0) {
       for (size_t q = 0; q < (size_t) s->n * s->groups; q++)
         s->lower[q] = 0.0;
+      for (ckm_idx i = 0; i < s->n; i++)
+        s->upper[i] = INFINITY;
+    }
   }
 }
 
@@ -289,7 +300,13 @@ static inline double loosen(double l, double p)
   return v > 0.0 ? v * (1.0 - 2.0 * DBL_EPSILON) : 0.0;
 }
 
-ckm_idx ckm_bounds_pass(ckm_state *s, int algorithm, double *inertia)
+/* Grow an upper bound by a drift, rounding up. */
+static inline double widen(double u, double p)
+{
+  return (u + p) * (1.0 + 2.0 * DBL_EPSILON);
+}
+
+ckm_idx ckm_bounds_pass(ckm_state *s, int algorithm)
 {
   const ckm_idx n = s->n, ntiles = ckm_ntiles(n);
   const int d = s->d, k = s->k;
@@ -310,31 +327,73 @@ ckm_idx ckm_bounds_pass(ckm_state *s, int algorithm, double *inertia)
   ckm_idx changed = 0;
 
 #ifdef _OPENMP
-#pragma omp parallel for num_threads(nt) schedule(dynamic, 1) reduction(+:changed)
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 4) reduction(+:changed)
 #endif
   for (ckm_idx tile = 0; tile < ntiles; tile++) {
     double *buf = s->thread_buf + (size_t) omp_get_thread_num() * s->thread_buf_stride;
     double *pt = buf + k;
     double *look = pt + d;
-    ckm_idx i0 = tile * CKM_TILE, i1 = i0 + CKM_TILE < n ? i0 + CKM_TILE : n;
-    double sum = 0.0;
-    for (ckm_idx i = i0; i < i1; i++) {
-      const int a = s->labels[i];
-      ckm_gather(s->x, n, d, i, pt);
-      const double d2a = ckm_exact_d2(pt, s->ct + (size_t) a * d, d);
-      const double u = sqrt(d2a) * (1.0 + slack);
-      int best = a;
-      double bd = d2a;
+    const ckm_idx i0 = tile * CKM_TILE;
+    const int len = (int) (n - i0 < CKM_TILE ? n - i0 : CKM_TILE);
+    int *lab = s->labels + i0;
+    double *upper = s->upper + i0;
+    int fail[CKM_TILE];
+    double bound[CKM_TILE], own[CKM_TILE];
+    int nf = 0;
+
+    /* 1. move the bounds by the drifts; most points stop here, without
+     *    reading their row of X */
+    for (int t = 0; t < len; t++) {
+      const int a = lab[t];
+      double u = widen(upper[t], s->drift[a]);
+      double m;
       if (algorithm == CKM_HAMERLY) {
-        double l = loosen(s->lower[i], a == jmax ? p2 : p1);
-        double m = l > s->half[a] ? l : s->half[a];
-        if (u < m) {
-          s->lower[i] = l;
-        } else {
+        double l = loosen(s->lower[i0 + t], a == jmax ? p2 : p1);
+        s->lower[i0 + t] = l;
+        m = l > s->half[a] ? l : s->half[a];
+      } else {
+        double *lb = s->lower + (size_t) (i0 + t) * s->groups;
+        m = INFINITY;
+        for (int g = 0; g < s->groups; g++) {
+          lb[g] = loosen(lb[g], s->group_drift[g]);
+          if (lb[g] < m)
+            m = lb[g];
+        }
+      }
+      upper[t] = u;
+      if (!(u < m)) {
+        bound[nf] = m;
+        fail[nf++] = t;
+      }
+    }
+    if (nf == 0)
+      continue;
+
+    /* 2. tighten the upper bounds of the others: exact distances to their
+     *    own centres, a column at a time through this tile of X */
+    for (int q = 0; q < nf; q++)
+      own[q] = 0.0;
+    for (int c = 0; c < d; c++) {
+      const double *xc = s->x + (size_t) c * (size_t) n + (size_t) i0;
+      for (int q = 0; q < nf; q++) {
+        int t = fail[q];
+        double df = xc[t] - s->ct[(size_t) lab[t] * d + c];
+        own[q] += df * df;
+      }
+    }
+
+    /* 3. the points still not settled: compare with the candidates */
+    for (int q = 0; q < nf; q++) {
+      const int t = fail[q], a = lab[t];
+      const ckm_idx i = i0 + t;
+      double u = sqrt(own[q]) * (1.0 + slack);
+      int best = a;
+      if (!(u < bound[q])) {
+        ckm_gather(s->x, n, d, i, pt);
+        if (algorithm == CKM_HAMERLY) {
           ckm_exact_range(pt, s->ct, d, 0, k, buf);
-          double sd = INFINITY;
+          double sd = INFINITY, bd = buf[0];
           best = 0;
-          bd = buf[0];
           for (int j = 1; j < k; j++) {
             if (buf[j] < bd) {
               sd = bd;
@@ -345,37 +404,21 @@ ckm_idx ckm_bounds_pass(ckm_state *s, int algorithm, double *inertia)
             }
           }
           s->lower[i] = sqrt(sd) * (1.0 - slack);
-        }
-      } else {
-        double *lb = s->lower + (size_t) i * s->groups;
-        double glob = INFINITY;
-        int any = 0;
-        for (int g = 0; g < s->groups; g++) {
-          lb[g] = loosen(lb[g], s->group_drift[g]);
-          if (lb[g] < glob)
-            glob = lb[g];
-        }
-        if (!(u < glob)) {
-          /* search the groups whose bound u has reached */
-          for (int g = 0; g < s->groups; g++) {
+          u = sqrt(bd) * (1.0 + slack);
+        } else {
+          double *lb = s->lower + (size_t) i * s->groups;
+          for (int g = 0; g < s->groups; g++)
             look[g] = !(u < lb[g]);
-            any |= look[g] != 0.0;
-          }
-          if (any)
-            best = yinyang_point(s, pt, buf, look, a, d2a, lb, &bd);
+          double bd;
+          best = yinyang_point(s, pt, buf, look, a, own[q], lb, &bd);
+          u = sqrt(bd) * (1.0 + slack);
         }
       }
       changed += best != a;
-      s->labels[i] = best;
-      s->dist[i] = bd;
-      sum += bd;
+      lab[t] = best;
+      upper[t] = u;
     }
-    s->tile_sums[tile] = sum;
   }
   (void) nt;
-  double sum = 0.0;
-  for (ckm_idx t = 0; t < ntiles; t++)
-    sum += s->tile_sums[t];
-  *inertia = sum;
   return changed;
 }

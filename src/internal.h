@@ -39,8 +39,10 @@ typedef struct ckm_state {
   double *hd;        /* relocation heap (k) */
   ckm_idx *hi;
   ckm_idx *counts;   /* cluster sizes (k) */
+  double *colmean;   /* column means of X (d) */
   ckm_fast *fast;    /* the AVX2 kernel, or NULL for the plain one */
   /* bound-based algorithms */
+  double *upper;     /* upper bound on the distance to the own centre (n) */
   double *lower;     /* hamerly: n; yinyang: n * groups */
   double *second;    /* first pass: lower bound on the second smallest d2 */
   double *drift;     /* per centre: upper bound on its last move */
@@ -97,6 +99,6 @@ size_t ckm_bounds_workspace(ckm_idx n, int d, int k, int algorithm,
 void ckm_bounds_carve(ckm_state *s, carver *cv, int algorithm);
 ckm_idx ckm_bounds_first(ckm_state *s, int algorithm, double *inertia);
 void ckm_bounds_after_update(ckm_state *s, int algorithm, ckm_idx moved);
-ckm_idx ckm_bounds_pass(ckm_state *s, int algorithm, double *inertia);
+ckm_idx ckm_bounds_pass(ckm_state *s, int algorithm);
 
 #endif

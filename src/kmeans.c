@@ -146,29 +146,98 @@ static ckm_idx relocate_empty(ckm_idx n, int k, int *labels, double *dist,
   }
 }
 
-/* New centres = means of the clusters, relocating empty clusters first.
- * Returns the number of relocations. */
-static ckm_idx update_centres(const double *x, ckm_idx n, int d, int k,
-                              int *labels, double *dist, double *centers,
-                              ckm_idx *counts, double *hd, ckm_idx *hi,
-                              int nthreads)
+/* Exact squared distance of every point to its centre in `cen` (column-
+ * major), into s->dist, and the inertia summed tile by tile as a Lloyd
+ * pass sums it. */
+static double exact_dist_all(ckm_state *s, const double *cen)
 {
-  cluster_sums(x, n, d, k, labels, centers, counts, nthreads);
+  const ckm_idx n = s->n, ntiles = ckm_ntiles(n);
+  const int d = s->d, k = s->k;
+  const int nt = ckm_team(s->nthreads, 3.0 * (double) n * d);
+#ifdef _OPENMP
+#pragma omp parallel for num_threads(nt) schedule(static)
+#endif
+  for (ckm_idx t = 0; t < ntiles; t++) {
+    ckm_idx i0 = t * CKM_TILE;
+    int len = (int) (n - i0 < CKM_TILE ? n - i0 : CKM_TILE);
+    double *dist = s->dist + i0;
+    const int *lab = s->labels + i0;
+    for (int q = 0; q < len; q++)
+      dist[q] = 0.0;
+    for (int c = 0; c < d; c++) {
+      const double *xc = s->x + (size_t) c * (size_t) n + (size_t) i0;
+      const double *cc = cen + (size_t) k * c;
+      for (int q = 0; q < len; q++) {
+        double df = xc[q] - cc[lab[q]];
+        dist[q] += df * df;
+      }
+    }
+    double sum = 0.0;
+    for (int q = 0; q < len; q++)
+      sum += dist[q];
+    s->tile_sums[t] = sum;
+  }
+  (void) nt;
+  double sum = 0.0;
+  for (ckm_idx t = 0; t < ntiles; t++)
+    sum += s->tile_sums[t];
+  return sum;
+}
+
+/* New centres = means of the clusters, relocating empty clusters first.
+ * Returns the number of relocations. The bound-based algorithms do not keep
+ * every point's distance up to date; `refresh` makes them exact (against
+ * the centres of the last assignment, s->old) before a relocation, so the
+ * same points move as in Lloyd's algorithm. */
+static ckm_idx update_centres(ckm_state *s, int refresh)
+{
+  cluster_sums(s->x, s->n, s->d, s->k, s->labels, s->centers, s->counts,
+               s->nthreads);
   ckm_idx moved = 0;
-  for (int j = 0; j < k; j++) {
-    if (counts[j] == 0) {
-      moved = relocate_empty(n, k, labels, dist, counts, hd, hi);
+  for (int j = 0; j < s->k; j++) {
+    if (s->counts[j] == 0) {
+      if (refresh)
+        exact_dist_all(s, s->old);
+      moved = relocate_empty(s->n, s->k, s->labels, s->dist, s->counts,
+                             s->hd, s->hi);
       /* sum again from the new labels, so each mean is still an exact
        * index-order sum over its members */
-      cluster_sums(x, n, d, k, labels, centers, counts, nthreads);
+      cluster_sums(s->x, s->n, s->d, s->k, s->labels, s->centers, s->counts,
+                   s->nthreads);
       break;
     }
   }
-  for (int c = 0; c < d; c++)
-    for (int j = 0; j < k; j++)
-      if (counts[j] > 0)
-        centers[j + (size_t) k * c] /= (double) counts[j];
+  for (int c = 0; c < s->d; c++)
+    for (int j = 0; j < s->k; j++)
+      if (s->counts[j] > 0)
+        s->centers[j + (size_t) s->k * c] /= (double) s->counts[j];
   return moved;
+}
+
+/* The inertia of the last assignment (labels against the old centres),
+ * from the cluster means just computed: the total sum of squares less the
+ * between-cluster part, plus what the old centres add:
+ *   sum_j [ W_j + n_j ||m_j - c_j||^2 ],  sum_j W_j = T - sum_j n_j ||m_j - mu||^2.
+ * The bound-based algorithms use it for the trace, so they need not touch
+ * every point each pass; it equals Lloyd's trace up to rounding. */
+static double inertia_from_means(const ckm_state *s, double totss,
+                                 const double *mu)
+{
+  const int k = s->k, d = s->d;
+  double between = 0.0, extra = 0.0;
+  for (int j = 0; j < k; j++) {
+    double b = 0.0, e = 0.0;
+    for (int c = 0; c < d; c++) {
+      double m = s->centers[j + (size_t) k * c];
+      double db = m - mu[c], de = m - s->old[j + (size_t) k * c];
+      b += db * db;
+      e += de * de;
+    }
+    between += (double) s->counts[j] * b;
+    extra += (double) s->counts[j] * e;
+  }
+  double w = totss - between;
+  return (w > 0.0 ? w : 0.0) + extra;
 }
 
 /* ---- the fit ------------------------------------------------------------ */
@@ -182,6 +251,7 @@ size_t ckm_fit_workspace(ckm_idx n, int d, int k, const ckm_options *opt)
                  carved(sizeof(double) * (size_t) ckm_ntiles(n)) +
                  carved(sizeof(double) * (size_t) k) +  /* heap keys */
                  carved(sizeof(ckm_idx) * (size_t) k) + /* heap rows */
+                 carved(sizeof(double) * (size_t) d) +  /* column means */
                  carved(sizeof(ckm_fast));
   if (opt->kernel != CKM_KERNEL_PLAIN && ckm_fast_available())
     bytes += carved(sizeof(double) * ckm_fast_shared_doubles(d, k)) +
@@ -244,6 +314,7 @@ int ckm_fit_run(const double *x, ckm_idx n, int d, int k, double *centers,
   s->tile_sums = carve(&cv, sizeof(double) * (size_t) ckm_ntiles(n));
   s->hd = carve(&cv, sizeof(double) * (size_t) k);
   s->hi = carve(&cv, sizeof(ckm_idx) * (size_t) k);
+  s->colmean = carve(&cv, sizeof(double) * (size_t) d);
   ckm_fast *fast = carve(&cv, sizeof(ckm_fast));
   if (opt->kernel != CKM_KERNEL_PLAIN && ckm_fast_available()) {
     double *shared = carve(&cv, sizeof(double) * ckm_fast_shared_doubles(d, k));
@@ -261,8 +332,21 @@ int ckm_fit_run(const double *x, ckm_idx n, int d, int k, double *centers,
     labels[i] = -1;
   ckm_transpose_centres(centers, k, d, s->ct);
 
+  /* for the trace of the bound-based algorithms */
+  double totss = 0.0;
+  if (alg != CKM_LLOYD) {
+    totss = ckm_totss(x, n, d, s->nthreads);
+    for (int c = 0; c < d; c++) {
+      const double *xc = x + (size_t) c * (size_t) n;
+      double m = 0.0;
+      for (ckm_idx i = 0; i < n; i++)
+        m += xc[i];
+      s->colmean[c] = m / (double) n;
+    }
+  }
+
   for (int it = 1; it <= opt->max_iter; it++) {
-    double inertia;
+    double inertia = NAN;
     ckm_idx changed;
     if (alg == CKM_LLOYD) {
       ckm_transpose_centres(centers, k, d, s->ct);
@@ -270,12 +354,24 @@ int ckm_fit_run(const double *x, ckm_idx n, int d, int k, double *centers,
     } else if (it == 1) {
       changed = ckm_bounds_first(s, alg, &inertia);
     } else {
-      changed = ckm_bounds_pass(s, alg, &inertia);
+      changed = ckm_bounds_pass(s, alg);
     }
-    if (!isfinite(inertia))
+    if (it == 1 && !isfinite(inertia))
       return CKM_ERR_NONFINITE;
-    trace[it - 1] = inertia;
     info->n_iter = it;
+
+    ckm_idx moved = 0;
+    if (changed > 0) {
+      memcpy(s->old, centers, sizeof(double) * kd);
+      moved = update_centres(s, alg != CKM_LLOYD);
+      info->relocated += moved;
+      if (alg != CKM_LLOYD && it > 1)
+        inertia = moved > 0 ? exact_dist_all(s, s->old)
+                            : inertia_from_means(s, totss, s->colmean);
+    } else if (alg != CKM_LLOYD && it > 1) {
+      inertia = exact_dist_all(s, centers);
+    }
+    trace[it - 1] = inertia;
     if (hooks && hooks->iteration &&
         hooks->iteration(hooks->ctx, it, inertia, changed))
       return CKM_INTERRUPTED;
@@ -283,11 +379,6 @@ int ckm_fit_run(const double *x, ckm_idx n, int d, int k, double *centers,
       info->converged = 1;
       break;
     }
-
-    memcpy(s->old, centers, sizeof(double) * kd);
-    ckm_idx moved = update_centres(x, n, d, k, labels, s->dist, centers,
-                                   s->counts, s->hd, s->hi, s->nthreads);
-    info->relocated += moved;
     if (alg != CKM_LLOYD)
       ckm_bounds_after_update(s, alg, moved);
 
