@@ -246,53 +246,77 @@ ckm_idx ckm_fast_tile(const ckm_fast *f, const double *x, ckm_idx n,
   }
 
   const double eps_fac = 8.0 * (d + 4) * DBL_EPSILON;
-  ckm_idx changed = 0;
-  double sum = 0.0;
+  int win_lab[MB], unsure[MB], nu = 0;
+  double m2s[MB], own[MB];
+
+  /* reduce the 8 lanes of each point: the smallest s, its centre, and the
+   * second smallest; is the gap wide enough to trust the winner? */
   for (int t = 0; t < len; t++) {
     const double *B1 = b1 + (size_t) t * NR, *B2 = b2 + (size_t) t * NR;
     const double *I1 = i1 + (size_t) t * NR;
-    /* reduce the 8 lanes: the smallest, its index, the second smallest */
     int win = 0;
-    for (int l = 1; l < NR; l++)
-      if (B1[l] < B1[win] || (B1[l] == B1[win] && I1[l] < I1[win]))
-        win = l;
-    double m1 = B1[win], m2 = B2[win];
-    for (int l = 0; l < NR; l++)
-      if (l != win && B1[l] < m2)
-        m2 = B1[l];
-    int best = (int) I1[win];
-    const ckm_idx i = i0 + t;
-    for (int c = 0; c < d; c++)
-      pt[c] = x[i + (size_t) c * (size_t) n];
-    const double E = eps_fac * (xnorm[t] + f->cnmax);
-    double bd, sd;
-    if (m2 - m1 > 2.0 * E && isfinite(m1)) {
-      bd = exact_d2(pt, ct + (size_t) best * d, d);
-      sd = m2 + xnorm[t] - E; /* lower bound on the second smallest */
-    } else {
-      /* too close to call: every distance, exactly */
-      best = 0;
-      bd = exact_d2(pt, ct, d);
-      sd = INFINITY;
-      for (int j = 1; j < k; j++) {
-        double dj = exact_d2(pt, ct + (size_t) j * d, d);
-        if (dj < bd) {
-          sd = bd;
-          bd = dj;
-          best = j;
-        } else if (dj < sd) {
-          sd = dj;
-        }
-      }
-      sd = sd * (1.0 - eps_fac);
+    for (int l = 1; l < NR; l++) {
+      int better = B1[l] < B1[win] || (B1[l] == B1[win] && I1[l] < I1[win]);
+      win = better ? l : win;
     }
-    changed += labels[i] != best;
-    labels[i] = best;
+    double m1 = B1[win], m2 = B2[win];
+    for (int l = 0; l < NR; l++) {
+      double v = l == win ? INFINITY : B1[l];
+      m2 = v < m2 ? v : m2;
+    }
+    const double E = eps_fac * (xnorm[t] + f->cnmax);
+    win_lab[t] = (int) I1[win];
+    m2s[t] = m2 + xnorm[t] - E; /* lower bound on the second smallest */
+    if (!(m2 - m1 > 2.0 * E) || !isfinite(m1))
+      unsure[nu++] = t;
+  }
+
+  /* the exact distance to the winner, a column at a time (unit stride
+   * through X, independent sums each in column order) */
+  for (int t = 0; t < len; t++)
+    own[t] = 0.0;
+  for (int c = 0; c < d; c++) {
+    const double *xc = x + (size_t) c * (size_t) n + (size_t) i0;
+    for (int t = 0; t < len; t++) {
+      double df = xc[t] - ct[(size_t) win_lab[t] * d + c];
+      own[t] += df * df;
+    }
+  }
+
+  /* too close to call (a point within rounding of a boundary): every
+   * distance, the exact way */
+  for (int q = 0; q < nu; q++) {
+    const int t = unsure[q];
+    for (int c = 0; c < d; c++)
+      pt[c] = x[i0 + t + (size_t) c * (size_t) n];
+    int best = 0;
+    double bd = exact_d2(pt, ct, d), sd = INFINITY;
+    for (int j = 1; j < k; j++) {
+      double dj = exact_d2(pt, ct + (size_t) j * d, d);
+      if (dj < bd) {
+        sd = bd;
+        bd = dj;
+        best = j;
+      } else if (dj < sd) {
+        sd = dj;
+      }
+    }
+    win_lab[t] = best;
+    own[t] = bd;
+    m2s[t] = sd * (1.0 - eps_fac);
+  }
+
+  ckm_idx changed = 0;
+  double sum = 0.0;
+  for (int t = 0; t < len; t++) {
+    const ckm_idx i = i0 + t;
+    changed += labels[i] != win_lab[t];
+    labels[i] = win_lab[t];
     if (dist)
-      dist[i] = bd;
+      dist[i] = own[t];
     if (second)
-      second[i] = sd > 0.0 ? sd : 0.0;
-    sum += bd;
+      second[i] = m2s[t] > 0.0 ? m2s[t] : 0.0;
+    sum += own[t];
   }
   *tile_sum = sum;
   return changed;
