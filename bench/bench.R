@@ -1,0 +1,214 @@
+# ckm benchmark: exact k-means from the same start, side by side in one run.
+#
+#   Rscript bench/bench.R [--reps=3] [--quick] [--no-peers] [--python=PATH]
+#
+# For each row of the grid (blobs with sd 2, fixed seeds) every method starts
+# from the same k rows of X and runs to convergence (tol = 0) or max_iter:
+# ckm (each algorithm, 2 threads), stats::kmeans (Lloyd, Hartigan-Wong,
+# MacQueen), ClusterR when installed, and scikit-learn and FAISS through
+# python3 when installed (see bench/README.md). Times are medians of --reps
+# runs (one run when a run takes over 20 s). Peak memory is the peak of R's
+# heap above its level before the call (gc "max used"; ckm's C workspace
+# comes from R_alloc and is counted) or, for Python, tracemalloc's peak.
+# Then: k-means++ seeding alone as k grows; 1 vs 2 threads on the largest
+# fit; the default calls ckm_fit(X, k) and stats::kmeans(X, k).
+# Tables are printed and written to bench/results/*.csv.
+suppressPackageStartupMessages(library(ckm))
+options(width = 200)
+
+args <- commandArgs(trailingOnly = TRUE)
+opt <- function(name, default) {
+  hit <- grep(paste0("^--", name, "(=|$)"), args, value = TRUE)
+  if (!length(hit)) return(default)
+  if (!grepl("=", hit[[1]])) return(TRUE)
+  sub("^[^=]*=", "", hit[[1]])
+}
+reps <- as.integer(opt("reps", 3))
+quick <- isTRUE(opt("quick", FALSE))
+peers <- !isTRUE(opt("no-peers", FALSE))
+python <- opt("python", if (file.exists("/usr/bin/python3")) "/usr/bin/python3" else Sys.which("python3"))
+threads <- 2L
+out_dir <- file.path("bench", "results")
+dir.create(out_dir, showWarnings = FALSE, recursive = TRUE)
+peers_py <- file.path("bench", "peers.py")
+
+grid <- data.frame(
+  n = c(100000, 50000, 1000000, 200000),
+  d = c(16, 64, 8, 2),
+  k = c(32, 256, 16, 1000),
+  max_iter = c(300, 300, 300, 30)
+)
+if (quick) grid$n <- grid$n / 20
+
+blobs <- function(n, d, k, seed, sd = 2) {
+  set.seed(seed)
+  centres <- matrix(runif(k * d, -10, 10), k, d)
+  y <- sample.int(k, n, replace = TRUE)
+  centres[y, , drop = FALSE] + matrix(rnorm(n * d, sd = sd), n, d)
+}
+
+# time f() reps times (once if it is slow); peak R heap above the start (MB)
+measure <- function(f, reps) {
+  times <- numeric(); res <- NULL; peak <- 0
+  for (r in seq_len(reps)) {
+    res <- NULL
+    invisible(gc())
+    g0 <- gc(reset = TRUE)
+    t0 <- proc.time()[["elapsed"]]
+    res <- f()
+    times <- c(times, proc.time()[["elapsed"]] - t0)
+    g1 <- gc()
+    peak <- max(peak, sum(g1[, 6]) - sum(g0[, 2]))
+    if (times[length(times)] > 20) break
+  }
+  list(time = median(times), runs = length(times), res = res, peak = peak)
+}
+
+row_of <- function(label, m, iter, inertia) {
+  data.frame(method = label, runs = m$runs, median_s = m$time, iter = iter,
+             inertia = inertia, peak_mb = round(m$peak, 1))
+}
+
+cat(sprintf("ckm benchmark: %s, %d threads, median of %d runs%s\n",
+            format(Sys.time(), "%Y-%m-%d %H:%M"), threads, reps, if (quick) " (quick grid)" else ""))
+cat(sprintf("CPU: %s; cores: %d\n", sub(".*: ", "", grep("model name", readLines("/proc/cpuinfo"), value = TRUE)[1]),
+            parallel::detectCores()))
+
+# the machine's dgemm (OpenBLAS through numpy), for ckm's GFLOP/s to compare with
+dgemm <- NA_real_
+if (peers && nzchar(python)) {
+  dg <- tryCatch(system2(python, c("-c", shQuote(paste(
+    "import numpy as np, time",
+    "a = np.random.rand(4000, 4000); a @ a",
+    "t = time.perf_counter(); a @ a; t = time.perf_counter() - t",
+    "print(2 * 4000**3 / t / 1e9)", sep = "; "))), stdout = TRUE, stderr = FALSE),
+    error = function(e) NA_character_, warning = function(w) NA_character_)
+  dgemm <- suppressWarnings(as.numeric(dg[length(dg)]))
+}
+cat(sprintf("OpenBLAS dgemm (numpy, 2 threads): %s GFLOP/s\n\n",
+            if (is.na(dgemm)) "not measured" else format(round(dgemm, 1))))
+
+all_rows <- list()
+tmp <- tempfile("ckm-bench-")
+dir.create(tmp)
+for (g in seq_len(nrow(grid))) {
+  n <- grid$n[g]; d <- grid$d[g]; k <- grid$k[g]; max_iter <- grid$max_iter[g]
+  X <- blobs(n, d, k, seed = g)
+  set.seed(100 + g)
+  C0 <- X[sample.int(n, k), , drop = FALSE]
+  rows <- list()
+  fit_ckm <- function(alg, th = threads) {
+    suppressWarnings(ckm_fit(X, init = C0, tol = 0, max_iter = max_iter, algorithm = alg, threads = th))
+  }
+  iters_lloyd <- NA
+  for (alg in c("auto", "lloyd", "hamerly", "yinyang")) {
+    m <- measure(function() fit_ckm(alg), reps)
+    label <- if (alg == "auto") sprintf("ckm auto (%s)", m$res$algorithm) else paste("ckm", alg)
+    rows[[length(rows) + 1]] <- row_of(label, m, m$res$iter, m$res$tot.withinss)
+    if (alg == "lloyd") {
+      iters_lloyd <- m$res$iter
+      gflops <- 2 * n * k * d * m$res$iter / m$time / 1e9
+    }
+  }
+  for (alg in c("Lloyd", "Hartigan-Wong", "MacQueen")) {
+    m <- measure(function() suppressWarnings(kmeans(X, C0, iter.max = max_iter, algorithm = alg)), reps)
+    rows[[length(rows) + 1]] <- row_of(paste("stats", alg), m, m$res$iter, m$res$tot.withinss)
+  }
+  if (requireNamespace("ClusterR", quietly = TRUE)) {
+    m <- measure(function() ClusterR::KMeans_arma(X, k, n_iter = max_iter, seed_mode = "keep_existing", CENTROIDS = C0), reps)
+    rows[[length(rows) + 1]] <- row_of("ClusterR KMeans_arma", m, NA, NA)
+    m <- measure(function() ClusterR::KMeans_rcpp(X, k, num_init = 1, max_iters = max_iter, CENTROIDS = C0, tol = 0), reps)
+    rows[[length(rows) + 1]] <- row_of("ClusterR KMeans_rcpp", m, NA, m$res$total_SSE)
+  }
+  if (peers && nzchar(python)) {
+    writeBin(as.vector(X), file.path(tmp, "X.bin"), size = 8)
+    writeBin(as.vector(C0), file.path(tmp, "C0.bin"), size = 8)
+    out <- tryCatch(system2(python, c(peers_py, tmp, n, d, k, max_iter, iters_lloyd, reps, threads),
+                            stdout = TRUE, stderr = FALSE),
+                    error = function(e) character(), warning = function(w) character())
+    for (line in grep(",", out, value = TRUE)) {
+      f <- strsplit(line, ",")[[1]]
+      rows[[length(rows) + 1]] <- data.frame(method = f[1], runs = as.integer(f[2]),
+        median_s = as.numeric(f[3]), iter = as.integer(f[4]), inertia = as.numeric(f[5]),
+        peak_mb = as.numeric(f[6]))
+    }
+  }
+  tab <- do.call(rbind, rows)
+  auto_t <- tab$median_s[startsWith(tab$method, "ckm auto")]
+  tab$auto_speedup <- round(tab$median_s / auto_t, 2)
+  tab$rel_inertia <- signif(tab$inertia / tab$inertia[tab$method == "ckm lloyd"] - 1, 3)
+  cat(sprintf("== n = %s, d = %d, k = %d, max_iter = %d; X is %.0f MB; ckm Lloyd %.1f GFLOP/s%s\n",
+              format(n, big.mark = ","), d, k, max_iter, n * d * 8 / 2^20, gflops,
+              if (is.na(dgemm)) "" else sprintf(" (%.0f%% of dgemm)", 100 * gflops / dgemm)))
+  print(transform(tab, median_s = round(median_s, 3), inertia = signif(inertia, 10)), row.names = FALSE)
+  cat("\n")
+  all_rows[[g]] <- cbind(n = n, d = d, k = k, max_iter = max_iter, tab,
+                         ckm_lloyd_gflops = round(gflops, 2), dgemm_gflops = round(dgemm, 1))
+}
+grid_tab <- do.call(rbind, all_rows)
+write.csv(grid_tab, file.path(out_dir, "grid.csv"), row.names = FALSE)
+
+# ---- 1 vs 2 threads on the largest single fit (auto) ----
+big <- which.max(grid$n)
+X <- blobs(grid$n[big], grid$d[big], grid$k[big], seed = big)
+set.seed(100 + big)
+C0 <- X[sample.int(nrow(X), grid$k[big]), , drop = FALSE]
+sc <- lapply(1:2, function(th) {
+  m <- measure(function() suppressWarnings(ckm_fit(X, init = C0, tol = 0, max_iter = grid$max_iter[big], threads = th)), reps)
+  data.frame(threads = th, algorithm = m$res$algorithm, median_s = m$time, iter = m$res$iter,
+             inertia = m$res$tot.withinss, peak_mb = round(m$peak, 1))
+})
+sc <- do.call(rbind, sc)
+sc$speedup <- round(sc$median_s[1] / sc$median_s, 2)
+sc$identical_to_1_thread <- c(TRUE, identical(sc$inertia[2], sc$inertia[1]))
+cat(sprintf("== scaling: n = %s, d = %d, k = %d (X is %.0f MB)\n", format(nrow(X), big.mark = ","),
+            ncol(X), grid$k[big], object.size(X) / 2^20))
+print(transform(sc, median_s = round(median_s, 3)), row.names = FALSE)
+cat("\n")
+write.csv(sc, file.path(out_dir, "scaling.csv"), row.names = FALSE)
+
+# ---- k-means++ seeding alone, as k grows ----
+Xs <- blobs(if (quick) 20000 else 100000, 16, 64, seed = 7)
+seed_rows <- list()
+for (k in c(16, 64, 256, 1024)) {
+  for (th in 1:2) {
+    m <- measure(function() { set.seed(1); ckm:::seed_kmeanspp(Xs, k, th, NULL) }, reps)
+    seed_rows[[length(seed_rows) + 1]] <- data.frame(method = "ckm k-means++", k = k, threads = th,
+                                                    median_s = m$time)
+  }
+  if (peers && nzchar(python)) {
+    writeBin(as.vector(Xs), file.path(tmp, "X.bin"), size = 8)
+    out <- tryCatch(system2(python, c(peers_py, "seed", tmp, nrow(Xs), ncol(Xs), k, reps, threads),
+                            stdout = TRUE, stderr = FALSE), error = function(e) character(),
+                    warning = function(w) character())
+    for (line in grep(",", out, value = TRUE)) {
+      f <- strsplit(line, ",")[[1]]
+      seed_rows[[length(seed_rows) + 1]] <- data.frame(method = f[1], k = k, threads = threads,
+                                                      median_s = as.numeric(f[3]))
+    }
+  }
+}
+seed_tab <- do.call(rbind, seed_rows)
+cat(sprintf("== k-means++ seeding alone: n = %s, d = 16\n", format(nrow(Xs), big.mark = ",")))
+print(transform(seed_tab, median_s = round(median_s, 4)), row.names = FALSE)
+cat("\n")
+write.csv(seed_tab, file.path(out_dir, "seeding.csv"), row.names = FALSE)
+
+# ---- the default calls, end to end ----
+def_rows <- list()
+for (g in seq_len(nrow(grid))) {
+  X <- blobs(grid$n[g], grid$d[g], grid$k[g], seed = g)
+  k <- grid$k[g]
+  m1 <- measure(function() { set.seed(1); suppressWarnings(ckm_fit(X, k, threads = threads)) }, reps)
+  m2 <- measure(function() { set.seed(1); suppressWarnings(kmeans(X, k)) }, reps)
+  def_rows[[g]] <- data.frame(n = grid$n[g], d = grid$d[g], k = k,
+    ckm_s = m1$time, ckm_algorithm = m1$res$algorithm, ckm_iter = m1$res$iter, ckm_inertia = m1$res$tot.withinss,
+    stats_s = m2$time, stats_iter = m2$res$iter, stats_inertia = m2$res$tot.withinss)
+}
+def_tab <- do.call(rbind, def_rows)
+def_tab$speedup <- round(def_tab$stats_s / def_tab$ckm_s, 1)
+def_tab$inertia_ratio <- round(def_tab$ckm_inertia / def_tab$stats_inertia, 4)
+cat("== default calls: ckm_fit(X, k) (k-means++, auto) vs stats::kmeans(X, k) (random start, Hartigan-Wong, iter.max 10)\n")
+print(transform(def_tab, ckm_s = round(ckm_s, 3), stats_s = round(stats_s, 3)), row.names = FALSE)
+write.csv(def_tab, file.path(out_dir, "default.csv"), row.names = FALSE)
+unlink(tmp, recursive = TRUE)
