@@ -43,8 +43,10 @@
 #' @param max_iter Maximum number of iterations of each start.
 #' @param tol Relative tolerance on the centre shift (see Algorithm); `0`
 #'   stops only when the labels stop changing.
-#' @param algorithm `"auto"` (the default) picks one of the others from n, d
-#'   and k (see Algorithm). `"lloyd"` computes every distance at every
+#' @param algorithm `"auto"` (the default) picks one of the others from n,
+#'   d and k: `"lloyd"` when d >= 32 and k >= 64; `"yinyang"` when k >= 64
+#'   otherwise, if its bounds (n x k/10 doubles) fit in 1 GiB; else
+#'   `"hamerly"`. The rule comes from the benchmark in `bench/`. `"lloyd"` computes every distance at every
 #'   iteration, with a blocked, vectorised kernel. `"hamerly"` (Hamerly 2010)
 #'   keeps one lower bound per point and skips the points that cannot change
 #'   cluster; it is fastest for small k. `"yinyang"` (Ding et al. 2015) keeps
@@ -199,12 +201,19 @@ new_ckm <- function(z, X, totss, init_method, n_init, algorithm, threads) {
 }
 
 # The algorithm "auto" picks, from the shape of the problem alone (so the
-# choice, like the result, does not depend on the machine). See
-# bench/README.md for the measurements behind it.
+# choice, like the result, does not depend on the machine). Measured with
+# bench/bench.R (see bench/README.md): with d >= 32 and k >= 64 a Lloyd
+# iteration is a dense matrix product that the blocked kernel runs near the
+# machine's limit, and bounds save little over the few iterations such fits
+# take. With k >= 64 and low d, Yinyang's group bounds skip most centres,
+# unless its n x k/10 bounds would take more than 1 GiB. Below that, and as
+# the fallback, Hamerly's single bound per point: on the 1,000,000 x 8,
+# k = 16 row it was about as fast as Yinyang with two threads and scaled
+# better from one thread to two (1.85x against 1.4x).
 choose_algorithm <- function(n, d, k) {
-  if (k < 4L) return("lloyd")
-  if (k < 64L) return("hamerly")
-  "yinyang"
+  if (d >= 32L && k >= 64L) return("lloyd")
+  if (k >= 64L && as.double(n) * (k %/% 10L) * 8 <= 2^30) return("yinyang")
+  "hamerly"
 }
 
 # Which assignment kernel: the AVX2 one where the CPU has it (0), or the

@@ -123,7 +123,8 @@ for (g in seq_len(nrow(grid))) {
   if (peers && nzchar(python)) {
     writeBin(as.vector(X), file.path(tmp, "X.bin"), size = 8)
     writeBin(as.vector(C0), file.path(tmp, "C0.bin"), size = 8)
-    out <- tryCatch(system2(python, c(peers_py, tmp, n, d, k, max_iter, iters_lloyd, reps, threads),
+    int_args <- format(c(n, d, k, max_iter, iters_lloyd, reps, threads), scientific = FALSE, trim = TRUE)
+    out <- tryCatch(system2(python, c(peers_py, tmp, int_args),
                             stdout = TRUE, stderr = FALSE),
                     error = function(e) character(), warning = function(w) character())
     for (line in grep(",", out, value = TRUE)) {
@@ -178,7 +179,8 @@ for (k in c(16, 64, 256, 1024)) {
   }
   if (peers && nzchar(python)) {
     writeBin(as.vector(Xs), file.path(tmp, "X.bin"), size = 8)
-    out <- tryCatch(system2(python, c(peers_py, "seed", tmp, nrow(Xs), ncol(Xs), k, reps, threads),
+    int_args <- format(c(nrow(Xs), ncol(Xs), k, reps, threads), scientific = FALSE, trim = TRUE)
+    out <- tryCatch(system2(python, c(peers_py, "seed", tmp, int_args),
                             stdout = TRUE, stderr = FALSE), error = function(e) character(),
                     warning = function(w) character())
     for (line in grep(",", out, value = TRUE)) {
