@@ -22,32 +22,38 @@ static ckm_idx plain_tile(const double *x, ckm_idx n, int d, const double *ct,
                           double *second, double *tile_sum)
 {
   double best[CKM_TILE], sec[CKM_TILE], acc[CKM_TILE];
-  int lab[CKM_TILE];
+  double lab[CKM_TILE]; /* labels as doubles: one vector width in the loop */
 
   ckm_tile_dist(x, n, d, i0, len, ct, best);
   for (int t = 0; t < len; t++) {
-    lab[t] = 0;
+    lab[t] = 0.0;
     sec[t] = INFINITY;
   }
   for (int j = 1; j < k; j++) {
     ckm_tile_dist(x, n, d, i0, len, ct + (size_t) j * d, acc);
+    /* strict: a point moves only to a strictly closer centre. Written
+     * without branches (they mispredict while the labels are unsettled)
+     * so that the loop vectorises. */
+    const double jd = (double) j;
+    CKM_SIMD
     for (int t = 0; t < len; t++) {
-      /* strict: a point moves only to a strictly closer centre */
-      if (acc[t] < best[t]) {
-        sec[t] = best[t];
-        best[t] = acc[t];
-        lab[t] = j;
-      } else if (acc[t] < sec[t]) {
-        sec[t] = acc[t];
-      }
+      const double a = acc[t], b = best[t], c = sec[t], l = lab[t];
+      const double mc = a < c ? a : c;
+      const double nb = a < b ? a : b;
+      const double ns = a < b ? b : mc;
+      const double nl = a < b ? jd : l;
+      best[t] = nb;
+      sec[t] = ns;
+      lab[t] = nl;
     }
   }
 
   ckm_idx changed = 0;
   double s = 0.0;
   for (int t = 0; t < len; t++) {
-    changed += labels[i0 + t] != lab[t];
-    labels[i0 + t] = lab[t];
+    const int lt = (int) lab[t];
+    changed += labels[i0 + t] != lt;
+    labels[i0 + t] = lt;
     if (dist)
       dist[i0 + t] = best[t];
     if (second)
@@ -145,7 +151,7 @@ int ckm_assign(const double *x, ckm_idx n, int d, const double *centers, int k,
   s.labels = labels;
   s.dist = dist;
   ckm_fast *fast = carve(&cv, sizeof(ckm_fast));
-  if (kernel != CKM_KERNEL_PLAIN && ckm_fast_available()) {
+  if (ckm_use_fast(kernel, k, d)) {
     double *shared = carve(&cv, sizeof(double) * ckm_fast_shared_doubles(d, k));
     double *scratch = carve(&cv, sizeof(double) * ckm_fast_thread_doubles(d) *
                                      (size_t) s.nthreads);

@@ -22,7 +22,47 @@
 /* ---- centre update ----------------------------------------------------- */
 
 /* Cluster sizes, and per-cluster column sums into sums (k x d, column-major).
- * Each column is one task and sums its points in index order. */
+ * Every sum adds its cluster's points in index order, starting from 0 (the
+ * order of stats::kmeans, so the means are bit-identical to its). The
+ * points are the outer loop and a block of columns the inner one: the sums
+ * of different columns are independent chains of additions, so they overlap
+ * even when consecutive points share a cluster (sorted data), where a loop
+ * over one column at a time waits on each addition in turn. Threads take
+ * contiguous blocks of columns. */
+#define CKM_SUM_COLS 16
+
+static void sum_columns(const double *x, ckm_idx n, int k, const int *labels,
+                        int c0, int c1, double *sums)
+{
+  for (int cb = c0; cb < c1; cb += CKM_SUM_COLS) {
+    const int w = c1 - cb < CKM_SUM_COLS ? c1 - cb : CKM_SUM_COLS;
+    const double *xc[CKM_SUM_COLS];
+    double *sc[CKM_SUM_COLS];
+    for (int c = 0; c < w; c++) {
+      xc[c] = x + (size_t) (cb + c) * (size_t) n;
+      sc[c] = sums + (size_t) k * (size_t) (cb + c);
+      for (int j = 0; j < k; j++)
+        sc[c][j] = 0.0;
+    }
+    if (w == 1) {
+      for (ckm_idx i = 0; i < n; i++)
+        sc[0][labels[i]] += xc[0][i];
+    } else if (w == 2) {
+      for (ckm_idx i = 0; i < n; i++) {
+        const int j = labels[i];
+        sc[0][j] += xc[0][i];
+        sc[1][j] += xc[1][i];
+      }
+    } else {
+      for (ckm_idx i = 0; i < n; i++) {
+        const int j = labels[i];
+        for (int c = 0; c < w; c++)
+          sc[c][j] += xc[c][i];
+      }
+    }
+  }
+}
+
 static void cluster_sums(const double *x, ckm_idx n, int d, int k,
                          const int *labels, double *sums, ckm_idx *counts,
                          int nthreads)
@@ -33,18 +73,20 @@ static void cluster_sums(const double *x, ckm_idx n, int d, int k,
     counts[labels[i]]++;
 
   const int nt = ckm_team(nthreads < d ? nthreads : d, (double) n * d);
-#ifdef _OPENMP
-#pragma omp parallel for num_threads(nt) schedule(static)
-#endif
-  for (int c = 0; c < d; c++) {
-    double *s = sums + (size_t) k * c;
-    const double *xc = x + (size_t) c * (size_t) n;
-    for (int j = 0; j < k; j++)
-      s[j] = 0.0;
-    for (ckm_idx i = 0; i < n; i++)
-      s[labels[i]] += xc[i];
+  if (nt <= 1) {
+    sum_columns(x, n, k, labels, 0, d, sums);
+    return;
   }
-  (void) nt;
+#ifdef _OPENMP
+#pragma omp parallel num_threads(nt)
+  {
+    const int me = omp_get_thread_num(), team = omp_get_num_threads();
+    const int c0 = (int) ((long) d * me / team), c1 = (int) ((long) d * (me + 1) / team);
+    sum_columns(x, n, k, labels, c0, c1, sums);
+  }
+#else
+  sum_columns(x, n, k, labels, 0, d, sums);
+#endif
 }
 
 /* Is candidate (da, ia) farther than (db, ib)? Ties: the lower row first. */
@@ -253,7 +295,7 @@ size_t ckm_fit_workspace(ckm_idx n, int d, int k, const ckm_options *opt)
                  carved(sizeof(ckm_idx) * (size_t) k) + /* heap rows */
                  carved(sizeof(double) * (size_t) d) +  /* column means */
                  carved(sizeof(ckm_fast));
-  if (opt->kernel != CKM_KERNEL_PLAIN && ckm_fast_available())
+  if (ckm_use_fast(opt->kernel, k, d))
     bytes += carved(sizeof(double) * ckm_fast_shared_doubles(d, k)) +
              carved(sizeof(double) * ckm_fast_thread_doubles(d) * (size_t) nt);
   bytes += ckm_bounds_workspace(n, d, k, opt->algorithm, nt);
@@ -316,7 +358,7 @@ int ckm_fit_run(const double *x, ckm_idx n, int d, int k, double *centers,
   s->hi = carve(&cv, sizeof(ckm_idx) * (size_t) k);
   s->colmean = carve(&cv, sizeof(double) * (size_t) d);
   ckm_fast *fast = carve(&cv, sizeof(ckm_fast));
-  if (opt->kernel != CKM_KERNEL_PLAIN && ckm_fast_available()) {
+  if (ckm_use_fast(opt->kernel, k, d)) {
     double *shared = carve(&cv, sizeof(double) * ckm_fast_shared_doubles(d, k));
     double *scratch = carve(&cv, sizeof(double) * ckm_fast_thread_doubles(d) *
                                      (size_t) s->nthreads);
