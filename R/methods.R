@@ -158,3 +158,65 @@ match_columns <- function(newdata, centers, call) {
   }
   newdata
 }
+
+#' Plot a ckm fit
+#'
+#' `what = "clusters"` draws the observations coloured by cluster with the
+#' centres marked: the first two columns of the data, or its first two
+#' principal components when it has more than two columns (centres projected
+#' the same way). `what = "trace"` draws the inertia after each iteration
+#' of the fit ("watch it converge").
+#'
+#' @param x A `ckm` fit from [ckm_fit()].
+#' @param data The data the model was fitted to (needed for `"clusters"`;
+#'   the fit does not keep a copy).
+#' @param what `"clusters"` or `"trace"`.
+#' @param col Colours of the clusters, recycled.
+#' @param ... Further graphical parameters for [plot()].
+#' @return `x`, invisibly.
+#' @export
+#' @examples
+#' set.seed(1)
+#' b <- ckm_blobs(400, centers = 4)
+#' fit <- ckm_fit(b$X, 4, init = "random", n_init = 1, threads = 1)
+#' plot(fit, b$X)
+#' plot(fit, what = "trace")
+#' plot(ckm_fit(iris[, 1:4], 3, threads = 1), iris[, 1:4]) # PCA view
+plot.ckm <- function(x, data = NULL, what = c("clusters", "trace"), col = NULL, ...) {
+  ecall <- sys.call()
+  what <- check_choice(what, c("clusters", "trace"), "what", ecall, default_ok = TRUE)
+  if (what == "trace") {
+    graphics::plot(seq_along(x$trace), x$trace, type = "b", pch = 19, xlab = "iteration",
+                   ylab = "inertia", main = sprintf("Inertia by iteration (%s)", x$algorithm), ...)
+    return(invisible(x))
+  }
+  if (is.null(data)) abort("`data` is needed to plot the clusters: plot(fit, X).", ecall)
+  data <- as_data_matrix(data, "data", ecall)
+  data <- match_columns(data, x$centers, ecall)
+  if (nrow(data) != length(x$cluster)) {
+    abort(sprintf("`data` must have the %d rows the model was fitted to, not %d.",
+                  length(x$cluster), nrow(data)), ecall)
+  }
+  centers <- x$centers
+  labs <- colnames(data)
+  if (is.null(labs)) labs <- paste0("x", seq_len(ncol(data)))
+  if (ncol(data) > 2L) {
+    pc <- stats::prcomp(data)
+    share <- 100 * pc$sdev^2 / sum(pc$sdev^2)
+    data <- pc$x[, 1:2]
+    centers <- scale(centers, center = pc$center, scale = FALSE) %*% pc$rotation[, 1:2]
+    labs <- sprintf("PC%d (%.0f%%)", 1:2, share[1:2])
+  } else if (ncol(data) == 1L) {
+    data <- cbind(data, 0)
+    centers <- cbind(centers, 0)
+    labs <- c(labs, "")
+  }
+  k <- nrow(centers)
+  if (is.null(col)) col <- grDevices::hcl.colors(max(k, 2L), "Dark 3")[seq_len(k)]
+  col <- rep_len(col, k)
+  graphics::plot(data[, 1], data[, 2], col = col[x$cluster], pch = 19, cex = 0.6,
+                 xlab = labs[1], ylab = labs[2], ...)
+  graphics::points(centers[, 1], centers[, 2], pch = 4, cex = 2.2, lwd = 4, col = "white")
+  graphics::points(centers[, 1], centers[, 2], pch = 4, cex = 2, lwd = 2.5, col = "black")
+  invisible(x)
+}

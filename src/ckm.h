@@ -116,6 +116,42 @@ int ckm_kmeanspp(const double *x, ckm_idx n, int d, int k, double *centers,
                  ckm_idx *chosen, int nthreads, const ckm_hooks *hooks,
                  void *work);
 
+/* ---- metrics.c --------------------------------------------------------- */
+
+enum ckm_nmi_variant {
+  CKM_NMI_ARITHMETIC = 0,
+  CKM_NMI_GEOMETRIC = 1,
+  CKM_NMI_MAX = 2,
+  CKM_NMI_MIN = 3,
+  CKM_NMI_JOINT = 4
+};
+
+/* Workspace bytes for ckm_ari / ckm_nmi. */
+size_t ckm_contingency_workspace(ckm_idx n, int ra, int rb);
+
+/* Adjusted Rand index (Hubert and Arabie 1985) of two labelings, 0-based
+ * labels a < ra and b < rb. 1 when both are trivial the same way (0/0). */
+double ckm_ari(const int *a, const int *b, ckm_idx n, int ra, int rb,
+               void *work);
+
+/* Normalised mutual information, normalised by the arithmetic, geometric,
+ * max or min of the two entropies, or by the joint entropy. */
+double ckm_nmi(const int *a, const int *b, ckm_idx n, int ra, int rb,
+               int variant, void *work);
+
+/* Silhouette widths (Euclidean), O(n^2 d) time, O(k + d) memory per thread.
+ * cl: 0-based clusters < k; size: their sizes; neighbor: 0-based nearest
+ * other cluster (-1 if none). work: ckm_silhouette_workspace() bytes. */
+size_t ckm_silhouette_workspace(int d, int k, int nthreads);
+int ckm_silhouette(const double *x, ckm_idx n, int d, const int *cl, int k,
+                   const ckm_idx *size, double *width, int *neighbor,
+                   int nthreads, const ckm_hooks *hooks, double *work);
+
+/* Simplified silhouette from the centres (k x d, column-major). */
+void ckm_silhouette_simplified(const double *x, ckm_idx n, int d,
+                               const int *cl, const double *centers, int k,
+                               double *width, int *neighbor, int nthreads);
+
 /* ---- threads.c --------------------------------------------------------- */
 
 /* Threads for a region doing about `work` flops, at most `nthreads`.

@@ -171,6 +171,85 @@ SEXP ffi_totss(SEXP x, SEXP threads)
                               asInteger(threads)));
 }
 
+/* ---- metrics ------------------------------------------------------------ */
+
+/* 1-based integer codes (from R) to a 0-based copy. */
+static int *zero_based(SEXP codes)
+{
+  R_xlen_t n = XLENGTH(codes);
+  int *out = (int *) R_alloc(n > 0 ? n : 1, sizeof(int));
+  const int *in = INTEGER(codes);
+  for (R_xlen_t i = 0; i < n; i++)
+    out[i] = in[i] - 1;
+  return out;
+}
+
+/* a, b: integer codes 1..ra and 1..rb (R has checked lengths and ranges). */
+SEXP ffi_ari(SEXP a, SEXP b, SEXP ra, SEXP rb)
+{
+  const ckm_idx n = XLENGTH(a);
+  const int na = asInteger(ra), nb = asInteger(rb);
+  void *work = R_alloc(ckm_contingency_workspace(n, na, nb), 1);
+  return ScalarReal(ckm_ari(zero_based(a), zero_based(b), n, na, nb, work));
+}
+
+SEXP ffi_nmi(SEXP a, SEXP b, SEXP ra, SEXP rb, SEXP variant)
+{
+  const ckm_idx n = XLENGTH(a);
+  const int na = asInteger(ra), nb = asInteger(rb);
+  void *work = R_alloc(ckm_contingency_workspace(n, na, nb), 1);
+  return ScalarReal(ckm_nmi(zero_based(a), zero_based(b), n, na, nb,
+                            asInteger(variant), work));
+}
+
+/* x: n x d double matrix; cl: clusters 1..k. list(width, neighbor). */
+SEXP ffi_silhouette(SEXP x, SEXP cl, SEXP k_, SEXP threads)
+{
+  const ckm_idx n = Rf_nrows(x);
+  const int d = Rf_ncols(x), k = asInteger(k_), nthreads = asInteger(threads);
+  glue_ctx g = {0};
+  ckm_hooks hooks = make_hooks(&g);
+  static const char *names[] = {"width", "neighbor"};
+  SEXP out = PROTECT(named_list(2, names));
+  SEXP width = PROTECT(allocVector(REALSXP, n));
+  SEXP neighbor = PROTECT(allocVector(INTSXP, n));
+  int *c0 = zero_based(cl);
+  ckm_idx *size = (ckm_idx *) R_alloc(k, sizeof(ckm_idx));
+  for (int j = 0; j < k; j++)
+    size[j] = 0;
+  for (ckm_idx i = 0; i < n; i++)
+    size[c0[i]]++;
+  double *work = (double *) R_alloc(ckm_silhouette_workspace(d, k, nthreads), 1);
+  ckm_silhouette(REAL(x), n, d, c0, k, size, REAL(width), INTEGER(neighbor),
+                 nthreads, &hooks, work);
+  int *nb = INTEGER(neighbor);
+  for (ckm_idx i = 0; i < n; i++)
+    nb[i] = nb[i] < 0 ? NA_INTEGER : nb[i] + 1;
+  SET_VECTOR_ELT(out, 0, width);
+  SET_VECTOR_ELT(out, 1, neighbor);
+  UNPROTECT(3);
+  return out;
+}
+
+SEXP ffi_silhouette_simplified(SEXP x, SEXP cl, SEXP centers, SEXP threads)
+{
+  const ckm_idx n = Rf_nrows(x);
+  const int d = Rf_ncols(x), k = Rf_nrows(centers);
+  static const char *names[] = {"width", "neighbor"};
+  SEXP out = PROTECT(named_list(2, names));
+  SEXP width = PROTECT(allocVector(REALSXP, n));
+  SEXP neighbor = PROTECT(allocVector(INTSXP, n));
+  ckm_silhouette_simplified(REAL(x), n, d, zero_based(cl), REAL(centers), k,
+                            REAL(width), INTEGER(neighbor), asInteger(threads));
+  int *nb = INTEGER(neighbor);
+  for (ckm_idx i = 0; i < n; i++)
+    nb[i] = nb[i] < 0 ? NA_INTEGER : nb[i] + 1;
+  SET_VECTOR_ELT(out, 0, width);
+  SET_VECTOR_ELT(out, 1, neighbor);
+  UNPROTECT(3);
+  return out;
+}
+
 /* 1-based position of the first non-finite value of a double vector, 0 if
  * none (a double, so positions past 2^31 survive). */
 SEXP ffi_first_nonfinite(SEXP x)

@@ -9,6 +9,10 @@ SEXP ffi_kmeanspp(SEXP, SEXP, SEXP);
 SEXP ffi_assign(SEXP, SEXP, SEXP, SEXP);
 SEXP ffi_totss(SEXP, SEXP);
 SEXP ffi_first_nonfinite(SEXP);
+SEXP ffi_ari(SEXP, SEXP, SEXP, SEXP);
+SEXP ffi_nmi(SEXP, SEXP, SEXP, SEXP, SEXP);
+SEXP ffi_silhouette(SEXP, SEXP, SEXP, SEXP);
+SEXP ffi_silhouette_simplified(SEXP, SEXP, SEXP, SEXP);
 SEXP ffi_omp_caps(void);
 
 static const R_CallMethodDef call_methods[] = {
@@ -17,6 +21,10 @@ static const R_CallMethodDef call_methods[] = {
   {"ffi_assign", (DL_FUNC) &ffi_assign, 4},
   {"ffi_totss", (DL_FUNC) &ffi_totss, 2},
   {"ffi_first_nonfinite", (DL_FUNC) &ffi_first_nonfinite, 1},
+  {"ffi_ari", (DL_FUNC) &ffi_ari, 4},
+  {"ffi_nmi", (DL_FUNC) &ffi_nmi, 5},
+  {"ffi_silhouette", (DL_FUNC) &ffi_silhouette, 4},
+  {"ffi_silhouette_simplified", (DL_FUNC) &ffi_silhouette_simplified, 4},
   {"ffi_omp_caps", (DL_FUNC) &ffi_omp_caps, 0},
   {NULL, NULL, 0}
 };

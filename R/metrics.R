@@ -1,0 +1,173 @@
+# Agreement between labelings, and silhouettes. The arithmetic is in C
+# (src/metrics.c); here the labels are checked and turned into codes.
+
+label_codes <- function(x, arg, call) {
+  if (is.list(x) || !is.null(dim(x)) && length(dim(x)) > 1L && ncol(x) != 1L) {
+    abort(sprintf("`%s` must be a vector of labels, not %s.", arg, describe(x)), call)
+  }
+  if (!is.atomic(x)) {
+    abort(sprintf("`%s` must be a vector of labels, not %s.", arg, describe(x)), call)
+  }
+  x <- as.vector(if (is.factor(x)) as.character(x) else x)
+  if (anyNA(x)) {
+    abort(sprintf("`%s` must not contain missing labels (NA at position %d).",
+                  arg, which(is.na(x))[1L]), call)
+  }
+  u <- unique(x)
+  list(codes = match(x, u), r = length(u))
+}
+
+check_pair <- function(x, y, call) {
+  a <- label_codes(x, "x", call)
+  b <- label_codes(y, "y", call)
+  if (length(a$codes) != length(b$codes)) {
+    abort(sprintf("`x` and `y` must have the same length, not %d and %d.",
+                  length(a$codes), length(b$codes)), call)
+  }
+  if (length(a$codes) == 0L) abort("`x` and `y` must not be empty.", call)
+  list(a = a, b = b)
+}
+
+#' Adjusted Rand index and normalised mutual information
+#'
+#' Agreement between two labelings of the same observations, such as a
+#' clustering and the true classes, or two clusterings. Both are invariant
+#' to how the clusters are numbered. The contingency table is built in C in
+#' O(n + number of non-empty cells) time, without a full table.
+#'
+#' `ckm_ari()` is the adjusted Rand index of Hubert and Arabie (1985): the
+#' Rand index corrected for chance, 1 for identical partitions, about 0 for
+#' independent ones, possibly negative. It equals
+#' `mclust::adjustedRandIndex()`. Where that is 0/0 (both labelings put
+#' every point in its own cluster, or both put all points in one cluster:
+#' then the two partitions are identical), `ckm_ari()` returns 1, as
+#' scikit-learn's `adjusted_rand_score` does.
+#'
+#' `ckm_nmi()` is the mutual information of the two labelings divided by a
+#' mean of their entropies: `"arithmetic"` (scikit-learn's default, equal to
+#' the V-measure; aricode's `"sum"`), `"geometric"` (aricode's `"sqrt"`),
+#' `"max"`, `"min"`, or `"joint"` (the joint entropy). As in scikit-learn, two
+#' labelings that both put everything in one cluster have NMI 1, and NMI is 0
+#' when the mutual information is 0.
+#'
+#' @param x,y Labels: vectors of the same length, of any type (integer,
+#'   factor, character); `NA` is not allowed.
+#' @param variant The normaliser of `ckm_nmi()`, see Details.
+#' @return A single number.
+#' @references
+#' Hubert, L. and Arabie, P. (1985). Comparing partitions. Journal of
+#' Classification, 2, 193-218.
+#'
+#' Vinh, N. X., Epps, J. and Bailey, J. (2010). Information theoretic
+#' measures for clusterings comparison. Journal of Machine Learning
+#' Research, 11, 2837-2854.
+#' @export
+#' @examples
+#' set.seed(1)
+#' fit <- ckm_fit(iris[, 1:4], 3, threads = 1)
+#' ckm_ari(fit$cluster, iris$Species)
+#' ckm_nmi(fit$cluster, iris$Species)
+#' ckm_nmi(fit$cluster, iris$Species, variant = "max")
+#' ckm_ari(c("a", "a", "b"), c(2, 2, 1)) # the same partition: 1
+ckm_ari <- function(x, y) {
+  p <- check_pair(x, y, sys.call())
+  .Call(ffi_ari, p$a$codes, p$b$codes, p$a$r, p$b$r)
+}
+
+#' @rdname ckm_ari
+#' @export
+ckm_nmi <- function(x, y, variant = c("arithmetic", "geometric", "max", "min", "joint")) {
+  ecall <- sys.call()
+  variants <- c("arithmetic", "geometric", "max", "min", "joint")
+  variant <- check_choice(variant, variants, "variant", ecall, default_ok = TRUE)
+  p <- check_pair(x, y, ecall)
+  .Call(ffi_nmi, p$a$codes, p$b$codes, p$a$r, p$b$r, match(variant, variants) - 1L)
+}
+
+#' Silhouette widths
+#'
+#' The silhouette of each observation, s(i) = (b(i) - a(i)) / max(a(i), b(i)),
+#' where a(i) is its mean Euclidean distance to the other members of its
+#' cluster and b(i) the smallest mean distance to the members of another
+#' cluster (Rousseeuw 1987); 0 for an observation alone in its cluster. The
+#' exact method takes O(n^2 d) time, in C with OpenMP, and O(n + k) memory:
+#' no n x n distance matrix is formed. It equals `cluster::silhouette()` on
+#' `dist(X)`.
+#'
+#' `method = "simplified"` uses the distances to the cluster centres
+#' instead (a(i) to its own centre, b(i) to the nearest other centre;
+#' Hruschka et al. 2004): O(n k d), for large n. It is a different quantity,
+#' close to the exact one for compact, well-separated clusters.
+#'
+#' @param X The data: a numeric matrix, vector or data frame, as for
+#'   [ckm_fit()].
+#' @param cluster Cluster labels of the rows of `X` (any type), or a `ckm`
+#'   or `kmeans` fit, whose clusters (and, for `"simplified"`, centres) are
+#'   used.
+#' @param method `"exact"` or `"simplified"`.
+#' @param threads Number of threads, or `NULL` for [ckm_threads()].
+#' @return An object of class `ckm_silhouette`: a list with `width` (per
+#'   observation), `cluster` and `neighbor` (as integer codes; the labels are
+#'   in `levels`), `cluster_mean` (mean width per cluster), `mean` (the
+#'   average silhouette width) and `method`.
+#' @references
+#' Rousseeuw, P. J. (1987). Silhouettes: a graphical aid to the
+#' interpretation and validation of cluster analysis. Journal of
+#' Computational and Applied Mathematics, 20, 53-65.
+#'
+#' Hruschka, E. R., de Castro, L. N. and Campello, R. J. G. B. (2004).
+#' Evolutionary algorithms for clustering gene-expression data. Fourth IEEE
+#' International Conference on Data Mining, 403-406.
+#' @export
+#' @examples
+#' set.seed(1)
+#' X <- as.matrix(iris[, 1:4])
+#' fit <- ckm_fit(X, 3, threads = 1)
+#' s <- ckm_silhouette(X, fit, threads = 1)
+#' s$mean
+#' s$cluster_mean
+#' ckm_silhouette(X, fit, method = "simplified", threads = 1)$mean
+ckm_silhouette <- function(X, cluster, method = c("exact", "simplified"), threads = NULL) {
+  ecall <- sys.call()
+  X <- as_data_matrix(X, "X", ecall)
+  method <- check_choice(method, c("exact", "simplified"), "method", ecall, default_ok = TRUE)
+  threads <- check_threads(threads, ecall)
+  centers <- NULL
+  if (inherits(cluster, "kmeans")) {
+    centers <- cluster$centers
+    cluster <- cluster$cluster
+  }
+  lab <- label_codes(cluster, "cluster", ecall)
+  if (length(lab$codes) != nrow(X)) {
+    abort(sprintf("`cluster` must have one label per row of `X` (%d), not %d.",
+                  nrow(X), length(lab$codes)), ecall)
+  }
+  levels <- unique(as.vector(if (is.factor(cluster)) as.character(cluster) else cluster))
+  if (method == "exact") {
+    z <- .Call(ffi_silhouette, X, lab$codes, lab$r, threads)
+  } else {
+    if (is.null(centers) || nrow(centers) != lab$r) {
+      centers <- rowsum(X, lab$codes, reorder = TRUE) / tabulate(lab$codes, lab$r)
+    } else {
+      centers <- centers[match(levels, seq_len(nrow(centers))), , drop = FALSE]
+    }
+    storage.mode(centers) <- "double"
+    z <- .Call(ffi_silhouette_simplified, X, lab$codes, unname(centers), threads)
+  }
+  if (lab$r == 1L) z$width[] <- NA_real_
+  cm <- tapply(z$width, factor(lab$codes, seq_len(lab$r)), mean)
+  names(cm) <- levels
+  structure(list(
+    width = z$width, cluster = lab$codes, neighbor = z$neighbor, levels = levels,
+    cluster_mean = cm, mean = mean(z$width), method = method
+  ), class = "ckm_silhouette")
+}
+
+#' @export
+print.ckm_silhouette <- function(x, digits = max(3L, getOption("digits") - 3L), ...) {
+  cat(sprintf("Silhouette (%s) of %d observations in %d clusters: mean width %s\n",
+              x$method, length(x$width), length(x$levels), format(x$mean, digits = digits)))
+  cat("Mean width by cluster:\n")
+  print(round(x$cluster_mean, digits))
+  invisible(x)
+}

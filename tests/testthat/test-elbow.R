@@ -1,0 +1,73 @@
+test_that("the elbow finds the true k on well-separated blobs with 3 to 6 clusters", {
+  set.seed(80)
+  for (truth in rep(3:6, each = 3)) {
+    b <- ref_separated_blobs(truth)
+    el <- ckm_elbow(b$X, k = 1:10)
+    expect_identical(attr(el, "k_knee"), truth, label = paste("knee, truth", truth))
+    expect_identical(attr(el, "k_silhouette"), truth, label = paste("silhouette, truth", truth))
+    # the over-segmentation trap: inertia keeps falling past the truth
+    expect_true(all(diff(el$inertia[el$k >= truth]) < 0))
+    # and the knee of the raw curve lands early once k passes 4 (why the
+    # log curve is the default)
+    if (truth >= 5) {
+      raw <- attr(ckm_elbow(b$X, k = 1:10, silhouette = "none", curve = "raw"), "k_knee")
+      expect_lt(raw, truth)
+    }
+  }
+})
+
+test_that("the elbow finds 3 clusters in cluster::xclara", {
+  skip_if_not_installed("cluster")
+  set.seed(85)
+  X <- as.matrix(cluster::xclara)
+  el <- ckm_elbow(X, k = 1:10, silhouette = "simplified")
+  expect_identical(attr(el, "k_knee"), 3L)
+  expect_identical(attr(el, "k_silhouette"), 3L)
+})
+
+test_that("the fits of the elbow are the fits ckm_fit makes from the shared seedings", {
+  set.seed(86)
+  b <- ref_blobs(500, 4, d = 2)
+  for (n_init in c(1L, 3L)) {
+    set.seed(1)
+    el <- ckm_elbow(b$X, k = 2:6, silhouette = "none", tol = 0, n_init = n_init)
+    # each start is one k-means++ seeding for the largest k, drawn in turn
+    set.seed(1)
+    seeds <- lapply(seq_len(n_init), function(r) {
+      suppressWarnings(ckm_fit(b$X, 6, max_iter = 1, tol = 0))$init_centers
+    })
+    for (i in seq_along(el$k)) {
+      ref <- vapply(seeds, function(S) {
+        ckm_fit(b$X, init = S[seq_len(el$k[i]), , drop = FALSE], tol = 0)$tot.withinss
+      }, numeric(1))
+      expect_identical(el$inertia[i], min(ref))
+      expect_identical(attr(el, "fits")[[i]]$n_init, n_init)
+    }
+    expect_null(el$silhouette)
+  }
+  # random starts: every k is fitted on its own, as ckm_fit would
+  set.seed(2)
+  el2 <- ckm_elbow(b$X, k = 2:3, init = "random", n_init = 2, silhouette = "none")
+  set.seed(2)
+  ref2 <- c(ckm_fit(b$X, 2, init = "random", n_init = 2)$tot.withinss,
+            ckm_fit(b$X, 3, init = "random", n_init = 2)$tot.withinss)
+  expect_identical(el2$inertia, ref2)
+})
+
+test_that("kneedle is the point farthest below the chord", {
+  expect_identical(ckm:::kneedle(1:5, c(10, 4, 1, 0.8, 0.5)), 3L)
+  expect_identical(ckm:::kneedle(1:5, c(5, 4, 3, 2, 1)), NA_integer_)
+})
+
+test_that("elbow input is checked and the plot draws", {
+  expect_snapshot(error = TRUE, {
+    ckm_elbow(iris[, 1:4], k = 0:3)
+    ckm_elbow(iris[, 1:4], k = 2:3, silhouette = "maybe")
+    ckm_elbow(iris[, 1:4], k = 2:3, init = matrix(1, 2, 4))
+  })
+  pdf(NULL)
+  on.exit(dev.off())
+  el <- ckm_elbow(iris[, 1:4], k = 1:5)
+  expect_identical(plot(el), el)
+  expect_output(print(el), "Suggested k")
+})
