@@ -35,4 +35,25 @@ static inline int ckm_use_fast(int kernel, int k, int d)
          ckm_fast_available();
 }
 
+/* Doubles of workspace: shared, and per thread. */
+size_t ckm_fast_shared_doubles(int d, int k);
+size_t ckm_fast_thread_doubles(int d);
+
+/* Once per fit: the column means. */
+void ckm_fast_prepare(ckm_fast *f, const double *x, ckm_idx n, int d,
+                      double *shared, double *thread_scratch);
+
+/* Once per iteration: centre the centres and pack them. */
+void ckm_fast_pack(ckm_fast *f, const double *centers, int k);
+
+/* Assign the points of one tile [i0, i0 + len), len <= CKM_FAST_MB.
+ * ct: the exact centres, transposed (k rows of d). Writes labels, the exact
+ * squared distance to the winner (dist, may be NULL) and a lower bound on
+ * the squared distance to the second nearest centre (second, may be NULL).
+ * Returns the number of labels changed; *tile_sum is the sum of dist over
+ * the tile, in point order. */
+ckm_idx ckm_fast_tile(const ckm_fast *f, const double *x, ckm_idx n,
+                      const double *ct, ckm_idx i0, int len, int *labels,
+                      double *dist, double *second, double *tile_sum);
+
 #endif
