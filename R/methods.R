@@ -107,31 +107,76 @@ fitted.ckm <- function(object, method = c("centers", "classes"), ...) {
 #' Assign new observations to the clusters of a fit
 #'
 #' Each row of `newdata` goes to its nearest centre (squared Euclidean
-#' distance, ties to the lowest-numbered centre), computed in C.
+#' distance, ties to the lowest-numbered centre), computed in C; or, with
+#' `type = "prob"`, gets a probability for every cluster.
+#'
+#' @section Soft assignment:
+#' `type = "prob"` gives the responsibilities
+#' \deqn{r_{ij} = \frac{\exp(-\beta d_{ij}^2)}{\sum_l \exp(-\beta d_{il}^2)}}{r_ij = exp(-beta d_ij^2) / sum_l exp(-beta d_il^2)}
+#' of a mixture of spherical Gaussians with the fit's centres, equal weights
+#' and variance \eqn{1 / (2\beta)}{1 / (2 beta)}: the E-step of which
+#' k-means is the hard limit (`beta` to infinity gives the labels of
+#' `type = "class"`, `beta` to 0 uniform probabilities). The default `beta`
+#' takes that variance from the fit, the within-cluster sum of squares per
+#' observation and coordinate: `beta = n d / (2 tot.withinss)`. Distances
+#' are exact, and each row is computed relative to its nearest centre, so
+#' no row underflows to 0/0.
 #'
 #' @param object A `ckm` fit from [ckm_fit()].
 #' @param newdata Observations with the columns of the data the model was
 #'   fitted to: a numeric matrix, vector or data frame, checked as
 #'   [ckm_fit()] checks `X`. When it has column names and so do the centres,
-#'   columns are matched by name. Missing: the fitted clusters.
+#'   columns are matched by name. Missing: the fitted clusters (only for
+#'   `type = "class"`).
+#' @param type `"class"` (the nearest centre) or `"prob"` (soft assignment,
+#'   see below).
+#' @param beta For `type = "prob"`: the inverse temperature, a positive
+#'   number, or `NULL` for the default described below.
 #' @param threads Number of threads, or `NULL` for [ckm_threads()].
 #' @param ... Unused.
-#' @return An integer vector of cluster numbers, named by the row names of
-#'   `newdata` if it has any.
+#' @return For `type = "class"`, an integer vector of cluster numbers; for
+#'   `type = "prob"`, a matrix with one row per observation and one column
+#'   per cluster, rows summing to 1. Named by the row names of `newdata` if
+#'   it has any.
 #' @export
 #' @examples
 #' set.seed(1)
 #' idx <- sample(nrow(iris), 100)
 #' fit <- ckm_fit(iris[idx, 1:4], 3, threads = 1)
 #' table(predict(fit, iris[-idx, 1:4]), iris$Species[-idx])
-predict.ckm <- function(object, newdata, threads = NULL, ...) {
-  if (missing(newdata)) return(object$cluster)
+#' # soft assignment: the points between versicolor and virginica are unsure
+#' p <- predict(fit, iris[-idx, 1:4], type = "prob", threads = 1)
+#' round(head(p[order(apply(p, 1, max)), ]), 3)
+predict.ckm <- function(object, newdata, type = c("class", "prob"), beta = NULL,
+                        threads = NULL, ...) {
   ecall <- sys.call()
+  type <- check_choice(type, c("class", "prob"), "type", ecall, default_ok = TRUE)
+  if (missing(newdata)) {
+    if (type == "prob") {
+      abort("`newdata` is needed for `type = \"prob\"`: a fit does not keep its data.", ecall)
+    }
+    return(object$cluster)
+  }
   newdata <- as_data_matrix(newdata, "newdata", ecall)
   newdata <- match_columns(newdata, object$centers, ecall)
   threads <- check_threads(threads, ecall)
   centers <- object$centers
   storage.mode(centers) <- "double"
+  if (type == "prob") {
+    if (is.null(beta)) {
+      w <- object$tot.withinss
+      beta <- if (w > 0) length(object$cluster) * ncol(centers) / (2 * w) else Inf
+      if (!is.finite(beta)) {
+        abort("`beta` must be given: the fit has no within-cluster spread to take it from.", ecall)
+      }
+    } else if (!is.numeric(beta) || length(beta) != 1L || is.na(beta) || !is.finite(beta) || beta <= 0) {
+      abort(sprintf("`beta` must be a positive finite number, not %s.", describe(beta)), ecall)
+    }
+    z <- .Call(ffi_soft_assign, newdata, unname(centers), as.double(beta), threads)
+    if (!is.matrix(z)) check_status(z, ecall)
+    dimnames(z) <- list(rownames(newdata), as.character(seq_len(nrow(centers))))
+    return(z)
+  }
   z <- .Call(ffi_assign, newdata, centers, kernel_code(), threads)
   check_status(z$status, ecall)
   cl <- z$cluster

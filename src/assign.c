@@ -165,3 +165,51 @@ int ckm_assign(const double *x, ckm_idx n, int d, const double *centers, int k,
   ckm_assign_pass(&s, NULL, &inertia);
   return isfinite(inertia) ? CKM_OK : CKM_ERR_NONFINITE;
 }
+
+/* ---- public: soft assignment, for predict(type = "prob") ---------------- */
+
+int ckm_soft_assign(const double *x, ckm_idx n, int d, const double *centers,
+                    int k, double beta, double *prob, int nthreads, void *work)
+{
+  double *ct = (double *) work;
+  ckm_transpose_centres(centers, k, d, ct);
+  const ckm_idx ntiles = ckm_ntiles(n);
+  const int nt = ckm_team(nthreads, 3.0 * (double) n * k * d);
+  int bad = 0;
+
+#ifdef _OPENMP
+#pragma omp parallel for num_threads(nt) schedule(static) reduction(|:bad)
+#endif
+  for (ckm_idx t = 0; t < ntiles; t++) {
+    const ckm_idx i0 = t * CKM_TILE;
+    const int len = (int) (n - i0 < CKM_TILE ? n - i0 : CKM_TILE);
+    double acc[CKM_TILE], lo[CKM_TILE], sum[CKM_TILE];
+    /* pass 1: the smallest squared distance of each point */
+    ckm_tile_dist(x, n, d, i0, len, ct, lo);
+    for (int j = 1; j < k; j++) {
+      ckm_tile_dist(x, n, d, i0, len, ct + (size_t) j * d, acc);
+      for (int q = 0; q < len; q++)
+        lo[q] = acc[q] < lo[q] ? acc[q] : lo[q];
+    }
+    /* pass 2: the unnormalised weights, then their sums */
+    for (int q = 0; q < len; q++)
+      sum[q] = 0.0;
+    for (int j = 0; j < k; j++) {
+      double *pj = prob + (size_t) n * j + i0;
+      ckm_tile_dist(x, n, d, i0, len, ct + (size_t) j * d, acc);
+      for (int q = 0; q < len; q++) {
+        pj[q] = exp(-beta * (acc[q] - lo[q]));
+        sum[q] += pj[q];
+      }
+    }
+    for (int j = 0; j < k; j++) {
+      double *pj = prob + (size_t) n * j + i0;
+      for (int q = 0; q < len; q++)
+        pj[q] /= sum[q];
+    }
+    for (int q = 0; q < len; q++)
+      bad |= !isfinite(sum[q]);
+  }
+  (void) nt;
+  return bad ? CKM_ERR_NONFINITE : CKM_OK;
+}

@@ -94,6 +94,14 @@ size_t ckm_assign_workspace(ckm_idx n, int d, int k, int nthreads);
 int ckm_assign(const double *x, ckm_idx n, int d, const double *centers, int k,
                int *labels, double *dist, int nthreads, int kernel, void *work);
 
+/* Soft assignment: for each point i and centre j,
+ *   prob[i + n * j] = exp(-beta * d2_ij) / sum_l exp(-beta * d2_il),
+ * with exact squared distances; computed as exp(-beta * (d2_ij - min_l d2_il))
+ * so the largest term is 1 and nothing underflows to 0/0. `prob` is n x k,
+ * column-major. `work` must hold k * d doubles. */
+int ckm_soft_assign(const double *x, ckm_idx n, int d, const double *centers,
+                    int k, double beta, double *prob, int nthreads, void *work);
+
 /* Index of the first value that is NA, NaN or +-Inf, or -1 if none. */
 ckm_idx ckm_first_nonfinite(const double *x, size_t len);
 

@@ -165,6 +165,23 @@ SEXP ffi_assign(SEXP x, SEXP centers, SEXP kernel, SEXP threads)
   return out;
 }
 
+SEXP ffi_soft_assign(SEXP x, SEXP centers, SEXP beta, SEXP threads)
+{
+  const ckm_idx n = Rf_nrows(x);
+  const int d = Rf_ncols(x);
+  const int k = Rf_nrows(centers);
+  SEXP prob = PROTECT(allocMatrix(REALSXP, n, k));
+  void *work = R_alloc((size_t) k * (size_t) d, sizeof(double));
+  int status = ckm_soft_assign(REAL(x), n, d, REAL(centers), k, asReal(beta),
+                               REAL(prob), asInteger(threads), work);
+  if (status != CKM_OK) {
+    UNPROTECT(1);
+    return ScalarInteger(status);
+  }
+  UNPROTECT(1);
+  return prob;
+}
+
 SEXP ffi_totss(SEXP x, SEXP threads)
 {
   return ScalarReal(ckm_totss(REAL(x), Rf_nrows(x), Rf_ncols(x),

@@ -7,6 +7,7 @@
 SEXP ffi_fit(SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP);
 SEXP ffi_kmeanspp(SEXP, SEXP, SEXP);
 SEXP ffi_assign(SEXP, SEXP, SEXP, SEXP);
+SEXP ffi_soft_assign(SEXP, SEXP, SEXP, SEXP);
 SEXP ffi_totss(SEXP, SEXP);
 SEXP ffi_first_nonfinite(SEXP);
 SEXP ffi_ari(SEXP, SEXP, SEXP, SEXP);
@@ -19,6 +20,7 @@ static const R_CallMethodDef call_methods[] = {
   {"ffi_fit", (DL_FUNC) &ffi_fit, 8},
   {"ffi_kmeanspp", (DL_FUNC) &ffi_kmeanspp, 3},
   {"ffi_assign", (DL_FUNC) &ffi_assign, 4},
+  {"ffi_soft_assign", (DL_FUNC) &ffi_soft_assign, 4},
   {"ffi_totss", (DL_FUNC) &ffi_totss, 2},
   {"ffi_first_nonfinite", (DL_FUNC) &ffi_first_nonfinite, 1},
   {"ffi_ari", (DL_FUNC) &ffi_ari, 4},
