@@ -35,6 +35,7 @@
 #include "ckm.h"
 #include "ckm_omp.h"
 #include "fastassign.h"
+#include "internal.h"
 #include "kernels.h"
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
@@ -192,17 +193,6 @@ static void kernel_avx2(const double *Q, int nq, const double *P,
 
 #endif
 
-/* Exact squared distance, the order and operations of stats::kmeans. */
-static inline double exact_d2(const double *pt, const double *cj, int d)
-{
-  double s = 0.0;
-  for (int c = 0; c < d; c++) {
-    double df = pt[c] - cj[c];
-    s += df * df;
-  }
-  return s;
-}
-
 ckm_idx ckm_fast_tile(const ckm_fast *f, const double *x, ckm_idx n,
                       const double *ct, ckm_idx i0, int len, int *labels,
                       double *dist, double *second, double *tile_sum)
@@ -290,9 +280,9 @@ ckm_idx ckm_fast_tile(const ckm_fast *f, const double *x, ckm_idx n,
     for (int c = 0; c < d; c++)
       pt[c] = x[i0 + t + (size_t) c * (size_t) n];
     int best = 0;
-    double bd = exact_d2(pt, ct, d), sd = INFINITY;
+    double bd = ckm_exact_d2(pt, ct, d), sd = INFINITY;
     for (int j = 1; j < k; j++) {
-      double dj = exact_d2(pt, ct + (size_t) j * d, d);
+      double dj = ckm_exact_d2(pt, ct + (size_t) j * d, d);
       if (dj < bd) {
         sd = bd;
         bd = dj;

@@ -190,6 +190,14 @@ SEXP ffi_totss(SEXP x, SEXP threads)
 
 /* ---- metrics ------------------------------------------------------------ */
 
+/* 0-based indices from the core to R's 1-based, negative ones to NA. */
+static void one_based_or_na(SEXP v)
+{
+  int *p = INTEGER(v);
+  for (R_xlen_t i = 0; i < XLENGTH(v); i++)
+    p[i] = p[i] < 0 ? NA_INTEGER : p[i] + 1;
+}
+
 /* 1-based integer codes (from R) to a 0-based copy. */
 static int *zero_based(SEXP codes)
 {
@@ -239,9 +247,7 @@ SEXP ffi_silhouette(SEXP x, SEXP cl, SEXP k_, SEXP threads)
   double *work = (double *) R_alloc(ckm_silhouette_workspace(d, k, nthreads), 1);
   ckm_silhouette(REAL(x), n, d, c0, k, size, REAL(width), INTEGER(neighbor),
                  nthreads, &hooks, work);
-  int *nb = INTEGER(neighbor);
-  for (ckm_idx i = 0; i < n; i++)
-    nb[i] = nb[i] < 0 ? NA_INTEGER : nb[i] + 1;
+  one_based_or_na(neighbor);
   SET_VECTOR_ELT(out, 0, width);
   SET_VECTOR_ELT(out, 1, neighbor);
   UNPROTECT(3);
@@ -258,9 +264,7 @@ SEXP ffi_silhouette_simplified(SEXP x, SEXP cl, SEXP centers, SEXP threads)
   SEXP neighbor = PROTECT(allocVector(INTSXP, n));
   ckm_silhouette_simplified(REAL(x), n, d, zero_based(cl), REAL(centers), k,
                             REAL(width), INTEGER(neighbor), asInteger(threads));
-  int *nb = INTEGER(neighbor);
-  for (ckm_idx i = 0; i < n; i++)
-    nb[i] = nb[i] < 0 ? NA_INTEGER : nb[i] + 1;
+  one_based_or_na(neighbor);
   SET_VECTOR_ELT(out, 0, width);
   SET_VECTOR_ELT(out, 1, neighbor);
   UNPROTECT(3);

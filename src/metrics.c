@@ -170,6 +170,14 @@ double ckm_nmi(const int *a, const int *b, ckm_idx n, int ra, int rb,
 
 /* ---- silhouettes -------------------------------------------------------- */
 
+/* (b - a) / max(a, b); 0 without a neighbouring cluster (nb < 0) or when
+ * a = b = 0, as cluster::silhouette does. */
+static inline double sil_width(double a, double b, int nb)
+{
+  double mx = a > b ? a : b;
+  return nb < 0 ? 0.0 : (mx > 0.0 ? (b - a) / mx : 0.0);
+}
+
 /*
  * Silhouette widths with Euclidean distances, without an n x n matrix: for
  * each point, the sums of its distances to the members of every cluster are
@@ -234,8 +242,7 @@ int ckm_silhouette(const double *x, ckm_idx n, int d, const int *cl, int k,
           nb = j;
         }
       }
-      double mx = a > b ? a : b;
-      width[i] = nb < 0 ? 0.0 : (mx > 0.0 ? (b - a) / mx : 0.0);
+      width[i] = sil_width(a, b, nb);
       neighbor[i] = nb;
     }
     (void) nt;
@@ -276,8 +283,7 @@ void ckm_silhouette_simplified(const double *x, ckm_idx n, int d,
         nb = j;
       }
     }
-    double mx = a > b ? a : b;
-    width[i] = nb < 0 ? 0.0 : (mx > 0.0 ? (b - a) / mx : 0.0);
+    width[i] = sil_width(a, b, nb);
     neighbor[i] = nb;
   }
   (void) nt;
