@@ -160,6 +160,34 @@ void ckm_silhouette_simplified(const double *x, ckm_idx n, int d,
                                const int *cl, const double *centers, int k,
                                double *width, int *neighbor, int nthreads);
 
+/* ---- kmedians.c -------------------------------------------------------- */
+
+/* Nearest centre in L1 distance (0-based, lowest index on ties) and that
+ * distance, for each of n points. `work` must hold k * d doubles. */
+void ckm_l1_assign(const double *x, ckm_idx n, int d, const double *centers,
+                   int k, int *labels, double *dist, int nthreads, void *work);
+
+typedef struct ckm_kmedians_info {
+  int n_iter;         /* assignment passes made */
+  int converged;      /* 1 when the last pass changed no label */
+  ckm_idx relocated;  /* points moved into empty clusters */
+} ckm_kmedians_info;
+
+size_t ckm_kmedians_workspace(ckm_idx n, int d, int k, int nthreads);
+
+/* k-medians: assign each point to the nearest centre in L1 distance, move
+ * each centre to the coordinate-wise median of its points (the mean of the
+ * two middle values for an even count, as R's median()), until no label
+ * changes or max_iter passes. An empty cluster takes the point farthest
+ * from its centre among clusters of two or more points (ties: lowest row).
+ * centers: k x d column-major, the start in, the result out. trace: the
+ * total L1 distance after each pass (max_iter values). wss: per cluster,
+ * the L1 distances to the final centres. */
+int ckm_kmedians(const double *x, ckm_idx n, int d, int k, double *centers,
+                 int max_iter, int *labels, double *dist, double *wss,
+                 ckm_idx *size, double *trace, ckm_kmedians_info *info,
+                 int nthreads, const ckm_hooks *hooks, void *work);
+
 /* ---- threads.c --------------------------------------------------------- */
 
 /* Threads for a region doing about `work` flops, at most `nthreads`.

@@ -182,6 +182,73 @@ SEXP ffi_soft_assign(SEXP x, SEXP centers, SEXP beta, SEXP threads)
   return prob;
 }
 
+/* k-medians from the starting centres (copied); returns list(cluster,
+ * centers, wss, size, iter, converged, relocated, trace, status). */
+SEXP ffi_kmedians(SEXP x, SEXP centers, SEXP max_iter, SEXP threads)
+{
+  const ckm_idx n = Rf_nrows(x);
+  const int d = Rf_ncols(x);
+  const int k = Rf_nrows(centers);
+  const int mi = asInteger(max_iter), nthreads = asInteger(threads);
+  glue_ctx g = {0};
+  ckm_hooks hooks = make_hooks(&g);
+
+  static const char *names[] = {"cluster", "centers", "wss", "size", "iter",
+                                "converged", "relocated", "trace", "status"};
+  SEXP out = PROTECT(named_list(9, names));
+  SEXP cluster = PROTECT(allocVector(INTSXP, n));
+  SEXP cen = PROTECT(duplicate(centers));
+  SEXP wss = PROTECT(allocVector(REALSXP, k));
+  SEXP size = PROTECT(allocVector(INTSXP, k));
+  SEXP trace = PROTECT(allocVector(REALSXP, mi));
+  double *dist = (double *) R_alloc(n > 0 ? n : 1, sizeof(double));
+  ckm_idx *sz = (ckm_idx *) R_alloc(k, sizeof(ckm_idx));
+  void *work = R_alloc(ckm_kmedians_workspace(n, d, k, nthreads), 1);
+  ckm_kmedians_info info;
+  int status = ckm_kmedians(REAL(x), n, d, k, REAL(cen), mi, INTEGER(cluster),
+                            dist, REAL(wss), sz, REAL(trace), &info, nthreads,
+                            &hooks, work);
+  int *cl = INTEGER(cluster);
+  for (ckm_idx i = 0; i < n; i++)
+    cl[i] += 1;
+  for (int j = 0; j < k; j++)
+    INTEGER(size)[j] = (int) sz[j];
+  SEXP tr = PROTECT(Rf_lengthgets(trace, info.n_iter));
+  SET_VECTOR_ELT(out, 0, cluster);
+  SET_VECTOR_ELT(out, 1, cen);
+  SET_VECTOR_ELT(out, 2, wss);
+  SET_VECTOR_ELT(out, 3, size);
+  SET_VECTOR_ELT(out, 4, ScalarInteger(info.n_iter));
+  SET_VECTOR_ELT(out, 5, ScalarLogical(info.converged));
+  SET_VECTOR_ELT(out, 6, ScalarReal((double) info.relocated));
+  SET_VECTOR_ELT(out, 7, tr);
+  SET_VECTOR_ELT(out, 8, ScalarInteger(status));
+  UNPROTECT(7);
+  return out;
+}
+
+/* Nearest centre in L1 distance: list(cluster, dist). */
+SEXP ffi_l1_assign(SEXP x, SEXP centers, SEXP threads)
+{
+  const ckm_idx n = Rf_nrows(x);
+  const int d = Rf_ncols(x);
+  const int k = Rf_nrows(centers);
+  static const char *names[] = {"cluster", "dist"};
+  SEXP out = PROTECT(named_list(2, names));
+  SEXP cluster = PROTECT(allocVector(INTSXP, n));
+  SEXP dist = PROTECT(allocVector(REALSXP, n));
+  void *work = R_alloc((size_t) k * (size_t) d, sizeof(double));
+  ckm_l1_assign(REAL(x), n, d, REAL(centers), k, INTEGER(cluster), REAL(dist),
+                asInteger(threads), work);
+  int *cl = INTEGER(cluster);
+  for (ckm_idx i = 0; i < n; i++)
+    cl[i] += 1;
+  SET_VECTOR_ELT(out, 0, cluster);
+  SET_VECTOR_ELT(out, 1, dist);
+  UNPROTECT(3);
+  return out;
+}
+
 SEXP ffi_totss(SEXP x, SEXP threads)
 {
   return ScalarReal(ckm_totss(REAL(x), Rf_nrows(x), Rf_ncols(x),

@@ -8,6 +8,8 @@ SEXP ffi_fit(SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP);
 SEXP ffi_kmeanspp(SEXP, SEXP, SEXP);
 SEXP ffi_assign(SEXP, SEXP, SEXP, SEXP);
 SEXP ffi_soft_assign(SEXP, SEXP, SEXP, SEXP);
+SEXP ffi_kmedians(SEXP, SEXP, SEXP, SEXP);
+SEXP ffi_l1_assign(SEXP, SEXP, SEXP);
 SEXP ffi_totss(SEXP, SEXP);
 SEXP ffi_first_nonfinite(SEXP);
 SEXP ffi_ari(SEXP, SEXP, SEXP, SEXP);
@@ -21,6 +23,8 @@ static const R_CallMethodDef call_methods[] = {
   {"ffi_kmeanspp", (DL_FUNC) &ffi_kmeanspp, 3},
   {"ffi_assign", (DL_FUNC) &ffi_assign, 4},
   {"ffi_soft_assign", (DL_FUNC) &ffi_soft_assign, 4},
+  {"ffi_kmedians", (DL_FUNC) &ffi_kmedians, 4},
+  {"ffi_l1_assign", (DL_FUNC) &ffi_l1_assign, 3},
   {"ffi_totss", (DL_FUNC) &ffi_totss, 2},
   {"ffi_first_nonfinite", (DL_FUNC) &ffi_first_nonfinite, 1},
   {"ffi_ari", (DL_FUNC) &ffi_ari, 4},
