@@ -56,6 +56,34 @@ static SEXP named_list(int n, const char **names)
   return out;
 }
 
+/* The result of a fit, for R: list(cluster (1-based), centers, wss, size,
+ * iter, converged, relocated, trace (the first n_iter values), status). */
+static SEXP fit_result(SEXP cluster, SEXP cen, SEXP wss, const ckm_idx *size_w,
+                       int k, SEXP trace, int n_iter, int converged,
+                       double relocated, int status)
+{
+  static const char *names[] = {"cluster", "centers", "wss", "size", "iter",
+                                "converged", "relocated", "trace", "status"};
+  SEXP out = PROTECT(named_list(9, names));
+  SEXP size = PROTECT(allocVector(INTSXP, k));
+  int *cl = INTEGER(cluster);
+  for (R_xlen_t i = 0; i < XLENGTH(cluster); i++)
+    cl[i] += 1;
+  for (int j = 0; j < k; j++)
+    INTEGER(size)[j] = (int) size_w[j];
+  SET_VECTOR_ELT(out, 0, cluster);
+  SET_VECTOR_ELT(out, 1, cen);
+  SET_VECTOR_ELT(out, 2, wss);
+  SET_VECTOR_ELT(out, 3, size);
+  SET_VECTOR_ELT(out, 4, ScalarInteger(n_iter));
+  SET_VECTOR_ELT(out, 5, ScalarLogical(converged));
+  SET_VECTOR_ELT(out, 6, ScalarReal(relocated));
+  SET_VECTOR_ELT(out, 7, lengthgets(trace, n_iter));
+  SET_VECTOR_ELT(out, 8, ScalarInteger(status));
+  UNPROTECT(2);
+  return out;
+}
+
 /* x: double matrix n x d; centers: double matrix k x d (copied);
  * returns list(cluster, centers, wss, size, iter, converged, relocated,
  * trace, status). */
@@ -74,13 +102,9 @@ SEXP ffi_fit(SEXP x, SEXP centers, SEXP max_iter, SEXP tol, SEXP algorithm,
   glue_ctx g = {asLogical(verbose) == TRUE};
   ckm_hooks hooks = make_hooks(&g);
 
-  static const char *names[] = {"cluster", "centers", "wss", "size", "iter",
-                                "converged", "relocated", "trace", "status"};
-  SEXP out = PROTECT(named_list(9, names));
   SEXP cluster = PROTECT(allocVector(INTSXP, n));
   SEXP cen = PROTECT(duplicate(centers));
   SEXP wss = PROTECT(allocVector(REALSXP, k));
-  SEXP size = PROTECT(allocVector(INTSXP, k));
   SEXP trace = PROTECT(allocVector(REALSXP, opt.max_iter));
 
   ckm_idx *size_w = (ckm_idx *) R_alloc(k, sizeof(ckm_idx));
@@ -89,24 +113,9 @@ SEXP ffi_fit(SEXP x, SEXP centers, SEXP max_iter, SEXP tol, SEXP algorithm,
   int status = ckm_fit_run(REAL(x), n, d, k, REAL(cen), INTEGER(cluster),
                            REAL(wss), size_w, REAL(trace), &opt, &hooks, work,
                            &info);
-
-  int *cl = INTEGER(cluster);
-  for (ckm_idx i = 0; i < n; i++)
-    cl[i] += 1;
-  for (int j = 0; j < k; j++)
-    INTEGER(size)[j] = (int) size_w[j];
-  SEXP trace_used = PROTECT(lengthgets(trace, info.n_iter));
-
-  SET_VECTOR_ELT(out, 0, cluster);
-  SET_VECTOR_ELT(out, 1, cen);
-  SET_VECTOR_ELT(out, 2, wss);
-  SET_VECTOR_ELT(out, 3, size);
-  SET_VECTOR_ELT(out, 4, ScalarInteger(info.n_iter));
-  SET_VECTOR_ELT(out, 5, ScalarLogical(info.converged));
-  SET_VECTOR_ELT(out, 6, ScalarReal((double) info.relocated));
-  SET_VECTOR_ELT(out, 7, trace_used);
-  SET_VECTOR_ELT(out, 8, ScalarInteger(status));
-  UNPROTECT(7);
+  SEXP out = fit_result(cluster, cen, wss, size_w, k, trace, info.n_iter,
+                        info.converged, (double) info.relocated, status);
+  UNPROTECT(4);
   return out;
 }
 
@@ -193,37 +202,20 @@ SEXP ffi_kmedians(SEXP x, SEXP centers, SEXP max_iter, SEXP threads)
   glue_ctx g = {0};
   ckm_hooks hooks = make_hooks(&g);
 
-  static const char *names[] = {"cluster", "centers", "wss", "size", "iter",
-                                "converged", "relocated", "trace", "status"};
-  SEXP out = PROTECT(named_list(9, names));
   SEXP cluster = PROTECT(allocVector(INTSXP, n));
   SEXP cen = PROTECT(duplicate(centers));
   SEXP wss = PROTECT(allocVector(REALSXP, k));
-  SEXP size = PROTECT(allocVector(INTSXP, k));
   SEXP trace = PROTECT(allocVector(REALSXP, mi));
   double *dist = (double *) R_alloc(n > 0 ? n : 1, sizeof(double));
-  ckm_idx *sz = (ckm_idx *) R_alloc(k, sizeof(ckm_idx));
+  ckm_idx *size_w = (ckm_idx *) R_alloc(k, sizeof(ckm_idx));
   void *work = R_alloc(ckm_kmedians_workspace(n, d, k, nthreads), 1);
   ckm_kmedians_info info;
   int status = ckm_kmedians(REAL(x), n, d, k, REAL(cen), mi, INTEGER(cluster),
-                            dist, REAL(wss), sz, REAL(trace), &info, nthreads,
-                            &hooks, work);
-  int *cl = INTEGER(cluster);
-  for (ckm_idx i = 0; i < n; i++)
-    cl[i] += 1;
-  for (int j = 0; j < k; j++)
-    INTEGER(size)[j] = (int) sz[j];
-  SEXP tr = PROTECT(Rf_lengthgets(trace, info.n_iter));
-  SET_VECTOR_ELT(out, 0, cluster);
-  SET_VECTOR_ELT(out, 1, cen);
-  SET_VECTOR_ELT(out, 2, wss);
-  SET_VECTOR_ELT(out, 3, size);
-  SET_VECTOR_ELT(out, 4, ScalarInteger(info.n_iter));
-  SET_VECTOR_ELT(out, 5, ScalarLogical(info.converged));
-  SET_VECTOR_ELT(out, 6, ScalarReal((double) info.relocated));
-  SET_VECTOR_ELT(out, 7, tr);
-  SET_VECTOR_ELT(out, 8, ScalarInteger(status));
-  UNPROTECT(7);
+                            dist, REAL(wss), size_w, REAL(trace), &info,
+                            nthreads, &hooks, work);
+  SEXP out = fit_result(cluster, cen, wss, size_w, k, trace, info.n_iter,
+                        info.converged, (double) info.relocated, status);
+  UNPROTECT(4);
   return out;
 }
 
