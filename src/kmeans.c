@@ -303,32 +303,13 @@ size_t ckm_fit_workspace(ckm_idx n, int d, int k, const ckm_options *opt)
 }
 
 /* Within-cluster sums of squares of the final partition, each summed over
- * its points in index order. dist receives the per-point distances. */
-static void final_wss(ckm_state *s, double *wss)
+ * its points in index order. s->dist receives the per-point distances. */
+static void final_wss(ckm_state *s, const double *centers, double *wss)
 {
-  const ckm_idx n = s->n, ntiles = ckm_ntiles(n);
-  const int d = s->d;
-  const int nt = ckm_team(s->nthreads, 3.0 * (double) n * d);
-#ifdef _OPENMP
-#pragma omp parallel for num_threads(nt) schedule(static)
-#endif
-  for (ckm_idx t = 0; t < ntiles; t++) {
-    ckm_idx i0 = t * CKM_TILE;
-    ckm_idx i1 = i0 + CKM_TILE < n ? i0 + CKM_TILE : n;
-    for (ckm_idx i = i0; i < i1; i++) {
-      const double *cj = s->ct + (size_t) s->labels[i] * d;
-      double v = 0.0;
-      for (int c = 0; c < d; c++) {
-        double df = s->x[i + (size_t) c * (size_t) n] - cj[c];
-        v += df * df;
-      }
-      s->dist[i] = v;
-    }
-  }
-  (void) nt;
+  exact_dist_all(s, centers);
   for (int j = 0; j < s->k; j++)
     wss[j] = 0.0;
-  for (ckm_idx i = 0; i < n; i++)
+  for (ckm_idx i = 0; i < s->n; i++)
     wss[s->labels[i]] += s->dist[i];
 }
 
@@ -443,8 +424,7 @@ int ckm_fit_run(const double *x, ckm_idx n, int d, int k, double *centers,
     }
   }
 
-  ckm_transpose_centres(centers, k, d, s->ct);
-  final_wss(s, wss);
+  final_wss(s, centers, wss);
   for (int j = 0; j < k; j++)
     size[j] = 0;
   for (ckm_idx i = 0; i < n; i++)

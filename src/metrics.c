@@ -35,6 +35,25 @@ static void label_counts(const int *a, const int *b, ckm_idx n, int ra, int rb,
   }
 }
 
+/* One stable counting-sort pass: the rows of `in` (0..n-1 when NULL) in
+ * order of key[row] < r, into `out`; cnt holds r counters. */
+static void stable_pass(const int *key, int r, ckm_idx n, const ckm_idx *in,
+                        ckm_idx *out, ckm_idx *cnt)
+{
+  memset(cnt, 0, sizeof(ckm_idx) * (size_t) r);
+  for (ckm_idx i = 0; i < n; i++)
+    cnt[key[i]]++;
+  for (ckm_idx s = 0, j = 0; j < r; j++) {
+    ckm_idx c = cnt[j];
+    cnt[j] = s;
+    s += c;
+  }
+  for (ckm_idx q = 0; q < n; q++) {
+    ckm_idx i = in ? in[q] : q;
+    out[cnt[key[i]]++] = i;
+  }
+}
+
 /* Order 0..n-1 by (a, b) with two stable counting sorts. */
 static ckm_idx *pair_order(const int *a, const int *b, ckm_idx n, int ra,
                            int rb, void *work)
@@ -42,31 +61,8 @@ static ckm_idx *pair_order(const int *a, const int *b, ckm_idx n, int ra,
   ckm_idx *tmp = (ckm_idx *) work;
   ckm_idx *ord = tmp + n;
   ckm_idx *cnt = ord + n;
-  int r = ra > rb ? ra : rb;
-
-  memset(cnt, 0, sizeof(ckm_idx) * ((size_t) r + 1));
-  for (ckm_idx i = 0; i < n; i++)
-    cnt[b[i]]++;
-  for (ckm_idx s = 0, j = 0; j < rb; j++) {
-    ckm_idx c = cnt[j];
-    cnt[j] = s;
-    s += c;
-  }
-  for (ckm_idx i = 0; i < n; i++)
-    tmp[cnt[b[i]]++] = i;
-
-  memset(cnt, 0, sizeof(ckm_idx) * ((size_t) r + 1));
-  for (ckm_idx i = 0; i < n; i++)
-    cnt[a[i]]++;
-  for (ckm_idx s = 0, j = 0; j < ra; j++) {
-    ckm_idx c = cnt[j];
-    cnt[j] = s;
-    s += c;
-  }
-  for (ckm_idx q = 0; q < n; q++) {
-    ckm_idx i = tmp[q];
-    ord[cnt[a[i]]++] = i;
-  }
+  stable_pass(b, rb, n, NULL, tmp, cnt);
+  stable_pass(a, ra, n, tmp, ord, cnt);
   return ord;
 }
 
