@@ -4,8 +4,9 @@
 # default set by ckm_threads(n), else option "ckm.threads", else the
 # environment (CKM_NUM_THREADS, then OMP_NUM_THREADS), else every core.
 # The answer is then capped by OMP_THREAD_LIMIT (read at call time), the
-# OpenMP runtime's thread limit, the number of cores, and, under
-# R CMD check (_R_CHECK_LIMIT_CORES_ set), by 2. The C code receives the
+# OpenMP runtime's thread limit, the number of cores, under
+# R CMD check (_R_CHECK_LIMIT_CORES_ set) by 2, and to 1 in a forked child
+# (src/threads.c: the C side enforces that too, whatever it is passed). The C code receives the
 # count and passes it to num_threads() on each parallel region; it never
 # changes OpenMP's global state.
 
@@ -15,7 +16,7 @@ the$threads <- NULL
 omp_caps <- function() {
   caps <- .Call(ffi_omp_caps)
   list(openmp = caps[[1L]] == 1L, max_threads = caps[[2L]],
-       thread_limit = caps[[3L]], procs = caps[[4L]])
+       thread_limit = caps[[3L]], procs = caps[[4L]], forked = caps[[5L]] == 1L)
 }
 
 env_count <- function(name) {
@@ -45,6 +46,7 @@ threads_cap <- function(n) {
   }
   limits <- c(
     "the cores" = caps$procs,
+    "a forked child (OpenMP's threads do not survive fork)" = if (caps$forked) 1L else NA_integer_,
     "OpenMP's thread limit" = caps$thread_limit,
     "OMP_THREAD_LIMIT" = env_count("OMP_THREAD_LIMIT"),
     "R CMD check" = if (nzchar(Sys.getenv("_R_CHECK_LIMIT_CORES_")) &&
@@ -81,6 +83,17 @@ resolve_threads <- function(threads = NULL) {
 #' under `R CMD check` (when `_R_CHECK_LIMIT_CORES_` is set). Without OpenMP
 #' at build time ckm runs on one thread. Results never depend on the number
 #' of threads: a fit with one thread is bit-identical to a fit with two.
+#'
+#' In a forked child (workers of [parallel::mclapply()], `future`'s
+#' multicore plan, [parallel::makeForkCluster()]) ckm always uses one
+#' thread. The OpenMP runtime's thread pool does not survive `fork()`: a
+#' parallel region in the child of a process that has already used threads
+#' would wait forever for pool threads that are not there. ckm registers a
+#' `pthread_atfork()` handler when it is loaded, so every ckm call in a
+#' child runs serially (with the same results) instead of hanging. To use
+#' both cores across workers, give each worker its share of the rows or of
+#' the restarts; socket clusters ([parallel::makePSOCKcluster()]) start
+#' fresh processes and may use threads.
 #'
 #' @param n Number of threads, a whole number of at least 1, or `NULL` to
 #'   return to the automatic choice. Leave it missing to query.

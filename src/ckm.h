@@ -241,12 +241,19 @@ int ckm_kmedians(const double *x, ckm_idx n, int d, int k, double *centers,
 /* ---- threads.c --------------------------------------------------------- */
 
 /* Threads for a region doing about `work` flops, at most `nthreads`.
- * Small regions run serially: starting a team costs more than they do. */
+ * Small regions run serially: starting a team costs more than they do.
+ * Always 1 in a forked child (see threads.c). */
 int ckm_team(int nthreads, double work);
+
+/* Registers the fork handler; called once when the library is loaded. */
+void ckm_threads_init(void);
+
+/* 1 in a process forked from the one that loaded ckm, else 0. */
+int ckm_forked_child(void);
 
 /* What the OpenMP runtime allows: 0/1 compiled with OpenMP, then
  * omp_get_max_threads(), omp_get_thread_limit(), omp_get_num_procs()
- * (1, 1, 1 without OpenMP). */
-void ckm_omp_caps(int caps[4]);
+ * (1, 1, 1 without OpenMP), then 1 in a forked child, else 0. */
+void ckm_omp_caps(int caps[5]);
 
 #endif

@@ -394,7 +394,7 @@ SEXP ffi_first_nonfinite(SEXP x)
 
 SEXP ffi_omp_caps(void)
 {
-  SEXP out = PROTECT(allocVector(INTSXP, 4));
+  SEXP out = PROTECT(allocVector(INTSXP, 5));
   ckm_omp_caps(INTEGER(out));
   UNPROTECT(1);
   return out;

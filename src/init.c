@@ -18,6 +18,7 @@ SEXP ffi_nmi(SEXP, SEXP, SEXP, SEXP, SEXP);
 SEXP ffi_silhouette(SEXP, SEXP, SEXP, SEXP);
 SEXP ffi_silhouette_simplified(SEXP, SEXP, SEXP, SEXP);
 SEXP ffi_omp_caps(void);
+void ckm_threads_init(void);
 
 static const R_CallMethodDef call_methods[] = {
   {"ffi_fit", (DL_FUNC) &ffi_fit, 9},
@@ -42,4 +43,5 @@ void attribute_visible R_init_ckm(DllInfo *dll)
   R_registerRoutines(dll, NULL, call_methods, NULL, NULL);
   R_useDynamicSymbols(dll, FALSE);
   R_forceSymbols(dll, TRUE);
+  ckm_threads_init();
 }

@@ -3,9 +3,44 @@
  * The R side resolves the user's request (argument, option, environment,
  * limits; see R/threads.R) into `nthreads`; every parallel region of the
  * core then asks ckm_team() with an estimate of its work, and uses the
- * answer in num_threads(). The global OpenMP state is never changed. */
+ * answer in num_threads(). The global OpenMP state is never changed.
+ *
+ * Fork safety. GNU OpenMP's thread pool does not survive fork(): in a
+ * child of a process that has run a parallel region, the next region with
+ * more than one thread waits for pool threads that do not exist and hangs
+ * (parallel::mclapply, future's multicore, callr and friends all fork).
+ * ckm_threads_init(), run once when the library is loaded, registers a
+ * pthread_atfork() child handler that marks the process as a forked child;
+ * from then on ckm_team() gives every region one thread. A region with one
+ * thread never touches the pool, so the child computes (serially, with the
+ * same results) instead of hanging. The parent is unaffected. glibc drops
+ * the handler when the library is unloaded. */
 #include "ckm.h"
 #include "ckm_omp.h"
+
+#if !defined(_WIN32)
+#include <pthread.h>
+#define CKM_HAVE_ATFORK 1
+#endif
+
+static volatile int forked_child = 0;
+
+#ifdef CKM_HAVE_ATFORK
+static void on_fork_child(void) { forked_child = 1; }
+#endif
+
+void ckm_threads_init(void)
+{
+#ifdef CKM_HAVE_ATFORK
+  static int done = 0;
+  if (!done) {
+    done = 1;
+    pthread_atfork(NULL, NULL, on_fork_child);
+  }
+#endif
+}
+
+int ckm_forked_child(void) { return forked_child; }
 
 /* Below this many flops a region runs on one thread: a team start and the
  * barrier at its end cost a few microseconds, more than the work. */
@@ -13,7 +48,7 @@
 
 int ckm_team(int nthreads, double work)
 {
-  if (nthreads <= 1 || !(work >= 2.0 * CKM_MIN_WORK_PER_THREAD))
+  if (forked_child || nthreads <= 1 || !(work >= 2.0 * CKM_MIN_WORK_PER_THREAD))
     return 1;
   double fit = work / CKM_MIN_WORK_PER_THREAD;
   if (fit < (double) nthreads)
@@ -21,7 +56,7 @@ int ckm_team(int nthreads, double work)
   return nthreads < 1 ? 1 : nthreads;
 }
 
-void ckm_omp_caps(int caps[4])
+void ckm_omp_caps(int caps[5])
 {
 #ifdef _OPENMP
   caps[0] = 1;
@@ -32,4 +67,5 @@ void ckm_omp_caps(int caps[4])
   caps[0] = 0;
   caps[1] = caps[2] = caps[3] = 1;
 #endif
+  caps[4] = forked_child;
 }

@@ -25,7 +25,16 @@ status=0
 log="$out/${pkg}.Rcheck/00check.log"
 echo
 echo "---- R CMD check summary"
-grep -E '\.\.\. (NOTE|WARNING|ERROR)' "$log" || echo "no NOTE, WARNING or ERROR"
+# a finding is "... NOTE" at the end of a check's line, or " NOTE" alone on
+# the next line when the check printed more first (as the qpdf warning does);
+# the Status line at the end counts them all
+grep -B1 -A3 -E '(\.\.\. |^ )(NOTE|WARNING|ERROR)$' "$log" || true
+final=$(grep -E '^Status: ' "$log" | tail -n 1 || true)
+if [ "$final" = "Status: OK" ]; then
+  echo "no NOTE, WARNING or ERROR"
+else
+  echo "${final:-no Status line in $log}"
+fi
 rout=$(ls "$out/${pkg}.Rcheck/tests/"*.Rout* 2>/dev/null | head -n 1 || true)
 totals=""
 if [ -n "$rout" ]; then
@@ -42,7 +51,8 @@ if [ -n "$rout" ]; then
     fi
   fi
 fi
-if grep -qE '\.\.\. (WARNING|ERROR)' "$log" || [ "$status" -ne 0 ]; then
+if grep -qE '(\.\.\. |^ )(WARNING|ERROR)$' "$log" || grep -qE '^Status: .*(WARNING|ERROR)' "$log" ||
+   [ -z "$final" ] || [ "$status" -ne 0 ]; then
   echo "R CMD check found an ERROR or WARNING (exit $status)"
   [ -n "$rout" ] && tail -n 60 "$rout"
   [ -n "$totals" ] && echo "$totals"

@@ -1,57 +1,121 @@
-# Install the R packages ckm needs to build, check and test, if missing.
-# Usage: Rscript tools/install-deps.R [--all]
-#   default: Imports, the test and vignette toolchain and the test references
-#   --all:   every package in Suggests too (some, such as factoextra, pull in
-#            a large dependency tree when built from source)
-# Packages come from the repositories the R installation is set up with.
+# Install every R package that building and checking ckm needs, if missing.
+# Usage: Rscript tools/install-deps.R [--no-apt] [--lib DIR]
+#
+# `R CMD check --as-cran` needs every package in Depends, Imports, LinkingTo
+# and Suggests installed: for a Suggests that is missing it looks the
+# package up in the repository's package database (`_R_CHECK_ORPHANED_`,
+# which --as-cran sets unconditionally), and a mirror that does not serve
+# that database stops the check at "checking package dependencies". So
+# everything is installed here, in this order:
+#   1. Debian's prebuilt r-cran-* packages, where apt-get is usable and we
+#      are root (fast, no compiler needed);
+#   2. CRAN, from the repositories R is set up with (or the cloud mirror),
+#      for whatever is still missing;
+#   3. for a C++ package whose current release needs C++17 (aricode), a
+#      second CRAN try that asks for it (R 4.2's default is C++14).
+# It stops with the names of the packages it could not install.
 args <- commandArgs(trailingOnly = TRUE)
-all <- "--all" %in% args
+use_apt <- !"--no-apt" %in% args
+lib <- if ("--lib" %in% args) args[[match("--lib", args) + 1L]] else .libPaths()[[1L]]
+if (!dir.exists(lib)) dir.create(lib, recursive = TRUE)
+.libPaths(c(lib, .libPaths()))
 
-fields <- read.dcf("DESCRIPTION", fields = c("Imports", "Suggests", "LinkingTo"))
+fields <- read.dcf("DESCRIPTION", fields = c("Depends", "Imports", "LinkingTo", "Suggests"))
 parse_pkgs <- function(x) {
   if (is.na(x)) return(character())
   x <- trimws(strsplit(gsub("\\s+", " ", x), ",")[[1]])
   x <- sub("\\s*\\(.*\\)$", "", x)
-  x[nzchar(x)]
+  setdiff(x[nzchar(x)], "R")
 }
 base <- rownames(installed.packages(priority = "base"))
-imports <- setdiff(c(parse_pkgs(fields[, "Imports"]), parse_pkgs(fields[, "LinkingTo"])), base)
-suggests <- parse_pkgs(fields[, "Suggests"])
-core <- c("testthat", "withr", "knitr", "markdown", "mclust", "cluster", "roxygen2")
-wanted <- unique(c(imports, intersect(suggests, core), if (all) suggests))
+wanted <- setdiff(unique(unlist(lapply(fields[1L, ], parse_pkgs))), base)
+# the roxygen2 toolchain is not a dependency of the package but `make
+# document` needs it; knitr and markdown come in through Suggests.
+wanted <- unique(c(wanted, "roxygen2"))
 
-have <- rownames(installed.packages())
-missing <- setdiff(wanted, have)
-if (length(missing)) {
-  message("installing: ", paste(missing, collapse = ", "))
-  if (is.null(getOption("repos")) || identical(unname(getOption("repos")["CRAN"]), "@CRAN@")) {
-    stop("no CRAN repository is set; set options(repos = ...) first")
+missing_now <- function() setdiff(wanted, rownames(installed.packages(lib.loc = .libPaths())))
+
+# 0. qpdf: without it `R CMD check --as-cran` warns ("'qpdf' is needed for
+# checks on size reduction of PDFs")
+am_root <- use_apt && nzchar(Sys.which("apt-get")) &&
+  identical(unname(Sys.info()[["effective_user"]]), "root")
+apt_updated <- FALSE
+apt_update <- function() {
+  if (!apt_updated) system2("apt-get", c("update", "-qq"), stdout = FALSE, stderr = FALSE)
+  apt_updated <<- TRUE
+}
+Sys.setenv(DEBIAN_FRONTEND = "noninteractive")
+if (!nzchar(Sys.which(Sys.getenv("R_QPDF", "qpdf")))) {
+  if (am_root) {
+    apt_update()
+    message("installing from Debian: qpdf")
+    system2("apt-get", c("install", "-y", "-qq", "--no-install-recommends", "qpdf"), stdout = FALSE)
   }
-  install.packages(missing, Ncpus = 2L, quiet = TRUE)
-  still <- setdiff(missing, rownames(installed.packages()))
-  if (length(still)) stop("could not install: ", paste(still, collapse = ", "))
-} else {
-  message("all needed R packages are installed")
+  if (!nzchar(Sys.which("qpdf"))) {
+    message("qpdf is not installed (and could not be): R CMD check --as-cran will warn; ",
+            "install it with your system's package manager")
+  }
 }
 
-# Optional: a test reference (aricode) and a benchmark peer (ClusterR); the
-# tests and the benchmark vignette skip them when missing, so a failure here
-# is reported but not fatal. aricode's current release needs C++17, which
-# R 4.2's default C++ flags do not ask for; a second try asks for it.
-optional <- setdiff(c("aricode", "ClusterR"), rownames(installed.packages()))
-for (pkg in optional) {
-  try(install.packages(pkg, quiet = TRUE))
-  if (!pkg %in% rownames(installed.packages())) {
+# 1. Debian binaries
+apt_ok <- am_root &&
+  # Debian's packages install into the site library: only useful when R
+  # looks there
+  any(normalizePath(.libPaths(), mustWork = FALSE) %in%
+        normalizePath(c("/usr/lib/R/site-library", "/usr/local/lib/R/site-library",
+                        "/usr/lib/R/library"), mustWork = FALSE))
+repos <- getOption("repos")
+if (is.null(repos) || any(repos == "@CRAN@")) repos <- c(CRAN = "https://cloud.r-project.org")
+miss <- missing_now()
+if (length(miss) && apt_ok) {
+  # with their own dependencies, so that a package Debian lacks (aricode,
+  # ClusterR) finds what it builds on (Rcpp, RcppArmadillo, gmp and its
+  # system library) already there
+  db <- tryCatch(utils::available.packages(repos = repos), error = function(e) NULL)
+  if (!is.null(db)) {
+    deps <- tools::package_dependencies(miss, db = db, recursive = TRUE,
+                                        which = c("Depends", "Imports", "LinkingTo"))
+    miss <- setdiff(unique(c(miss, unlist(deps))),
+                    rownames(installed.packages(lib.loc = .libPaths())))
+    miss <- setdiff(miss, base)
+  }
+  debs <- paste0("r-cran-", tolower(miss))
+  apt_update()
+  # only the names Debian knows, so one unknown name does not sink the rest
+  known <- debs[vapply(debs, function(p) {
+    out <- suppressWarnings(system2("apt-cache", c("show", "--no-all-versions", p),
+                                    stdout = TRUE, stderr = FALSE))
+    length(out) > 0L && is.null(attr(out, "status"))
+  }, logical(1))]
+  if (length(known)) {
+    message("installing from Debian: ", paste(known, collapse = " "))
+    system2("apt-get", c("install", "-y", "-qq", "--no-install-recommends", known),
+            stdout = FALSE)
+  }
+}
+
+# 2. and 3. CRAN
+miss <- missing_now()
+if (length(miss)) {
+  message("installing from CRAN: ", paste(miss, collapse = ", "))
+  install.packages(miss, lib = lib, repos = repos, Ncpus = 2L, quiet = TRUE)
+  miss <- missing_now()
+  if (length(miss)) {
+    # C++17 for packages whose current release needs it on R 4.2
     mk <- tempfile(fileext = ".mk")
-    cxx <- sub("-std=[^ ]*", "", system2(file.path(R.home("bin"), "R"), c("CMD", "config", "CXX"),
-                                         stdout = TRUE))
-    writeLines(c(paste("CXX =", cxx, "-std=gnu++17"), paste("CXX14 =", cxx, "-std=gnu++17")), mk)
+    cxx <- sub("-std=[^ ]*", "", system2(file.path(R.home("bin"), "R"),
+                                         c("CMD", "config", "CXX"), stdout = TRUE))
+    writeLines(c(paste("CXX =", cxx, "-std=gnu++17"),
+                 paste("CXX14 =", cxx, "-std=gnu++17")), mk)
     old <- Sys.getenv("R_MAKEVARS_USER", NA)
     Sys.setenv(R_MAKEVARS_USER = mk)
-    try(install.packages(pkg, quiet = TRUE))
+    install.packages(miss, lib = lib, repos = repos, Ncpus = 2L, quiet = TRUE)
     if (is.na(old)) Sys.unsetenv("R_MAKEVARS_USER") else Sys.setenv(R_MAKEVARS_USER = old)
   }
-  if (!pkg %in% rownames(installed.packages())) {
-    message("optional package ", pkg, " could not be installed; what uses it will skip it")
-  }
 }
+
+miss <- missing_now()
+if (length(miss)) {
+  stop("could not install: ", paste(miss, collapse = ", "), call. = FALSE)
+}
+message("all ", length(wanted), " R packages that the check needs are installed")

@@ -1,0 +1,23 @@
+# Run R code in a fresh Rscript process under `timeout`, so that a hang
+# (the failure these tests look for) fails the test instead of the suite.
+# Returns list(status, output); status 124 means the time ran out.
+run_r_script <- function(code, seconds = 60, env = character()) {
+  script <- tempfile(fileext = ".R")
+  on.exit(unlink(script))
+  lib <- paste(deparse(.libPaths()), collapse = "")
+  writeLines(c(sprintf(".libPaths(%s)", lib), code), script)
+  rscript <- file.path(R.home("bin"), "Rscript")
+  out <- suppressWarnings(system2(
+    "timeout", c("-k", "5", seconds, shQuote(rscript), "--vanilla", shQuote(script)),
+    stdout = TRUE, stderr = TRUE,
+    env = if (length(env)) paste0(names(env), "=", env) else character()
+  ))
+  list(status = attr(out, "status") %||% 0L, output = out)
+}
+
+skip_without_timeout <- function() {
+  skip_on_os("windows")
+  skip_if(!nzchar(Sys.which("timeout")), "no `timeout` command")
+}
+
+`%||%` <- function(x, y) if (is.null(x)) y else x
