@@ -29,9 +29,9 @@ parse_pkgs <- function(x) {
 }
 base <- rownames(installed.packages(priority = "base"))
 wanted <- setdiff(unique(unlist(lapply(fields[1L, ], parse_pkgs))), base)
-# the roxygen2 toolchain is not a dependency of the package but `make
+# the roxygen2 toolchain (roxygen2, and pkgbuild to load the code) is not a dependency of the package but `make
 # document` needs it; knitr and markdown come in through Suggests.
-wanted <- unique(c(wanted, "roxygen2"))
+wanted <- unique(c(wanted, "roxygen2", "pkgbuild"))
 
 missing_now <- function() setdiff(wanted, rownames(installed.packages(lib.loc = .libPaths())))
 
