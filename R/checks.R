@@ -62,6 +62,12 @@ check_choice <- function(x, choices, arg, call = NULL, default_ok = FALSE) {
 
 # X as a double matrix, with its dimnames, or an error naming `arg`.
 as_data_matrix <- function(X, arg = "X", call = NULL) {
+  if (is.numeric(X) && length(dim(X)) == 1L) {
+    # a 1-d array (from table() or array()): a vector, as stats::kmeans takes it
+    nm <- dimnames(X)[[1L]]
+    X <- as.vector(X)
+    names(X) <- nm
+  }
   if (is.data.frame(X)) {
     bad <- !vapply(X, function(col) is.numeric(col) && is.null(dim(col)), logical(1))
     if (any(bad)) {
@@ -96,4 +102,89 @@ as_data_matrix <- function(X, arg = "X", call = NULL) {
                   arg, format(X[[bad]]), i, j), call)
   }
   X
+}
+
+# Can these column names be matched by name? (none missing, empty or repeated)
+names_usable <- function(nm) {
+  !is.null(nm) && !anyNA(nm) && all(nzchar(nm)) && !anyDuplicated(nm)
+}
+
+# The columns of `newdata` in the order of the fitted centres: by name when
+# both sides have usable names, else by position.
+match_columns <- function(newdata, centers, call, arg = "newdata") {
+  d <- ncol(centers)
+  cn <- colnames(centers)
+  nn <- colnames(newdata)
+  if (names_usable(cn) && !is.null(nn)) {
+    if (!names_usable(nn)) {
+      bad <- nn[is.na(nn) | !nzchar(nn) | duplicated(nn)][[1L]]
+      abort(sprintf("`%s` has a column name that is %s, so its columns cannot be matched to the fitted ones by name.",
+                    arg, if (is.na(bad)) "NA" else if (!nzchar(bad)) "empty"
+                         else sprintf("repeated (`%s`)", bad)), call)
+    }
+    missing_cols <- setdiff(cn, nn)
+    if (length(missing_cols)) {
+      abort(sprintf("`%s` lacks column%s %s of the fitted data.", arg,
+                    if (length(missing_cols) == 1L) "" else "s",
+                    paste0("`", missing_cols, "`", collapse = ", ")), call)
+    }
+    return(newdata[, cn, drop = FALSE])
+  }
+  if (ncol(newdata) != d) {
+    abort(sprintf("`%s` must have %d column%s, as the fitted data had, not %d.",
+                  arg, d, if (d == 1L) "" else "s", ncol(newdata)), call)
+  }
+  newdata
+}
+
+# A fit passed to a method: the fields the method reads must be what a fit
+# makes (a user may have edited them). `fields`: which to check.
+check_fit_object <- function(object, call, arg = "object",
+                             fields = c("centers", "cluster")) {
+  if (!is.list(object)) {
+    abort(sprintf("`%s` must be a fit (a list), not %s.", arg, describe(object)), call)
+  }
+  C <- object$centers
+  if (!is.matrix(C) || !is.numeric(C) || nrow(C) < 1L || ncol(C) < 1L) {
+    abort(sprintf("`%s$centers` must be a numeric matrix with at least one row and one column, not %s.",
+                  arg, describe(C)), call)
+  }
+  if (!all(is.finite(C))) {
+    abort(sprintf("`%s$centers` must not contain NA, NaN or infinite values.", arg), call)
+  }
+  k <- nrow(C)
+  if ("cluster" %in% fields) {
+    cl <- object$cluster
+    if (!is.numeric(cl) || !is.null(dim(cl)) || length(cl) < 1L || anyNA(cl) ||
+        any(cl != round(cl)) || any(cl < 1) || any(cl > k)) {
+      abort(sprintf("`%s$cluster` must be a vector of cluster numbers between 1 and nrow(%s$centers) = %d.",
+                    arg, arg, k), call)
+    }
+  }
+  if ("size" %in% fields) {
+    for (f in c("size", "withinss")) {
+      v <- object[[f]]
+      if (!is.numeric(v) || length(v) != k || anyNA(v)) {
+        abort(sprintf("`%s$%s` must have one number per centre (%d), not %s.",
+                      arg, f, k, describe(v)), call)
+      }
+    }
+  }
+  invisible(object)
+}
+
+# Powers of two that bring extreme data into the range where squares
+# neither overflow nor underflow. Scaling by 2^e is exact, so a fit of the
+# scaled data makes exactly the same moves; the exponent is 0 (no copy, no
+# change) unless the largest magnitude is beyond 2^+-400 (about 1e+-120).
+scale_exponent <- function(m) {
+  if (!is.finite(m) || m == 0) return(0L)
+  e <- floor(log2(m))
+  if (e > 400 || e < -400) as.integer(e) else 0L
+}
+
+# x * 2^e, exactly, for any e in the double range (2^e itself may not be).
+times_pow2 <- function(x, e) {
+  h <- e %/% 2L
+  x * 2^h * 2^(e - h)
 }

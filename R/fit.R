@@ -180,6 +180,19 @@ ckm_fit <- function(X, k, init = "kmeans++", n_init = NULL, max_iter = 300L,
   threads <- check_threads(threads, ecall)
   verbose <- check_flag(verbose, "verbose", ecall)
 
+  # Far from the origin, or at extreme magnitudes, squared distances lose
+  # their precision: such X is moved to the origin and scaled by a power of
+  # two (see Numerical range); ordinary data is used as it is.
+  X_in <- X
+  cond <- condition_data(X)
+  X <- cond$X
+  if (init_matrix) init <- condition_centers(init, cond)
+  wexp <- 0L
+  if (!is.null(weights)) {
+    wexp <- scale_exponent_weights(max(weights))
+    if (wexp != 0L) weights <- times_pow2(weights, -wexp)
+  }
+
   totss <- .Call(ffi_totss, X, weights, threads)
   if (!is.finite(totss)) check_status(2L, ecall, !is.null(weights))
   total_weight <- if (is.null(weights)) as.double(n) else sum(weights)
@@ -215,15 +228,94 @@ ckm_fit <- function(X, k, init = "kmeans++", n_init = NULL, max_iter = 300L,
   }
 
   if (!best$converged) {
+    if (best$relocated > 0) check_distinct_rows(X, k, ecall)
     warning(sprintf("ckm_fit(): did not converge in %d iterations; increase `max_iter`.", max_iter),
             call. = FALSE)
   }
-  fit <- new_ckm(best, X, totss, init_method, n_init, algorithm, threads, weights)
+  fit <- new_ckm(best, X_in, totss, init_method, n_init, algorithm, threads, weights)
+  fit <- unscale_fit(fit, cond, wexp)
   if (!is.null(min_size)) {
     fit$min_size <- min_size
     fit$splits <- splits
   }
   fit
+}
+
+# Conditioning of the data (see the Numerical range section of ?ckm_fit).
+# A column whose values lie far from the origin compared with their spread
+# (the largest magnitude more than 2^20 times the range) is shifted by its
+# mean: the subtraction is exact there, and the sums and squares that follow
+# keep the digits of the spread instead of those of the offset. Then, if the
+# largest magnitude is beyond 2^+-400, everything is multiplied by a power of
+# two (exact). Returns list(X, shift (NULL or one value per column, 0 for
+# the columns left alone), e (the exponent; 0: none)). With neither, X is
+# returned as it is: no copy, and the fit is exactly that of the data given.
+condition_data <- function(X) {
+  r <- .Call(ffi_col_ranges, X)
+  spread <- r[2L, ] - r[1L, ]
+  mag <- pmax(abs(r[1L, ]), abs(r[2L, ]))
+  far <- spread > 0 & mag > 2^20 * spread
+  shift <- NULL
+  if (any(far)) {
+    shift <- ifelse(far, colMeans(X), 0)
+    mag <- ifelse(far, pmax(abs(r[1L, ] - shift), abs(r[2L, ] - shift)), mag)
+  }
+  e <- scale_exponent(max(mag))
+  if (is.null(shift) && e == 0L) return(list(X = X, shift = NULL, e = 0L))
+  Y <- .Call(ffi_affine, X, shift, e)
+  dimnames(Y) <- dimnames(X)
+  list(X = Y, shift = shift, e = e)
+}
+
+# Centres (k x d) into the conditioned coordinates, and back.
+condition_centers <- function(C, cond) {
+  if (!is.null(cond$shift)) C <- sweep(C, 2L, cond$shift)
+  if (cond$e != 0L) C <- times_pow2(C, -cond$e)
+  C
+}
+uncondition_centers <- function(C, cond) {
+  if (cond$e != 0L) C <- times_pow2(C, cond$e)
+  if (!is.null(cond$shift)) C <- sweep(C, 2L, cond$shift, "+")
+  C
+}
+
+# Weights whose largest value is beyond 2^+-64 are scaled by a power of two
+# (exact; centres do not change, sums of squares scale back), so that
+# subnormal or huge weights neither underflow nor overflow in the sums.
+scale_exponent_weights <- function(m) {
+  e <- floor(log2(m))
+  if (e > 64 || e < -64) as.integer(e) else 0L
+}
+
+# The fit of conditioned data, in the units of the data given: centres
+# moved and scaled back, sums of squares scaled by 2^(2e) (and by the
+# weights' power of two). A fit of shifted data keeps what predict() needs
+# to assign new points in the same coordinates.
+unscale_fit <- function(fit, cond, wexp = 0L) {
+  ss <- 2L * cond$e + wexp
+  if (ss != 0L) {
+    for (f in c("totss", "withinss", "tot.withinss", "betweenss", "inertia", "trace")) {
+      fit[[f]] <- times_pow2(fit[[f]], ss)
+    }
+  }
+  if (wexp != 0L && !is.null(fit$weight)) fit$weight <- times_pow2(fit$weight, wexp)
+  if (!is.null(cond$shift) || cond$e != 0L) {
+    cc <- fit$centers
+    fit$centers <- uncondition_centers(cc, cond)
+    fit$init_centers <- uncondition_centers(fit$init_centers, cond)
+    fit$conditioning <- list(shift = cond$shift, e = cond$e, centers = cc)
+  }
+  fit
+}
+
+# After a fit that relocated and did not converge: were there fewer
+# distinct rows than clusters? (Then relocation goes round in circles.)
+check_distinct_rows <- function(X, k, call) {
+  distinct <- nrow(unique(X))
+  if (distinct < k) {
+    abort(sprintf("`k` = %d is larger than the number of distinct rows of `X` (%d): some clusters must stay empty.",
+                  k, distinct), call)
+  }
 }
 
 # One run of the C core from `start`; the inertia and start added.

@@ -59,6 +59,14 @@ ckm_kmedians <- function(X, k, init = "kmedians++", n_init = 1L, max_iter = 100L
   }
   max_iter <- check_count(max_iter, "max_iter", call = ecall)
   threads <- check_threads(threads, ecall)
+  # extreme magnitudes: scaled by a power of two (exact; L1 distances scale
+  # by the same power), as in ckm_fit()
+  X_in <- X
+  e <- scale_exponent(max(abs(range(X))))
+  if (e != 0L) {
+    X <- .Call(ffi_affine, X, NULL, e)
+    if (init_matrix) init <- times_pow2(init, -e)
+  }
 
   best <- NULL
   for (r in seq_len(n_init)) {
@@ -76,7 +84,12 @@ ckm_kmedians <- function(X, k, init = "kmedians++", n_init = 1L, max_iter = 100L
     z$start <- start
     if (is.null(best) || z$tot.withinss < best$tot.withinss) best <- z
   }
+  if (e != 0L) {
+    for (f in c("centers", "start", "wss", "tot.withinss", "trace")) best[[f]] <- times_pow2(best[[f]], e)
+  }
+  X <- X_in
   if (!best$converged) {
+    if (best$relocated > 0) check_distinct_rows(X, k, ecall)
     warning(sprintf("ckm_kmedians(): did not converge in %d iterations; increase `max_iter`.",
                     max_iter), call. = FALSE)
   }
@@ -133,13 +146,19 @@ print.ckm_kmedians <- function(x, digits = max(3L, getOption("digits") - 3L), ..
 
 #' @rdname ckm_kmedians
 #' @param object A `ckm_kmedians` fit.
+#' @param type Only `"class"`: the nearest centre in L1 distance.
 #' @param newdata Rows to assign, with the columns of `X`; missing: the
 #'   fitted clusters.
 #' @param ... Unused.
 #' @export
-predict.ckm_kmedians <- function(object, newdata, threads = NULL, ...) {
-  if (missing(newdata)) return(object$cluster)
+predict.ckm_kmedians <- function(object, newdata, type = "class", threads = NULL, ...) {
   ecall <- sys.call()
+  check_fit_object(object, ecall)
+  if (!identical(type, "class")) {
+    abort(sprintf("`type` must be \"class\" for a k-medians fit (it has no soft assignment), not %s.",
+                  describe(type)), ecall)
+  }
+  if (missing(newdata)) return(object$cluster)
   newdata <- as_data_matrix(newdata, "newdata", ecall)
   newdata <- match_columns(newdata, object$centers, ecall)
   threads <- check_threads(threads, ecall)

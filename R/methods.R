@@ -1,5 +1,6 @@
 #' @export
 print.ckm <- function(x, digits = max(3L, getOption("digits") - 3L), ...) {
+  check_fit_object(x, sys.call(), "x", fields = c("centers", "size"))
   k <- length(x$size)
   cat(sprintf("ckm fit: %d cluster%s of %s point%s, %d dimension%s (%s, %s start%s)\n",
               k, if (k == 1L) "" else "s", format(sum(x$size)),
@@ -58,11 +59,15 @@ NULL
 #' @rdname summary.ckm
 #' @export
 summary.ckm <- function(object, ...) {
+  check_fit_object(object, sys.call(), fields = c("centers", "size"))
+  # the root mean square distance to the centre: per unit of weight when the
+  # fit was weighted (withinss is then a weighted sum)
+  mass <- if (length(object$weight) == length(object$size)) object$weight else object$size
   clusters <- data.frame(
     cluster = seq_along(object$size),
     size = object$size,
     withinss = object$withinss,
-    rms_dist = sqrt(object$withinss / pmax(object$size, 1L))
+    rms_dist = ifelse(mass > 0, sqrt(object$withinss / mass), 0)
   )
   structure(
     list(
@@ -109,6 +114,7 @@ print.summary.ckm <- function(x, digits = max(3L, getOption("digits") - 3L), ...
 #' @export
 fitted.ckm <- function(object, method = c("centers", "classes"), ...) {
   method <- match.arg(method)
+  check_fit_object(object, sys.call())
   if (method == "centers") object$centers[object$cluster, , drop = FALSE] else object$cluster
 }
 
@@ -158,6 +164,7 @@ fitted.ckm <- function(object, method = c("centers", "classes"), ...) {
 predict.ckm <- function(object, newdata, type = c("class", "prob"), beta = NULL,
                         threads = NULL, ...) {
   ecall <- sys.call()
+  check_fit_object(object, ecall)
   type <- check_choice(type, c("class", "prob"), "type", ecall, default_ok = TRUE)
   if (missing(newdata)) {
     if (type == "prob") {
@@ -170,16 +177,38 @@ predict.ckm <- function(object, newdata, type = c("class", "prob"), beta = NULL,
   threads <- check_threads(threads, ecall)
   centers <- object$centers
   storage.mode(centers) <- "double"
+  cond <- object$conditioning
+  if (is.list(cond) && (!is.null(cond$shift) || !identical(cond$e, 0L))) {
+    # a fit of data far from the origin: new points in the fit's coordinates,
+    # and its centres as fitted (unless they were edited since)
+    newdata <- .Call(ffi_affine, newdata, cond$shift, cond$e)
+    cc <- cond$centers
+    centers <- if (is.matrix(cc) && identical(dim(cc), dim(centers)) &&
+                   identical(unname(uncondition_centers(cc, cond)), unname(centers))) {
+      cc
+    } else {
+      condition_centers(centers, cond)
+    }
+    storage.mode(centers) <- "double"
+  }
   if (type == "prob") {
     if (is.null(beta)) {
+      # total weight: the number of rows, or the sum of the weights of a
+      # weighted fit (whose tot.withinss is a weighted sum)
+      mass <- if (is.numeric(object$weight)) sum(object$weight) else length(object$cluster)
       w <- object$tot.withinss
-      beta <- if (w > 0) length(object$cluster) * ncol(centers) / (2 * w) else Inf
+      if (!is.numeric(w) || length(w) != 1L || is.na(w) || w < 0) {
+        abort("`object$tot.withinss` must be a single non-negative number to derive `beta`; give `beta`.", ecall)
+      }
+      beta <- if (w > 0) mass * ncol(centers) / (2 * w) else Inf
       if (!is.finite(beta)) {
         abort("`beta` must be given: the fit has no within-cluster spread to take it from.", ecall)
       }
     } else if (!is.numeric(beta) || length(beta) != 1L || is.na(beta) || !is.finite(beta) || beta <= 0) {
       abort(sprintf("`beta` must be a positive finite number, not %s.", describe(beta)), ecall)
     }
+    # distances in the fit's coordinates are scaled by 2^-e
+    if (is.list(cond) && is.numeric(cond$e) && cond$e != 0) beta <- times_pow2(beta, 2L * cond$e)
     z <- .Call(ffi_soft_assign, newdata, unname(centers), as.double(beta), threads)
     if (!is.matrix(z)) check_status(z, ecall)
     dimnames(z) <- list(rownames(newdata), as.character(seq_len(nrow(centers))))
@@ -190,26 +219,6 @@ predict.ckm <- function(object, newdata, type = c("class", "prob"), beta = NULL,
   cl <- z$cluster
   if (!is.null(rn <- rownames(newdata))) names(cl) <- rn
   cl
-}
-
-match_columns <- function(newdata, centers, call) {
-  d <- ncol(centers)
-  cn <- colnames(centers)
-  nn <- colnames(newdata)
-  if (!is.null(cn) && !is.null(nn) && ncol(newdata) >= d) {
-    missing_cols <- setdiff(cn, nn)
-    if (length(missing_cols)) {
-      abort(sprintf("`newdata` lacks column%s %s of the fitted data.",
-                    if (length(missing_cols) == 1L) "" else "s",
-                    paste0("`", missing_cols, "`", collapse = ", ")), call)
-    }
-    return(newdata[, cn, drop = FALSE])
-  }
-  if (ncol(newdata) != d) {
-    abort(sprintf("`newdata` must have %d column%s, as the fitted data had, not %d.",
-                  d, if (d == 1L) "" else "s", ncol(newdata)), call)
-  }
-  newdata
 }
 
 #' Plot a ckm fit
@@ -244,8 +253,9 @@ plot.ckm <- function(x, data = NULL, what = c("clusters", "trace"), col = NULL, 
     return(invisible(x))
   }
   if (is.null(data)) abort("`data` is needed to plot the clusters: plot(fit, X).", ecall)
+  check_fit_object(x, ecall, "x")
   data <- as_data_matrix(data, "data", ecall)
-  data <- match_columns(data, x$centers, ecall)
+  data <- match_columns(data, x$centers, ecall, "data")
   if (nrow(data) != length(x$cluster)) {
     abort(sprintf("`data` must have the %d rows the model was fitted to, not %d.",
                   length(x$cluster), nrow(data)), ecall)

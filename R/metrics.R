@@ -134,8 +134,20 @@ ckm_silhouette <- function(X, cluster, method = c("exact", "simplified"), thread
   threads <- check_threads(threads, ecall)
   centers <- NULL
   if (inherits(cluster, "kmeans")) {
+    check_fit_object(cluster, ecall, "cluster")
     centers <- cluster$centers
+    # the columns of X in the order of the fit's (by name where both have
+    # names), so the simplified widths use the right centre coordinates
+    X <- match_columns(X, centers, ecall, "X")
     cluster <- cluster$cluster
+  }
+  # Widths are ratios of distances, unchanged by scaling X; distances of
+  # values beyond about 1e154 overflow and of tiny ones underflow, so such
+  # data is scaled by a power of two first (exact, and a no-op otherwise).
+  e <- scale_exponent(max(abs(range(X))))
+  if (e != 0L) {
+    X <- times_pow2(X, -e)
+    if (!is.null(centers)) centers <- times_pow2(centers, -e)
   }
   lab <- label_codes(cluster, "cluster", ecall)
   if (length(lab$codes) != nrow(X)) {

@@ -51,6 +51,10 @@ typedef struct ckm_hooks {
   int (*iteration)(void *ctx, int iter, double inertia, ckm_idx changed);
   /* called now and then in long loops (seeding); nonzero stops. May be NULL. */
   int (*poll)(void *ctx);
+  /* mini-batch: called after each step with its 0-based index and the
+   * smoothed batch inertia (the trace), so the caller can keep it without
+   * sizing a buffer by the step limit. May be NULL. */
+  void (*record)(void *ctx, long step, double value);
 } ckm_hooks;
 
 typedef struct ckm_options {
@@ -107,6 +111,16 @@ int ckm_soft_assign(const double *x, ckm_idx n, int d, const double *centers,
 
 /* Index of the first value that is NA, NaN or +-Inf, or -1 if none. */
 ckm_idx ckm_first_nonfinite(const double *x, size_t len);
+
+/* Smallest and largest value of each column of x (n x d, column-major). */
+void ckm_col_ranges(const double *x, ckm_idx n, int d, double *lo, double *hi);
+
+/* out = (x - shift[column]) * 2^-e, column-major n x d; shift may be NULL
+ * (no shift). Multiplying by a power of two is exact, and so is the
+ * subtraction where |x| is within a factor two of the shift (Sterbenz):
+ * data far from the origin is moved to it without losing a bit. */
+void ckm_affine(const double *x, ckm_idx n, int d, const double *shift,
+                int e, double *out);
 
 /* Total sum of squares about the column means; with weights (NULL: none),
  * sum_i w_i ||x_i - m||^2 about the weighted means. */

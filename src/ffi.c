@@ -12,9 +12,50 @@
 
 #include "ckm.h"
 
+#include <string.h>
+
+/* The trace of a fit grows as the fit goes (an iteration limit of
+ * .Machine$integer.max must not reserve 16 GB up front): a buffer from
+ * R_alloc, doubled when full (the old block stays until the .Call returns,
+ * so at most twice the final size), freed by R on every exit, interrupts
+ * included. */
 typedef struct glue_ctx {
   int verbose;
+  double *trace;
+  R_xlen_t len, cap;
 } glue_ctx;
+
+static void trace_put(glue_ctx *g, R_xlen_t at, double v)
+{
+  if (at >= g->cap) {
+    R_xlen_t cap = g->cap > 0 ? 2 * g->cap : 64;
+    while (cap <= at)
+      cap *= 2;
+    double *t = (double *) R_alloc((size_t) cap, sizeof(double));
+    if (g->len > 0)
+      memcpy(t, g->trace, sizeof(double) * (size_t) g->len);
+    g->trace = t;
+    g->cap = cap;
+  }
+  g->trace[at] = v;
+  if (at + 1 > g->len)
+    g->len = at + 1;
+}
+
+/* The first `len` values of the trace as an R vector. */
+static SEXP trace_vector(const glue_ctx *g, R_xlen_t len)
+{
+  SEXP out = PROTECT(allocVector(REALSXP, len));
+  for (R_xlen_t i = 0; i < len; i++)
+    REAL(out)[i] = i < g->len ? g->trace[i] : NA_REAL;
+  UNPROTECT(1);
+  return out;
+}
+
+static void hook_record(void *ctx, long step, double value)
+{
+  trace_put((glue_ctx *) ctx, (R_xlen_t) step, value);
+}
 
 static double hook_unif(void *ctx)
 {
@@ -32,6 +73,7 @@ static int hook_poll(void *ctx)
 static int hook_iteration(void *ctx, int iter, double inertia, ckm_idx changed)
 {
   glue_ctx *g = (glue_ctx *) ctx;
+  trace_put(g, (R_xlen_t) iter - 1, inertia);
   if (g->verbose)
     Rprintf("  iter %4d  inertia %.10g  changed %.0f\n", iter, inertia,
             (double) changed);
@@ -41,7 +83,7 @@ static int hook_iteration(void *ctx, int iter, double inertia, ckm_idx changed)
 
 static ckm_hooks make_hooks(glue_ctx *g)
 {
-  ckm_hooks h = {g, hook_unif, hook_iteration, hook_poll};
+  ckm_hooks h = {g, hook_unif, hook_iteration, hook_poll, hook_record};
   return h;
 }
 
@@ -59,7 +101,7 @@ static SEXP named_list(int n, const char **names)
 /* The result of a fit, for R: list(cluster (1-based), centers, wss, size,
  * iter, converged, relocated, trace (the first n_iter values), status). */
 static SEXP fit_result(SEXP cluster, SEXP cen, SEXP wss, const ckm_idx *size_w,
-                       int k, SEXP trace, int n_iter, int converged,
+                       int k, const glue_ctx *g, int n_iter, int converged,
                        double relocated, int status)
 {
   static const char *names[] = {"cluster", "centers", "wss", "size", "iter",
@@ -78,7 +120,7 @@ static SEXP fit_result(SEXP cluster, SEXP cen, SEXP wss, const ckm_idx *size_w,
   SET_VECTOR_ELT(out, 4, ScalarInteger(n_iter));
   SET_VECTOR_ELT(out, 5, ScalarLogical(converged));
   SET_VECTOR_ELT(out, 6, ScalarReal(relocated));
-  SET_VECTOR_ELT(out, 7, lengthgets(trace, n_iter));
+  SET_VECTOR_ELT(out, 7, trace_vector(g, n_iter));
   SET_VECTOR_ELT(out, 8, ScalarInteger(status));
   UNPROTECT(2);
   return out;
@@ -106,23 +148,22 @@ SEXP ffi_fit(SEXP x, SEXP centers, SEXP weights, SEXP max_iter, SEXP tol,
   opt.kernel = asInteger(kernel);
   opt.nthreads = asInteger(threads);
   opt.weights = weights_or_null(weights);
-  glue_ctx g = {asLogical(verbose) == TRUE};
+  glue_ctx g = {asLogical(verbose) == TRUE, NULL, 0, 0};
   ckm_hooks hooks = make_hooks(&g);
 
   SEXP cluster = PROTECT(allocVector(INTSXP, n));
   SEXP cen = PROTECT(duplicate(centers));
   SEXP wss = PROTECT(allocVector(REALSXP, k));
-  SEXP trace = PROTECT(allocVector(REALSXP, opt.max_iter));
 
   ckm_idx *size_w = (ckm_idx *) R_alloc(k, sizeof(ckm_idx));
   void *work = R_alloc(ckm_fit_workspace(n, d, k, &opt), 1);
   ckm_info info;
   int status = ckm_fit_run(REAL(x), n, d, k, REAL(cen), INTEGER(cluster),
-                           REAL(wss), size_w, REAL(trace), &opt, &hooks, work,
+                           REAL(wss), size_w, NULL, &opt, &hooks, work,
                            &info);
-  SEXP out = fit_result(cluster, cen, wss, size_w, k, trace, info.n_iter,
+  SEXP out = fit_result(cluster, cen, wss, size_w, k, &g, info.n_iter,
                         info.converged, (double) info.relocated, status);
-  UNPROTECT(4);
+  UNPROTECT(3);
   return out;
 }
 
@@ -132,7 +173,7 @@ SEXP ffi_kmeanspp(SEXP x, SEXP k_, SEXP weights, SEXP trials, SEXP threads)
   const ckm_idx n = Rf_nrows(x);
   const int d = Rf_ncols(x);
   const int k = asInteger(k_);
-  glue_ctx g = {0};
+  glue_ctx g = {0, NULL, 0, 0};
   ckm_hooks hooks = make_hooks(&g);
 
   static const char *names[] = {"centers", "rows", "status"};
@@ -177,7 +218,7 @@ SEXP ffi_minibatch(SEXP x, SEXP centers, SEXP weights, SEXP batch_size,
   opt.kernel = asInteger(kernel);
   opt.nthreads = asInteger(threads);
   opt.weights = weights_or_null(weights);
-  glue_ctx g = {0};
+  glue_ctx g = {0, NULL, 0, 0};
   ckm_hooks hooks = make_hooks(&g);
 
   static const char *names[] = {"centers", "counts", "trace", "n_steps",
@@ -185,21 +226,20 @@ SEXP ffi_minibatch(SEXP x, SEXP centers, SEXP weights, SEXP batch_size,
   SEXP out = PROTECT(named_list(7, names));
   SEXP cen = PROTECT(duplicate(centers));
   SEXP counts = PROTECT(allocVector(REALSXP, k));
-  SEXP trace = PROTECT(allocVector(REALSXP, (R_xlen_t) opt.max_steps));
   void *work = R_alloc(ckm_minibatch_workspace(n, d, k, &opt), 1);
   ckm_minibatch_info info;
   GetRNGstate();
   int status = ckm_minibatch(REAL(x), n, d, k, REAL(cen), REAL(counts),
-                             REAL(trace), &opt, &hooks, work, &info);
+                             NULL, &opt, &hooks, work, &info);
   PutRNGstate();
   SET_VECTOR_ELT(out, 0, cen);
   SET_VECTOR_ELT(out, 1, counts);
-  SET_VECTOR_ELT(out, 2, xlengthgets(trace, (R_xlen_t) info.n_steps));
+  SET_VECTOR_ELT(out, 2, trace_vector(&g, (R_xlen_t) info.n_steps));
   SET_VECTOR_ELT(out, 3, ScalarReal((double) info.n_steps));
   SET_VECTOR_ELT(out, 4, ScalarLogical(info.converged));
   SET_VECTOR_ELT(out, 5, ScalarReal((double) info.reassigned));
   SET_VECTOR_ELT(out, 6, ScalarInteger(status));
-  UNPROTECT(4);
+  UNPROTECT(3);
   return out;
 }
 
@@ -253,23 +293,22 @@ SEXP ffi_kmedians(SEXP x, SEXP centers, SEXP max_iter, SEXP threads)
   const int d = Rf_ncols(x);
   const int k = Rf_nrows(centers);
   const int mi = asInteger(max_iter), nthreads = asInteger(threads);
-  glue_ctx g = {0};
+  glue_ctx g = {0, NULL, 0, 0};
   ckm_hooks hooks = make_hooks(&g);
 
   SEXP cluster = PROTECT(allocVector(INTSXP, n));
   SEXP cen = PROTECT(duplicate(centers));
   SEXP wss = PROTECT(allocVector(REALSXP, k));
-  SEXP trace = PROTECT(allocVector(REALSXP, mi));
   double *dist = (double *) R_alloc(n > 0 ? n : 1, sizeof(double));
   ckm_idx *size_w = (ckm_idx *) R_alloc(k, sizeof(ckm_idx));
   void *work = R_alloc(ckm_kmedians_workspace(n, d, k, nthreads), 1);
   ckm_kmedians_info info;
   int status = ckm_kmedians(REAL(x), n, d, k, REAL(cen), mi, INTEGER(cluster),
-                            dist, REAL(wss), size_w, REAL(trace), &info,
+                            dist, REAL(wss), size_w, NULL, &info,
                             nthreads, &hooks, work);
-  SEXP out = fit_result(cluster, cen, wss, size_w, k, trace, info.n_iter,
+  SEXP out = fit_result(cluster, cen, wss, size_w, k, &g, info.n_iter,
                         info.converged, (double) info.relocated, status);
-  UNPROTECT(4);
+  UNPROTECT(3);
   return out;
 }
 
@@ -345,7 +384,7 @@ SEXP ffi_silhouette(SEXP x, SEXP cl, SEXP k_, SEXP threads)
 {
   const ckm_idx n = Rf_nrows(x);
   const int d = Rf_ncols(x), k = asInteger(k_), nthreads = asInteger(threads);
-  glue_ctx g = {0};
+  glue_ctx g = {0, NULL, 0, 0};
   ckm_hooks hooks = make_hooks(&g);
   static const char *names[] = {"width", "neighbor"};
   SEXP out = PROTECT(named_list(2, names));
@@ -390,6 +429,35 @@ SEXP ffi_first_nonfinite(SEXP x)
 {
   ckm_idx i = ckm_first_nonfinite(REAL(x), (size_t) XLENGTH(x));
   return ScalarReal((double) i + 1.0);
+}
+
+/* Column ranges: a 2 x d matrix (smallest, largest). */
+SEXP ffi_col_ranges(SEXP x)
+{
+  const ckm_idx n = Rf_nrows(x);
+  const int d = Rf_ncols(x);
+  SEXP out = PROTECT(allocMatrix(REALSXP, 2, d));
+  double *lo = (double *) R_alloc(d, sizeof(double));
+  double *hi = (double *) R_alloc(d, sizeof(double));
+  ckm_col_ranges(REAL(x), n, d, lo, hi);
+  for (int c = 0; c < d; c++) {
+    REAL(out)[2 * c] = lo[c];
+    REAL(out)[2 * c + 1] = hi[c];
+  }
+  UNPROTECT(1);
+  return out;
+}
+
+/* (x - shift) * 2^-e as a new n x d matrix; shift: NULL or d doubles. */
+SEXP ffi_affine(SEXP x, SEXP shift, SEXP e)
+{
+  const ckm_idx n = Rf_nrows(x);
+  const int d = Rf_ncols(x);
+  SEXP out = PROTECT(allocMatrix(REALSXP, n, d));
+  ckm_affine(REAL(x), n, d, isNull(shift) ? NULL : REAL(shift), asInteger(e),
+             REAL(out));
+  UNPROTECT(1);
+  return out;
 }
 
 SEXP ffi_omp_caps(void)

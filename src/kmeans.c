@@ -381,13 +381,26 @@ static void final_wss(ckm_state *s, const double *centers, double *wss)
   }
 }
 
+/* Does some cluster have no point? counts: k scratch. */
+static int any_empty(const int *labels, ckm_idx n, int k, ckm_idx *counts)
+{
+  for (int j = 0; j < k; j++)
+    counts[j] = 0;
+  for (ckm_idx i = 0; i < n; i++)
+    counts[labels[i]]++;
+  for (int j = 0; j < k; j++)
+    if (counts[j] == 0)
+      return 1;
+  return 0;
+}
+
 int ckm_fit_run(const double *x, ckm_idx n, int d, int k, double *centers,
                 int *labels, double *wss, ckm_idx *size, double *trace,
                 const ckm_options *opt, const ckm_hooks *hooks, void *work,
                 ckm_info *info)
 {
   const size_t kd = (size_t) k * (size_t) d;
-  const int alg = opt->algorithm;
+  int alg = opt->algorithm;
   carver cv = {(char *) work};
   ckm_state st = {0};
   ckm_state *s = &st;
@@ -465,7 +478,8 @@ int ckm_fit_run(const double *x, ckm_idx n, int d, int k, double *centers,
     } else if (alg != CKM_LLOYD && it > 1) {
       inertia = exact_dist_all(s, centers);
     }
-    trace[it - 1] = inertia;
+    if (trace)
+      trace[it - 1] = inertia;
     if (hooks && hooks->iteration &&
         hooks->iteration(hooks->ctx, it, inertia, changed))
       return CKM_INTERRUPTED;
@@ -487,12 +501,34 @@ int ckm_fit_run(const double *x, ckm_idx n, int d, int k, double *centers,
          * does, so that every label is the nearest of the returned
          * centres (predict() on the data gives the labels back); the
          * centres stay, within the tolerance of the means. */
-        info->converged = 1;
         ckm_transpose_centres(centers, k, d, s->ct);
-        ckm_assign_pass(s, NULL, &inertia);
+        ckm_idx moved_last = ckm_assign_pass(s, NULL, &inertia);
         if (s->w)
           inertia = weighted_inertia(s);
-        break;
+        if (!any_empty(labels, n, k, size)) {
+          info->converged = 1;
+          break;
+        }
+        /* That assignment left a cluster empty: the centres are not a
+         * k-means answer after all. Count the pass as the next iteration,
+         * relocate and update as any iteration does, and go on with plain
+         * Lloyd passes (the bounds are stale after a full pass; every
+         * algorithm makes Lloyd's moves, so the path is the same). */
+        if (it == opt->max_iter)
+          break;
+        it++;
+        info->n_iter = it;
+        if (trace)
+          trace[it - 1] = inertia;
+        if (hooks && hooks->iteration &&
+            hooks->iteration(hooks->ctx, it, inertia, moved_last))
+          return CKM_INTERRUPTED;
+        memcpy(s->old, centers, sizeof(double) * kd);
+        info->relocated += update_centres(s, 0);
+        for (size_t q = 0; q < kd; q++)
+          if (!isfinite(centers[q]))
+            return CKM_ERR_NONFINITE;
+        alg = CKM_LLOYD;
       }
     }
   }
@@ -513,6 +549,32 @@ ckm_idx ckm_first_nonfinite(const double *x, size_t len)
     if (!isfinite(x[i]))
       return (ckm_idx) i;
   return -1;
+}
+
+void ckm_col_ranges(const double *x, ckm_idx n, int d, double *lo, double *hi)
+{
+  for (int c = 0; c < d; c++) {
+    const double *xc = x + (size_t) c * (size_t) n;
+    double a = xc[0], b = xc[0];
+    for (ckm_idx i = 1; i < n; i++) {
+      a = xc[i] < a ? xc[i] : a;
+      b = xc[i] > b ? xc[i] : b;
+    }
+    lo[c] = a;
+    hi[c] = b;
+  }
+}
+
+void ckm_affine(const double *x, ckm_idx n, int d, const double *shift,
+                int e, double *out)
+{
+  for (int c = 0; c < d; c++) {
+    const double *xc = x + (size_t) c * (size_t) n;
+    double *oc = out + (size_t) c * (size_t) n;
+    const double m = shift ? shift[c] : 0.0;
+    for (ckm_idx i = 0; i < n; i++)
+      oc[i] = ldexp(xc[i] - m, -e);
+  }
 }
 
 /* ---- total sum of squares ---------------------------------------------- */

@@ -185,7 +185,8 @@ int ckm_kmedians(const double *x, ckm_idx n, int d, int k, double *centers,
     double total = 0.0;
     for (ckm_idx i = 0; i < n; i++)
       total += dist[i];
-    trace[it - 1] = total;
+    if (trace)
+      trace[it - 1] = total;
     info->n_iter = it;
     if (!isfinite(total))
       return CKM_ERR_NONFINITE; /* L1 distances overflowed */

@@ -134,6 +134,15 @@ static int reassign_starved(int k, int d, ckm_idx b, const double *xb,
   return m;
 }
 
+/* The trace: into `trace` when the caller gave one, and to the hook. */
+static void record(double *trace, const ckm_hooks *hooks, long step, double v)
+{
+  if (trace)
+    trace[step] = v;
+  if (hooks && hooks->record)
+    hooks->record(hooks->ctx, step, v);
+}
+
 int ckm_minibatch(const double *x, ckm_idx n, int d, int k, double *centers,
                   double *counts, double *trace,
                   const ckm_minibatch_options *opt, const ckm_hooks *hooks,
@@ -236,11 +245,11 @@ int ckm_minibatch(const double *x, ckm_idx n, int d, int k, double *centers,
      * first batch, scored against the starting centres, is left out) */
     const double mean = inertia / (double) b;
     if (step == 0) {
-      trace[step] = mean;
+      record(trace, hooks, step, mean);
       continue;
     }
     ewa = isnan(ewa) ? mean : ewa * (1.0 - alpha) + mean * alpha;
-    trace[step] = ewa;
+    record(trace, hooks, step, ewa);
     if (opt->tol > 0.0) {
       double shift = 0.0;
       for (size_t q = 0; q < kd; q++) {

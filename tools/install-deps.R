@@ -62,8 +62,8 @@ apt_ok <- am_root &&
   # Debian's packages install into the site library: only useful when R
   # looks there
   any(normalizePath(.libPaths(), mustWork = FALSE) %in%
-        normalizePath(c("/usr/lib/R/site-library", "/usr/local/lib/R/site-library",
-                        "/usr/lib/R/library"), mustWork = FALSE))
+        normalizePath(c("/usr/lib/R/site-library", "/usr/lib/R/library"),
+                      mustWork = FALSE)[1L])
 repos <- getOption("repos")
 if (is.null(repos) || any(repos == "@CRAN@")) repos <- c(CRAN = "https://cloud.r-project.org")
 miss <- missing_now()
