@@ -56,15 +56,24 @@ check_positive <- function(x, arg, call, allow_zero = TRUE, scalar = FALSE) {
 #' @export
 ckm_blobs <- function(n = 300, centers = 3, sd = 1, d = 2, box = c(-10, 10)) {
   ecall <- sys.call()
-  if (is.matrix(centers)) {
-    if (!is.numeric(centers) || !all(is.finite(centers))) {
-      abort("`centers` must be a number or a numeric matrix of centres.", ecall)
+  if (is.matrix(centers) || is.data.frame(centers)) {
+    if (is.data.frame(centers)) centers <- as.matrix(centers)
+    if (!is.numeric(centers) || nrow(centers) < 1L || ncol(centers) < 1L ||
+        !all(is.finite(centers))) {
+      abort(sprintf("`centers` must be a number of clusters or a numeric matrix of centres (finite, at least 1 x 1), not %s.",
+                    describe(centers)), ecall)
     }
     C <- centers
+    storage.mode(C) <- "double"
   } else {
     k <- check_count(centers, "centers", call = ecall)
     d <- check_count(d, "d", call = ecall)
-    C <- matrix(stats::runif(k * d, box[1], box[2]), k, d)
+    if (!is.numeric(box) || length(box) != 2L || anyNA(box) || !all(is.finite(box)) ||
+        box[[1L]] > box[[2L]]) {
+      abort(sprintf("`box` must be two finite numbers, lower then upper, not %s.",
+                    describe(box)), ecall)
+    }
+    C <- matrix(stats::runif(k * d, box[[1L]], box[[2L]]), k, d)
   }
   k <- nrow(C)
   if (length(n) == 1L) {
@@ -127,11 +136,17 @@ ckm_unequal <- function(n = c(250, 250, 15), sd = c(1.5, 1.5, 0.5),
 ckm_anisotropic <- function(n = 300, centers = 3, sd = 1,
                             transform = matrix(c(0.6, -0.4, -0.6, 0.8), 2)) {
   ecall <- sys.call()
-  b <- ckm_blobs(n = n, centers = centers, sd = sd, d = nrow(transform))
-  if (!is.numeric(transform) || !is.matrix(transform) || nrow(transform) != ncol(b$X) ||
-      ncol(transform) != ncol(b$X)) {
-    abort(sprintf("`transform` must be a %d x %d numeric matrix.", ncol(b$X), ncol(b$X)), ecall)
+  # the transform first: its size gives the dimension of the blobs
+  if (!is.numeric(transform) || !is.matrix(transform) || nrow(transform) < 1L ||
+      nrow(transform) != ncol(transform) || !all(is.finite(transform))) {
+    abort(sprintf("`transform` must be a square numeric matrix of finite values, not %s.",
+                  describe(transform)), ecall)
   }
+  if (is.matrix(centers) && ncol(centers) != nrow(transform)) {
+    abort(sprintf("`centers` must have %d columns, as `transform` has rows, not %d.",
+                  nrow(transform), ncol(centers)), ecall)
+  }
+  b <- ckm_blobs(n = n, centers = centers, sd = sd, d = nrow(transform))
   b$X <- name_cols(b$X %*% transform)
   b
 }

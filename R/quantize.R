@@ -49,11 +49,11 @@ ckm_quantize <- function(image, k, sample = NULL, ...) {
   }
   npix <- dims[1] * dims[2]
   rgb <- matrix(as.double(image[, , 1:3]), npix, 3L, dimnames = list(NULL, c("red", "green", "blue")))
+  if (!is.null(sample)) sample <- check_count(sample, "sample", call = ecall)
   if (is.null(sample) || sample >= npix) {
     fit <- ckm_fit(rgb, k, ...)
     cl <- fit$cluster
   } else {
-    sample <- check_count(sample, "sample", call = ecall)
     fit <- ckm_fit(rgb[sort(sample.int(npix, sample)), , drop = FALSE], k, ...)
     cl <- predict(fit, rgb, threads = list(...)$threads)
   }

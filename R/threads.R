@@ -6,7 +6,9 @@
 # The answer is then capped by OMP_THREAD_LIMIT (read at call time), the
 # OpenMP runtime's thread limit, the number of cores, under
 # R CMD check (_R_CHECK_LIMIT_CORES_ set) by 2, and to 1 in a forked child
-# (src/threads.c: the C side enforces that too, whatever it is passed). The C code receives the
+# (src/threads.c: the C side enforces that too, whatever it is passed), and
+# by the cores that other processes are not using right now (option
+# ckm.load_aware, on by default). The C code receives the
 # count and passes it to num_threads() on each parallel region; it never
 # changes OpenMP's global state.
 
@@ -50,7 +52,8 @@ threads_cap <- function(n) {
     "OpenMP's thread limit" = caps$thread_limit,
     "OMP_THREAD_LIMIT" = env_count("OMP_THREAD_LIMIT"),
     "R CMD check" = if (nzchar(Sys.getenv("_R_CHECK_LIMIT_CORES_")) &&
-                          !identical(toupper(Sys.getenv("_R_CHECK_LIMIT_CORES_")), "FALSE")) 2L else NA_integer_
+                          !identical(toupper(Sys.getenv("_R_CHECK_LIMIT_CORES_")), "FALSE")) 2L else NA_integer_,
+    "the cores other processes are using" = idle_cores(caps$procs, n)
   )
   limits <- limits[!is.na(limits) & limits >= 1L]
   if (is.na(n)) n <- caps$procs
@@ -62,6 +65,17 @@ threads_cap <- function(n) {
     }
   }
   list(n = max(1L, as.integer(n)), why = why)
+}
+
+# Cores not taken by runnable tasks of other processes at this moment
+# (src/threads.c: ckm_runnable_others), when more than one thread is asked
+# for and option ckm.load_aware is not FALSE; NA when unknown or off.
+idle_cores <- function(procs, n) {
+  if (!is.na(n) && n <= 1L) return(NA_integer_)
+  if (isFALSE(getOption("ckm.load_aware", TRUE))) return(NA_integer_)
+  others <- .Call(ffi_runnable_others)
+  if (others < 0L) return(NA_integer_)
+  max(1L, as.integer(procs) - others)
 }
 
 resolve_threads <- function(threads = NULL) {
@@ -83,6 +97,16 @@ resolve_threads <- function(threads = NULL) {
 #' under `R CMD check` (when `_R_CHECK_LIMIT_CORES_` is set). Without OpenMP
 #' at build time ckm runs on one thread. Results never depend on the number
 #' of threads: a fit with one thread is bit-identical to a fit with two.
+#'
+#' On a busy machine ckm leaves alone the cores that other processes are
+#' using: each call counts the runnable tasks of other processes at that
+#' moment (Linux, from `/proc/loadavg`) and uses at most the cores that
+#' remain, and at least one. When another process keeps one of two cores
+#' busy, a second thread would share that core in half time slices and
+#' every parallel step would wait for it, so a fit on two threads could run
+#' slower than on one. `options(ckm.load_aware = FALSE)` turns this off
+#' (the count asked for is then used whatever the load), as for a
+#' benchmark; `ckm_threads(verbose = TRUE)` says when it applied.
 #'
 #' In a forked child (workers of [parallel::mclapply()], `future`'s
 #' multicore plan, [parallel::makeForkCluster()]) ckm always uses one

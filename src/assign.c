@@ -75,7 +75,7 @@ ckm_idx ckm_assign_pass(ckm_state *s, double *second, double *inertia)
     ckm_fast_pack(s->fast, s->centers, k);
 
 #ifdef _OPENMP
-#pragma omp parallel for num_threads(nt) schedule(static) reduction(+:changed)
+#pragma omp parallel for num_threads(nt) schedule(dynamic, ckm_chunk(ntiles, nt)) reduction(+:changed)
 #endif
   for (ckm_idx t = 0; t < ntiles; t++) {
     ckm_idx i0 = t * CKM_TILE;
@@ -178,7 +178,7 @@ int ckm_soft_assign(const double *x, ckm_idx n, int d, const double *centers,
   int bad = 0;
 
 #ifdef _OPENMP
-#pragma omp parallel for num_threads(nt) schedule(static) reduction(|:bad)
+#pragma omp parallel for num_threads(nt) schedule(dynamic, ckm_chunk(ntiles, nt)) reduction(|:bad)
 #endif
   for (ckm_idx t = 0; t < ntiles; t++) {
     const ckm_idx i0 = t * CKM_TILE;

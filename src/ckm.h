@@ -259,6 +259,9 @@ int ckm_kmedians(const double *x, ckm_idx n, int d, int k, double *centers,
  * Always 1 in a forked child (see threads.c). */
 int ckm_team(int nthreads, double work);
 
+/* Runnable tasks of other processes right now (Linux), or -1. */
+int ckm_runnable_others(void);
+
 /* Registers the fork handler; called once when the library is loaded. */
 void ckm_threads_init(void);
 

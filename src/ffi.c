@@ -460,6 +460,11 @@ SEXP ffi_affine(SEXP x, SEXP shift, SEXP e)
   return out;
 }
 
+SEXP ffi_runnable_others(void)
+{
+  return ScalarInteger(ckm_runnable_others());
+}
+
 SEXP ffi_omp_caps(void)
 {
   SEXP out = PROTECT(allocVector(INTSXP, 5));

@@ -19,6 +19,7 @@ SEXP ffi_silhouette(SEXP, SEXP, SEXP, SEXP);
 SEXP ffi_silhouette_simplified(SEXP, SEXP, SEXP, SEXP);
 SEXP ffi_omp_caps(void);
 SEXP ffi_col_ranges(SEXP);
+SEXP ffi_runnable_others(void);
 SEXP ffi_affine(SEXP, SEXP, SEXP);
 void ckm_threads_init(void);
 
@@ -38,6 +39,7 @@ static const R_CallMethodDef call_methods[] = {
   {"ffi_silhouette_simplified", (DL_FUNC) &ffi_silhouette_simplified, 4},
   {"ffi_omp_caps", (DL_FUNC) &ffi_omp_caps, 0},
   {"ffi_col_ranges", (DL_FUNC) &ffi_col_ranges, 1},
+  {"ffi_runnable_others", (DL_FUNC) &ffi_runnable_others, 0},
   {"ffi_affine", (DL_FUNC) &ffi_affine, 3},
   {NULL, NULL, 0}
 };

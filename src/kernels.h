@@ -21,6 +21,21 @@
 
 #define CKM_TILE 256
 
+/* Tiles a thread takes at a time in the parallel passes over tiles.
+ * Dynamic, not static, scheduling: on a machine where another process
+ * holds a core, the thread that shares it runs at half speed, and a static
+ * split makes the whole pass wait for it (two threads then take as long as
+ * one). With chunks taken as threads come free, the free core does most of
+ * the work. About eight chunks per thread, of 1 to 16 tiles: small passes
+ * (a mini-batch) still split, large ones take few atomic grabs. Every sum
+ * is formed per tile and added in tile order, so the schedule never changes
+ * a result. */
+static inline int ckm_chunk(long ntiles, int nt)
+{
+  long c = ntiles / (8L * (nt < 1 ? 1 : nt));
+  return c < 1 ? 1 : c > 16 ? 16 : (int) c;
+}
+
 #ifdef _OPENMP
 #define CKM_SIMD _Pragma("omp simd")
 #else

@@ -109,16 +109,19 @@ static void cluster_sums(const double *x, ckm_idx n, int d, int k,
     sum_range(x, n, k, labels, w, 0, d, sums);
     return;
   }
+  /* blocks of columns taken as threads come free (see CKM_CHUNK): about
+   * two blocks per thread, as wide as that allows (wide blocks keep the
+   * independent chains of sum_columns) */
+  int bw = d / (2 * nt);
+  bw = bw < 1 ? 1 : bw > CKM_SUM_COLS ? CKM_SUM_COLS : bw;
+  const int nblocks = (d + bw - 1) / bw;
 #ifdef _OPENMP
-#pragma omp parallel num_threads(nt)
-  {
-    const int me = omp_get_thread_num(), team = omp_get_num_threads();
-    const int c0 = (int) ((long) d * me / team), c1 = (int) ((long) d * (me + 1) / team);
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 1)
+#endif
+  for (int b = 0; b < nblocks; b++) {
+    const int c0 = b * bw, c1 = c0 + bw < d ? c0 + bw : d;
     sum_range(x, n, k, labels, w, c0, c1, sums);
   }
-#else
-  sum_range(x, n, k, labels, w, 0, d, sums);
-#endif
 }
 
 /* Is candidate (da, ia) farther than (db, ib)? Ties: the lower row first. */
@@ -229,7 +232,7 @@ static double exact_dist_all(ckm_state *s, const double *cen)
   const int d = s->d, k = s->k;
   const int nt = ckm_team(s->nthreads, 3.0 * (double) n * d);
 #ifdef _OPENMP
-#pragma omp parallel for num_threads(nt) schedule(static)
+#pragma omp parallel for num_threads(nt) schedule(dynamic, ckm_chunk(ntiles, nt))
 #endif
   for (ckm_idx t = 0; t < ntiles; t++) {
     ckm_idx i0 = t * CKM_TILE;
@@ -621,7 +624,7 @@ double ckm_totss(const double *x, ckm_idx n, int d, const double *w,
   for (int c0 = 0; c0 < d; c0 += 64) {
     int c1 = c0 + 64 < d ? c0 + 64 : d;
 #ifdef _OPENMP
-#pragma omp parallel for num_threads(nt) schedule(static)
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 1)
 #endif
     for (int c = c0; c < c1; c++) {
       const double *xc = x + (size_t) c * (size_t) n;

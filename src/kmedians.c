@@ -25,7 +25,7 @@ static void l1_assign_tiles(const double *x, ckm_idx n, int d,
   const double points = (double) ((t1 - t0) * CKM_TILE);
   const int nt = ckm_team(nthreads, 3.0 * points * k * d);
 #ifdef _OPENMP
-#pragma omp parallel for num_threads(nt) schedule(static)
+#pragma omp parallel for num_threads(nt) schedule(dynamic, ckm_chunk((long) (t1 - t0), nt))
 #endif
   for (ckm_idx t = t0; t < t1; t++) {
     const ckm_idx i0 = t * CKM_TILE;
@@ -219,7 +219,7 @@ int ckm_kmedians(const double *x, ckm_idx n, int d, int k, double *centers,
     /* medians, a column per task */
     const int nt = ckm_team(nthreads < d ? nthreads : d, 8.0 * (double) n);
 #ifdef _OPENMP
-#pragma omp parallel for num_threads(nt) schedule(static)
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 1)
 #endif
     for (int c = 0; c < d; c++) {
       double *buf = scratch + (size_t) n * (size_t) omp_get_thread_num();

@@ -263,7 +263,7 @@ void ckm_silhouette_simplified(const double *x, ckm_idx n, int d,
 {
   const int nt = ckm_team(nthreads, 3.0 * (double) n * k * d);
 #ifdef _OPENMP
-#pragma omp parallel for num_threads(nt) schedule(static)
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 1024)
 #endif
   for (ckm_idx i = 0; i < n; i++) {
     const int own = cl[i];

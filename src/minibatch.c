@@ -56,7 +56,7 @@ static void gather_rows(const double *x, ckm_idx n, int d, const ckm_idx *rows,
 {
   const int nt = ckm_team(nthreads < d ? nthreads : d, 40.0 * (double) b * d);
 #ifdef _OPENMP
-#pragma omp parallel for num_threads(nt) schedule(static, 1)
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 1)
 #endif
   for (int c = 0; c < d; c++) {
     const double *xc = x + (size_t) c * (size_t) n;

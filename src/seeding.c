@@ -40,7 +40,7 @@ static void candidate_potentials(const double *x, ckm_idx n, int d,
   const ckm_idx ntiles = ckm_ntiles(n);
   const int nt = ckm_team(nthreads, 3.0 * (double) n * d * trials);
 #ifdef _OPENMP
-#pragma omp parallel for num_threads(nt) schedule(static)
+#pragma omp parallel for num_threads(nt) schedule(dynamic, ckm_chunk(ntiles, nt))
 #endif
   for (ckm_idx t = 0; t < ntiles; t++) {
     double acc[CKM_TILE];
@@ -75,7 +75,7 @@ static void lower_weights(const double *x, ckm_idx n, int d, const double *cen,
   const ckm_idx ntiles = ckm_ntiles(n);
   const int nt = ckm_team(nthreads, 3.0 * (double) n * d);
 #ifdef _OPENMP
-#pragma omp parallel for num_threads(nt) schedule(static)
+#pragma omp parallel for num_threads(nt) schedule(dynamic, ckm_chunk(ntiles, nt))
 #endif
   for (ckm_idx t = 0; t < ntiles; t++) {
     double acc[CKM_TILE];

@@ -22,6 +22,11 @@
 #include <pthread.h>
 #define CKM_HAVE_ATFORK 1
 #endif
+#if defined(__linux__)
+#include <dirent.h>
+#include <stdio.h>
+#include <string.h>
+#endif
 
 static volatile int forked_child = 0;
 
@@ -50,10 +55,62 @@ int ckm_team(int nthreads, double work)
 {
   if (forked_child || nthreads <= 1 || !(work >= 2.0 * CKM_MIN_WORK_PER_THREAD))
     return 1;
+
   double fit = work / CKM_MIN_WORK_PER_THREAD;
   if (fit < (double) nthreads)
     nthreads = (int) fit;
   return nthreads < 1 ? 1 : nthreads;
+}
+
+/* Busy machines. When another process keeps a core busy, a thread of ours
+ * that shares that core runs in half time slices, and every parallel
+ * region waits for it at its end (and, while it waits, GNU OpenMP's threads
+ * spin, taking the core from the one that has work): a fit made of many
+ * regions can then run slower on two threads than on one. The R side asks
+ * this, once per call, how many tasks of other processes are runnable right
+ * now (the kernel's count in /proc/loadavg, less the threads of this
+ * process that are running or spinning), and leaves that many cores to
+ * them, as OMP_DYNAMIC does from the load average (which lags by a minute).
+ * -1 where unknown (not Linux). */
+int ckm_runnable_others(void)
+{
+#if defined(__linux__)
+  FILE *f = fopen("/proc/loadavg", "r");
+  if (!f)
+    return -1;
+  double l1, l5, l15;
+  int running = -1, total = 0;
+  int got = fscanf(f, "%lf %lf %lf %d/%d", &l1, &l5, &l15, &running, &total);
+  fclose(f);
+  if (got != 5 || running < 0)
+    return -1;
+  int mine = 0;
+  DIR *dir = opendir("/proc/self/task");
+  if (!dir)
+    return -1;
+  struct dirent *e;
+  char path[96], buf[512];
+  while ((e = readdir(dir)) != NULL) {
+    if (e->d_name[0] == '.')
+      continue;
+    snprintf(path, sizeof path, "/proc/self/task/%.40s/stat", e->d_name);
+    FILE *g = fopen(path, "r");
+    if (!g)
+      continue;
+    size_t len = fread(buf, 1, sizeof buf - 1, g);
+    fclose(g);
+    buf[len] = '\0';
+    /* "tid (name) S ...": the state follows the last parenthesis */
+    const char *p = strrchr(buf, ')');
+    if (p && p[1] == ' ' && p[2] == 'R')
+      mine++;
+  }
+  closedir(dir);
+  int others = running - mine;
+  return others < 0 ? 0 : others;
+#else
+  return -1;
+#endif
 }
 
 void ckm_omp_caps(int caps[5])

@@ -84,6 +84,7 @@ test_that("socket cluster workers are not forked and keep their threads", {
   res <- run_r_script(c(fork_prelude,
     "cl <- makePSOCKcluster(2)",
     "clusterCall(cl, function(lib) .libPaths(lib), .libPaths())",
+    "clusterEvalQ(cl, options(ckm.load_aware = FALSE))",
     "clusterEvalQ(cl, library(ckm))",
     "clusterExport(cl, c('X', 'C0'))",
     "out <- parLapply(cl, 1:2, function(i) {",

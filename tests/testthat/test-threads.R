@@ -33,3 +33,27 @@ test_that("OMP_THREAD_LIMIT and the option cap the count", {
   withr::local_options(ckm.threads = 1)
   expect_identical(ckm_threads(), 1L)
 })
+
+test_that("on a busy machine a call leaves the busy core alone (load-aware)", {
+  skip_on_os(c("windows", "mac", "solaris"))
+  skip_if(parallel::detectCores() != 2L, "needs exactly two cores")
+  skip_if(!nzchar(Sys.which("timeout")), "no `timeout` command")
+  # a second process keeps one core busy for at most 20 s
+  rscript <- file.path(R.home("bin"), "Rscript")
+  system2("timeout", c("20", shQuote(rscript), "--vanilla", "-e", shQuote("repeat {}")),
+          wait = FALSE, stdout = FALSE, stderr = FALSE)
+  on.exit(system2("pkill", c("-f", shQuote("repeat \\{\\}")), stdout = FALSE, stderr = FALSE),
+          add = TRUE)
+  Sys.sleep(1)
+  withr::local_options(ckm.load_aware = TRUE)
+  withr::local_envvar(OMP_THREAD_LIMIT = "2")
+  out <- capture.output(n <- ckm_threads(verbose = TRUE))
+  expect_identical(n, 1L)
+  expect_true(any(grepl("capped by the cores other processes are using", out)))
+  set.seed(1)
+  f <- ckm_fit(iris[, 1:4], 3, threads = 2)
+  expect_identical(f$threads, 1L)
+  # and the option turns it off
+  withr::local_options(ckm.load_aware = FALSE)
+  expect_identical(ckm_threads(), 2L)
+})
