@@ -45,7 +45,7 @@ size_t ckm_bounds_workspace(ckm_idx n, int d, int k, int algorithm,
                  (algorithm ? carved(sizeof(double) * nn) : 0) +     /* upper */
                  carved(sizeof(double) * (kk + (size_t) d + t) * tb); /* buffers */
   if (algorithm == CKM_HAMERLY) {
-    bytes += carved(sizeof(double) * nn) * 2 + carved(sizeof(double) * kk);
+    bytes += carved(sizeof(double) * nn) + carved(sizeof(double) * kk);
   } else if (algorithm == CKM_YINYANG) {
     bytes += carved(sizeof(double) * nn * t) +
              carved(sizeof(int) * kk) * 2 + carved(sizeof(int) * (t + 1)) +
@@ -69,7 +69,6 @@ void ckm_bounds_carve(ckm_state *s, carver *cv, int algorithm)
                                 (size_t) s->nthreads);
   if (algorithm == CKM_HAMERLY) {
     s->lower = carve(cv, sizeof(double) * nn);
-    s->second = carve(cv, sizeof(double) * nn);
     s->half = carve(cv, sizeof(double) * kk);
   } else if (algorithm == CKM_YINYANG) {
     size_t t = (size_t) s->groups;
@@ -201,9 +200,11 @@ ckm_idx ckm_bounds_first(ckm_state *s, int algorithm, double *inertia)
   const int d = s->d;
   const double slack = ckm_slack(d), abs_slack = ckm_abs_slack(d);
   if (algorithm == CKM_HAMERLY) {
-    ckm_idx changed = ckm_assign_pass(s, s->second, inertia);
+    /* the second-smallest distances land in `lower`, which becomes the
+     * bound in place (no array of its own: n doubles less at the peak) */
+    ckm_idx changed = ckm_assign_pass(s, s->lower, inertia);
     for (ckm_idx i = 0; i < n; i++) {
-      s->lower[i] = ckm_dist_down(s->second[i], slack, abs_slack);
+      s->lower[i] = ckm_dist_down(s->lower[i], slack, abs_slack);
       s->upper[i] = ckm_dist_up(s->dist[i], slack, abs_slack);
     }
     return changed;

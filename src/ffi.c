@@ -12,6 +12,7 @@
 
 #include "ckm.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* The trace of a fit grows as the fit goes (an iteration limit of
@@ -50,6 +51,55 @@ static SEXP trace_vector(const glue_ctx *g, R_xlen_t len)
     REAL(out)[i] = i < g->len ? g->trace[i] : NA_REAL;
   UNPROTECT(1);
   return out;
+}
+
+/* Large scratch (per-row arrays) comes from malloc, not R_alloc: R_alloc
+ * memory is released only by the next garbage collection after the .Call,
+ * so the seeding's workspace would still be held when the fit allocates
+ * its own (a peak of both). malloc()ed scratch is freed as soon as the
+ * core returns, and on an interrupt or error too: the core runs under
+ * R_UnwindProtect, whose cleanup frees it before the jump goes on. */
+typedef struct protected_call {
+  int (*run)(void *args);
+  void *args;
+  void *work;
+  int status;
+} protected_call;
+
+static SEXP protected_body(void *data)
+{
+  protected_call *c = (protected_call *) data;
+  c->status = c->run(c->args);
+  return R_NilValue;
+}
+
+static void protected_cleanup(void *data, Rboolean jump)
+{
+  protected_call *c = (protected_call *) data;
+  if (jump) {
+    free(c->work);
+    c->work = NULL;
+  }
+}
+
+static void *scratch_malloc(size_t bytes)
+{
+  void *p = malloc(bytes > 0 ? bytes : 1);
+  if (!p)
+    error("cannot allocate %.0f MB of working memory", (double) bytes / 1048576.0);
+  return p;
+}
+
+/* run(args) with scratch `work` (from scratch_malloc), freed on every
+ * path; returns run's status. */
+static int run_with_scratch(int (*run)(void *), void *args, void *work)
+{
+  protected_call c = {run, args, work, 0};
+  SEXP cont = PROTECT(R_MakeUnwindCont());
+  R_UnwindProtect(protected_body, &c, protected_cleanup, &c, cont);
+  UNPROTECT(1);
+  free(c.work);
+  return c.status;
 }
 
 static void hook_record(void *ctx, long step, double value)
@@ -132,6 +182,27 @@ static const double *weights_or_null(SEXP w)
   return isNull(w) ? NULL : REAL(w);
 }
 
+typedef struct fit_args {
+  const double *x;
+  ckm_idx n;
+  int d, k;
+  double *centers;
+  int *labels;
+  double *wss;
+  ckm_idx *size;
+  const ckm_options *opt;
+  const ckm_hooks *hooks;
+  void *work;
+  ckm_info *info;
+} fit_args;
+
+static int fit_run(void *p)
+{
+  fit_args *a = (fit_args *) p;
+  return ckm_fit_run(a->x, a->n, a->d, a->k, a->centers, a->labels, a->wss,
+                     a->size, NULL, a->opt, a->hooks, a->work, a->info);
+}
+
 /* x: double matrix n x d; centers: double matrix k x d (copied); weights:
  * NULL or n positive doubles; returns list(cluster, centers, wss, size,
  * iter, converged, relocated, trace, status). */
@@ -156,15 +227,35 @@ SEXP ffi_fit(SEXP x, SEXP centers, SEXP weights, SEXP max_iter, SEXP tol,
   SEXP wss = PROTECT(allocVector(REALSXP, k));
 
   ckm_idx *size_w = (ckm_idx *) R_alloc(k, sizeof(ckm_idx));
-  void *work = R_alloc(ckm_fit_workspace(n, d, k, &opt), 1);
   ckm_info info;
-  int status = ckm_fit_run(REAL(x), n, d, k, REAL(cen), INTEGER(cluster),
-                           REAL(wss), size_w, NULL, &opt, &hooks, work,
-                           &info);
+  fit_args a = {REAL(x), n, d, k, REAL(cen), INTEGER(cluster), REAL(wss),
+                size_w, &opt, &hooks, NULL, &info};
+  a.work = scratch_malloc(ckm_fit_workspace(n, d, k, &opt));
+  int status = run_with_scratch(fit_run, &a, a.work);
   SEXP out = fit_result(cluster, cen, wss, size_w, k, &g, info.n_iter,
                         info.converged, (double) info.relocated, status);
   UNPROTECT(3);
   return out;
+}
+
+typedef struct kpp_args {
+  const double *x;
+  ckm_idx n;
+  int d, k;
+  const double *w;
+  int trials;
+  double *centers;
+  ckm_idx *chosen;
+  int nthreads;
+  const ckm_hooks *hooks;
+  void *work;
+} kpp_args;
+
+static int kpp_run(void *p)
+{
+  kpp_args *a = (kpp_args *) p;
+  return ckm_kmeanspp(a->x, a->n, a->d, a->k, a->w, a->trials, a->centers,
+                      a->chosen, a->nthreads, a->hooks, a->work);
 }
 
 /* k-means++ centres: list(centers (k x d), rows (1-based), status). */
@@ -182,12 +273,12 @@ SEXP ffi_kmeanspp(SEXP x, SEXP k_, SEXP weights, SEXP trials, SEXP threads)
   SEXP rows = PROTECT(allocVector(REALSXP, k));
   ckm_idx *chosen = (ckm_idx *) R_alloc(k, sizeof(ckm_idx));
   const int nt = asInteger(trials);
-  void *work = R_alloc(ckm_kmeanspp_workspace(n, d, k, nt), 1);
+  kpp_args a = {REAL(x), n, d, k, weights_or_null(weights), nt, REAL(cen),
+                chosen, asInteger(threads), &hooks, NULL};
+  a.work = scratch_malloc(ckm_kmeanspp_workspace(n, d, k, nt));
 
   GetRNGstate();
-  int status = ckm_kmeanspp(REAL(x), n, d, k, weights_or_null(weights), nt,
-                            REAL(cen), chosen, asInteger(threads), &hooks,
-                            work);
+  int status = run_with_scratch(kpp_run, &a, a.work);
   PutRNGstate();
 
   for (int j = 0; j < k; j++)
