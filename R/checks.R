@@ -60,8 +60,36 @@ check_choice <- function(x, choices, arg, call = NULL, default_ok = FALSE) {
   x
 }
 
+# bit64's integer64 keeps its integers in the bits of doubles: read as
+# doubles they are nonsense (1 reads as 4.9e-324). Converted through bit64's
+# own as.double() (its namespace is loaded wherever such values exist);
+# integers beyond 2^53 have no exact double, and are an error.
+from_integer64 <- function(x, arg, call) {
+  if (!inherits(x, "integer64")) return(x)
+  if (!requireNamespace("bit64", quietly = TRUE)) {
+    abort(sprintf("`%s` is bit64::integer64 and bit64 is not installed to convert it; convert it with as.numeric().",
+                  arg), call)
+  }
+  v <- suppressWarnings(as.double(x)) # bit64 warns of lost precision; checked next
+  if (any(abs(v) > 2^53, na.rm = TRUE)) {
+    abort(sprintf("`%s` holds integer64 values beyond 2^53, which doubles cannot represent exactly.",
+                  arg), call)
+  }
+  attributes(v) <- attributes(unclass(x))
+  v
+}
+
 # X as a double matrix, with its dimnames, or an error naming `arg`.
+# Classed numbers: integer64 is converted; classes whose is.numeric() is
+# FALSE (Date, POSIXct, difftime, factor) are refused; other numeric classes
+# (such as units) are taken as their numbers.
 as_data_matrix <- function(X, arg = "X", call = NULL) {
+  X <- from_integer64(X, arg, call)
+  if (is.data.frame(X)) {
+    for (j in seq_along(X)) {
+      X[[j]] <- from_integer64(X[[j]], sprintf("%s$%s", arg, names(X)[j]), call)
+    }
+  }
   if (is.numeric(X) && length(dim(X)) == 1L) {
     # a 1-d array (from table() or array()): a vector, as stats::kmeans takes it
     nm <- dimnames(X)[[1L]]

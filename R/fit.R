@@ -73,8 +73,11 @@
 #' bit-identical whatever the number of threads.
 #'
 #' @param X A numeric matrix, a numeric vector (one column) or a data frame
-#'   of numeric columns; one row per observation. Integers are converted.
-#'   Missing and infinite values are errors.
+#'   of numeric columns; one row per observation. Integers are converted,
+#'   and so are `bit64::integer64` values (exactly, up to 2^53). Dates,
+#'   times and `difftime`s are refused (convert them to numbers in the units
+#'   you mean); other classed numbers, such as `units`, are taken as their
+#'   numbers. Missing and infinite values are errors.
 #' @param k Number of clusters, between 1 and the number of distinct rows of
 #'   `X`. May be omitted when `init` is a matrix.
 #' @param init How to choose the starting centres: `"kmeans++"` (D^2
@@ -421,6 +424,7 @@ check_k <- function(k, n, call) {
 }
 
 check_init_matrix <- function(init, X, k, call) {
+  init <- from_integer64(init, "init", call)
   if (is.data.frame(init)) {
     if (!all(vapply(init, is.numeric, logical(1)))) {
       abort("`init` must be a numeric matrix of starting centres.", call)
@@ -500,6 +504,7 @@ check_min_size <- function(min_size, n, k, call) {
 
 check_weights <- function(weights, n, call) {
   if (is.null(weights)) return(NULL)
+  weights <- from_integer64(weights, "weights", call)
   if (!is.numeric(weights) || !is.null(dim(weights)) || length(weights) != n) {
     abort(sprintf("`weights` must be a numeric vector of length nrow(X) = %d, not %s.",
                   n, describe(weights)), call)

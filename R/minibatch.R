@@ -143,6 +143,35 @@ ckm_minibatch <- function(X, k, batch_size = 1024L, max_iter = 100L,
   # every row to the nearest final centre
   a <- .Call(ffi_assign, X, z$centers, kernel, threads)
   check_status(a$status, ecall)
+  # A centre that no row is nearest to (several centres on one spot, as
+  # mini-batch leaves when k is close to the number of distinct rows) is
+  # relocated as ckm_fit() does: the row farthest from its centre, of a
+  # cluster that keeps a member, becomes that centre.
+  relocated <- 0
+  for (round in seq_len(k)) {
+    empty <- which(tabulate(a$cluster, k) == 0L)
+    if (!length(empty)) break
+    moved <- FALSE
+    for (j in empty) {
+      size <- tabulate(a$cluster, k)
+      ok <- which(size[a$cluster] >= 2L & a$dist > 0)
+      if (!length(ok)) break
+      i <- ok[which.max(a$dist[ok])]
+      a$cluster[i] <- j
+      a$dist[i] <- 0
+      z$centers[j, ] <- X[i, ]
+      relocated <- relocated + 1
+      moved <- TRUE
+    }
+    if (!moved) break
+    # the relocated centres moved: every row to the nearest centre again
+    a <- .Call(ffi_assign, X, z$centers, kernel, threads)
+    check_status(a$status, ecall)
+  }
+  if (any(tabulate(a$cluster, k) == 0L)) {
+    warning(sprintf("ckm_minibatch(): %d of the k = %d clusters are empty: `X` has fewer distinct rows than k.",
+                    sum(tabulate(a$cluster, k) == 0L), k), call. = FALSE)
+  }
   dist <- if (is.null(weights)) a$dist else weights * a$dist
   wss <- numeric(k)
   s <- rowsum(dist, a$cluster, reorder = TRUE)
@@ -151,7 +180,7 @@ ckm_minibatch <- function(X, k, batch_size = 1024L, max_iter = 100L,
   fit <- new_ckm(
     list(cluster = a$cluster, centers = z$centers, wss = wss,
          size = tabulate(a$cluster, k), iter = steps, converged = z$converged,
-         trace = z$trace * n, relocated = z$reassigned, start = start),
+         trace = z$trace * n, relocated = z$reassigned + relocated, start = start),
     X, totss, init_method, n_init, "minibatch", threads, weights
   )
   fit$n_steps <- steps

@@ -69,23 +69,31 @@ ckm_idx ckm_assign_pass(ckm_state *s, double *second, double *inertia)
   const ckm_idx n = s->n, ntiles = ckm_ntiles(n);
   const int d = s->d, k = s->k;
   const int nt = ckm_team(s->nthreads, 3.0 * (double) n * k * d);
+  const long block = ckm_block_tiles(3.0 * (double) k * d);
   ckm_idx changed = 0;
 
   if (s->fast)
     ckm_fast_pack(s->fast, s->centers, k);
 
+  for (ckm_idx b0 = 0; b0 < ntiles; b0 += block) {
+    const ckm_idx b1 = b0 + block < ntiles ? b0 + block : ntiles;
+    if (b0 > 0 && s->hooks && s->hooks->poll && s->hooks->poll(s->hooks->ctx)) {
+      s->stopped = 1;
+      break;
+    }
 #ifdef _OPENMP
-#pragma omp parallel for num_threads(nt) schedule(dynamic, ckm_chunk(ntiles, nt)) reduction(+:changed)
+#pragma omp parallel for num_threads(nt) schedule(dynamic, ckm_chunk((long) (b1 - b0), nt)) reduction(+:changed)
 #endif
-  for (ckm_idx t = 0; t < ntiles; t++) {
-    ckm_idx i0 = t * CKM_TILE;
-    int len = (int) (n - i0 < CKM_TILE ? n - i0 : CKM_TILE);
-    if (s->fast)
-      changed += ckm_fast_tile(s->fast, s->x, n, s->ct, i0, len, s->labels,
-                               s->dist, second, s->tile_sums + t);
-    else
-      changed += plain_tile(s->x, n, d, s->ct, k, i0, len, s->labels, s->dist,
-                            second, s->tile_sums + t);
+    for (ckm_idx t = b0; t < b1; t++) {
+      ckm_idx i0 = t * CKM_TILE;
+      int len = (int) (n - i0 < CKM_TILE ? n - i0 : CKM_TILE);
+      if (s->fast)
+        changed += ckm_fast_tile(s->fast, s->x, n, s->ct, i0, len, s->labels,
+                                 s->dist, second, s->tile_sums + t);
+      else
+        changed += plain_tile(s->x, n, d, s->ct, k, i0, len, s->labels, s->dist,
+                              second, s->tile_sums + t);
+    }
   }
   (void) nt;
 
@@ -136,7 +144,8 @@ size_t ckm_assign_workspace(ckm_idx n, int d, int k, int nthreads)
 }
 
 int ckm_assign(const double *x, ckm_idx n, int d, const double *centers, int k,
-               int *labels, double *dist, int nthreads, int kernel, void *work)
+               int *labels, double *dist, int nthreads, int kernel,
+               const ckm_hooks *hooks, void *work)
 {
   carver cv = {(char *) work};
   ckm_state s = {0};
@@ -150,6 +159,7 @@ int ckm_assign(const double *x, ckm_idx n, int d, const double *centers, int k,
   s.tile_sums = carve(&cv, sizeof(double) * (size_t) ckm_ntiles(n));
   s.labels = labels;
   s.dist = dist;
+  s.hooks = hooks;
   ckm_fast *fast = carve(&cv, sizeof(ckm_fast));
   if (ckm_use_fast(kernel, k, d)) {
     double *shared = carve(&cv, sizeof(double) * ckm_fast_shared_doubles(d, k));
@@ -163,24 +173,32 @@ int ckm_assign(const double *x, ckm_idx n, int d, const double *centers, int k,
   for (ckm_idx i = 0; i < n; i++)
     labels[i] = -1;
   ckm_assign_pass(&s, NULL, &inertia);
+  if (s.stopped)
+    return CKM_INTERRUPTED;
   return isfinite(inertia) ? CKM_OK : CKM_ERR_NONFINITE;
 }
 
 /* ---- public: soft assignment, for predict(type = "prob") ---------------- */
 
 int ckm_soft_assign(const double *x, ckm_idx n, int d, const double *centers,
-                    int k, double beta, double *prob, int nthreads, void *work)
+                    int k, double beta, double *prob, int nthreads,
+                    const ckm_hooks *hooks, void *work)
 {
   double *ct = (double *) work;
   ckm_transpose_centres(centers, k, d, ct);
   const ckm_idx ntiles = ckm_ntiles(n);
   const int nt = ckm_team(nthreads, 3.0 * (double) n * k * d);
+  const long block = ckm_block_tiles(10.0 * (double) k * d);
   int bad = 0;
 
+  for (ckm_idx b0 = 0; b0 < ntiles; b0 += block) {
+  const ckm_idx b1 = b0 + block < ntiles ? b0 + block : ntiles;
+  if (b0 > 0 && hooks && hooks->poll && hooks->poll(hooks->ctx))
+    return CKM_INTERRUPTED;
 #ifdef _OPENMP
-#pragma omp parallel for num_threads(nt) schedule(dynamic, ckm_chunk(ntiles, nt)) reduction(|:bad)
+#pragma omp parallel for num_threads(nt) schedule(dynamic, ckm_chunk((long) (b1 - b0), nt)) reduction(|:bad)
 #endif
-  for (ckm_idx t = 0; t < ntiles; t++) {
+  for (ckm_idx t = b0; t < b1; t++) {
     const ckm_idx i0 = t * CKM_TILE;
     const int len = (int) (n - i0 < CKM_TILE ? n - i0 : CKM_TILE);
     double acc[CKM_TILE], lo[CKM_TILE], sum[CKM_TILE];
@@ -209,6 +227,7 @@ int ckm_soft_assign(const double *x, ckm_idx n, int d, const double *centers,
     }
     for (int q = 0; q < len; q++)
       bad |= !isfinite(sum[q]);
+  }
   }
   (void) nt;
   return bad ? CKM_ERR_NONFINITE : CKM_OK;

@@ -215,11 +215,18 @@ ckm_idx ckm_bounds_first(ckm_state *s, int algorithm, double *inertia)
   fill_ctg(s);
   const ckm_idx ntiles = ckm_ntiles(n);
   const int nt = ckm_team(s->nthreads, 3.0 * (double) n * s->k * d);
+  const long block = ckm_block_tiles(3.0 * (double) s->k * d);
   ckm_idx changed = 0;
+  for (ckm_idx b0 = 0; b0 < ntiles; b0 += block) {
+  const ckm_idx b1 = b0 + block < ntiles ? b0 + block : ntiles;
+  if (b0 > 0 && s->hooks && s->hooks->poll && s->hooks->poll(s->hooks->ctx)) {
+    s->stopped = 1;
+    return changed;
+  }
 #ifdef _OPENMP
 #pragma omp parallel for num_threads(nt) schedule(dynamic, 1) reduction(+:changed)
 #endif
-  for (ckm_idx tile = 0; tile < ntiles; tile++) {
+  for (ckm_idx tile = b0; tile < b1; tile++) {
     double *buf = s->thread_buf + (size_t) omp_get_thread_num() * s->thread_buf_stride;
     double *pt = buf + s->k;
     ckm_idx i0 = tile * CKM_TILE, i1 = i0 + CKM_TILE < n ? i0 + CKM_TILE : n;
@@ -236,6 +243,7 @@ ckm_idx ckm_bounds_first(ckm_state *s, int algorithm, double *inertia)
       sum += bd;
     }
     s->tile_sums[tile] = sum;
+  }
   }
   (void) nt;
   double sum = 0.0;

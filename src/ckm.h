@@ -95,11 +95,14 @@ int ckm_fit_run(const double *x, ckm_idx n, int d, int k, double *centers,
                 ckm_info *info);
 
 /* Nearest centre (0-based, lowest index on ties) and its squared distance
- * for each of n points; `dist` may be NULL. `work` must hold
+ * for each of n points; `dist` may be NULL. hooks (may be NULL): polled
+ * between blocks of points (CKM_INTERRUPTED when a poll says stop); the
+ * same for ckm_soft_assign. `work` must hold
  * ckm_assign_workspace() bytes. */
 size_t ckm_assign_workspace(ckm_idx n, int d, int k, int nthreads);
 int ckm_assign(const double *x, ckm_idx n, int d, const double *centers, int k,
-               int *labels, double *dist, int nthreads, int kernel, void *work);
+               int *labels, double *dist, int nthreads, int kernel,
+               const ckm_hooks *hooks, void *work);
 
 /* Soft assignment: for each point i and centre j,
  *   prob[i + n * j] = exp(-beta * d2_ij) / sum_l exp(-beta * d2_il),
@@ -107,7 +110,8 @@ int ckm_assign(const double *x, ckm_idx n, int d, const double *centers, int k,
  * so the largest term is 1 and nothing underflows to 0/0. `prob` is n x k,
  * column-major. `work` must hold k * d doubles. */
 int ckm_soft_assign(const double *x, ckm_idx n, int d, const double *centers,
-                    int k, double beta, double *prob, int nthreads, void *work);
+                    int k, double beta, double *prob, int nthreads,
+                    const ckm_hooks *hooks, void *work);
 
 /* Index of the first value that is NA, NaN or +-Inf, or -1 if none. */
 ckm_idx ckm_first_nonfinite(const double *x, size_t len);

@@ -346,9 +346,12 @@ SEXP ffi_assign(SEXP x, SEXP centers, SEXP kernel, SEXP threads)
   SEXP cluster = PROTECT(allocVector(INTSXP, n));
   SEXP dist = PROTECT(allocVector(REALSXP, n));
   const int nthreads = asInteger(threads);
+  glue_ctx g = {0, NULL, 0, 0};
+  ckm_hooks hooks = make_hooks(&g);
   void *work = R_alloc(ckm_assign_workspace(n, d, k, nthreads), 1);
   int status = ckm_assign(REAL(x), n, d, REAL(centers), k, INTEGER(cluster),
-                          REAL(dist), nthreads, asInteger(kernel), work);
+                          REAL(dist), nthreads, asInteger(kernel), &hooks,
+                          work);
   int *cl = INTEGER(cluster);
   for (ckm_idx i = 0; i < n; i++)
     cl[i] += 1;
@@ -366,8 +369,10 @@ SEXP ffi_soft_assign(SEXP x, SEXP centers, SEXP beta, SEXP threads)
   const int k = Rf_nrows(centers);
   SEXP prob = PROTECT(allocMatrix(REALSXP, n, k));
   void *work = R_alloc((size_t) k * (size_t) d, sizeof(double));
+  glue_ctx g = {0, NULL, 0, 0};
+  ckm_hooks hooks = make_hooks(&g);
   int status = ckm_soft_assign(REAL(x), n, d, REAL(centers), k, asReal(beta),
-                               REAL(prob), asInteger(threads), work);
+                               REAL(prob), asInteger(threads), &hooks, work);
   if (status != CKM_OK) {
     UNPROTECT(1);
     return ScalarInteger(status);

@@ -41,12 +41,13 @@ typedef struct ckm_state {
   ckm_idx *counts;   /* cluster sizes (k) */
   double *colmean;   /* column means of X (d), weighted with weights */
   const double *w;   /* observation weights (n), or NULL */
+  const ckm_hooks *hooks; /* poll between blocks of a long pass, or NULL */
+  int stopped;       /* a poll asked to stop: the pass is incomplete */
   double *wsum;      /* total weight per cluster (k), with weights */
   ckm_fast *fast;    /* the AVX2 kernel, or NULL for the plain one */
   /* bound-based algorithms */
   double *upper;     /* upper bound on the distance to the own centre (n) */
   double *lower;     /* hamerly: n; yinyang: n * groups */
-  double *second;    /* first pass: lower bound on the second smallest d2 */
   double *drift;     /* per centre: upper bound on its last move */
   double *half;      /* hamerly: half the distance to the nearest other centre */
   int groups;        /* yinyang */

@@ -424,6 +424,7 @@ int ckm_fit_run(const double *x, ckm_idx n, int d, int k, double *centers,
   s->colmean = carve(&cv, sizeof(double) * (size_t) d);
   s->wsum = carve(&cv, sizeof(double) * (size_t) k);
   s->w = opt->weights;
+  s->hooks = hooks;
   ckm_fast *fast = carve(&cv, sizeof(ckm_fast));
   if (ckm_use_fast(opt->kernel, k, d)) {
     double *shared = carve(&cv, sizeof(double) * ckm_fast_shared_doubles(d, k));
@@ -459,6 +460,8 @@ int ckm_fit_run(const double *x, ckm_idx n, int d, int k, double *centers,
     } else {
       changed = ckm_bounds_pass(s, alg);
     }
+    if (s->stopped)
+      return CKM_INTERRUPTED;
     if (s->w && (alg == CKM_LLOYD || it == 1))
       inertia = weighted_inertia(s);
     if (it == 1 && !isfinite(inertia))
@@ -506,6 +509,8 @@ int ckm_fit_run(const double *x, ckm_idx n, int d, int k, double *centers,
          * centres stay, within the tolerance of the means. */
         ckm_transpose_centres(centers, k, d, s->ct);
         ckm_idx moved_last = ckm_assign_pass(s, NULL, &inertia);
+        if (s->stopped)
+          return CKM_INTERRUPTED;
         if (s->w)
           inertia = weighted_inertia(s);
         if (!any_empty(labels, n, k, size)) {

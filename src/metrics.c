@@ -147,6 +147,10 @@ double ckm_nmi(const int *a, const int *b, ckm_idx n, int ra, int rb,
   /* as scikit-learn: both labelings one cluster is a perfect match */
   if (ra == 1 && rb == 1)
     return 1.0;
+  /* one side a single cluster: no information, exactly (the table's sums
+   * would give a rounding residue of about 1e-16) */
+  if (ra == 1 || rb == 1)
+    return 0.0;
   table_sums ts;
   table(a, b, n, ra, rb, row_n, col_n, work, &ts);
   double mi = ts.mi;

@@ -203,7 +203,7 @@ int ckm_minibatch(const double *x, ckm_idx n, int d, int k, double *centers,
     if (reassign)
       since_reassign = 0;
 
-    ckm_assign(xb, b, d, centers, k, lab, db, opt->nthreads, opt->kernel,
+    ckm_assign(xb, b, d, centers, k, lab, db, opt->nthreads, opt->kernel, NULL,
                assign_work);
     double inertia = 0.0;
     for (ckm_idx q = 0; q < b; q++)

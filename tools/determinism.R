@@ -2,6 +2,7 @@
 # RDS file by each configuration of tools/determinism.sh and compared.
 #   Rscript tools/determinism.R OUT.rds
 suppressMessages(library(ckm))
+options(ckm.load_aware = FALSE) # the configured thread count, whatever the load
 out <- commandArgs(trailingOnly = TRUE)[[1]]
 caps <- ckm:::omp_caps()
 set.seed(1)

@@ -6,7 +6,7 @@
 #
 #   Rscript tools/gctorture.R          (make gctorture)
 suppressMessages(library(ckm))
-options(ckm.threads = 2L)
+options(ckm.threads = 2L, ckm.load_aware = FALSE) # the same thread count in every run
 set.seed(1)
 X <- rbind(matrix(rnorm(40), 20), matrix(rnorm(40, 6), 20))
 rownames(X) <- paste0("r", 1:40)
@@ -21,7 +21,13 @@ calls <- list(
   predict = function() { f <- ckm_fit(X, init = X[c(1, 25), ]); list(predict(f, X), predict(f, X, type = "prob")) },
   metrics = function() list(ckm_ari(rep(1:2, 20), rep(1:4, 10)), ckm_nmi(rep(1:2, 20), rep(1:4, 10), "max")),
   silhouette = function() { f <- ckm_fit(X, init = X[c(1, 25), ]); list(ckm_silhouette(X, f$cluster), ckm_silhouette(X, f, method = "simplified")) },
-  errors = function() tryCatch(ckm_fit(matrix(c(-1e200, 1e200, 0, 1)), 2), error = conditionMessage)
+  errors = function() tryCatch(ckm_fit(matrix(rep(1, 10)), 2), error = conditionMessage),
+  # data far from the origin and at extreme magnitudes: the conditioned copy
+  conditioned = function() {
+    set.seed(1); a <- ckm_fit(X + 1e12, 2)
+    set.seed(1); b <- ckm_fit(X * 1e-170, 2)
+    list(a$centers, b$centers, predict(a, X + 1e12))
+  }
 )
 bad <- character()
 for (nm in names(calls)) {

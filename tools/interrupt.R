@@ -9,10 +9,14 @@
 #
 #   Rscript tools/interrupt.R          (make interrupt)
 suppressMessages(library(ckm))
-options(ckm.threads = 2L)
+options(ckm.threads = 2L, ckm.load_aware = FALSE) # the same thread count in every run
 set.seed(1)
 X <- matrix(rnorm(2e6 * 8), ncol = 8)
 Xs <- X[1:60000, ]
+Xw <- matrix(rnorm(4e5 * 50), ncol = 50)           # wide: one pass takes seconds
+Cw <- Xw[seq(1, nrow(Xw), length.out = 2000), ]
+fw <- structure(list(centers = Cw, cluster = rep(1L, 2), tot.withinss = 1),
+                class = c("ckm", "kmeans"))
 
 rss_mb <- function() {
   s <- readLines("/proc/self/status")
@@ -46,7 +50,11 @@ cases <- list(
   "ckm_elbow, 2e6 x 8, k = 1:40" = quote(ckm_elbow(X, k = 1:40, silhouette = "none")),
   "ckm_silhouette exact, 60000 x 8" = quote(ckm_silhouette(Xs, rep(1:4, 15000))),
   "ckm_minibatch, 2e6 x 8, k = 64" = quote(ckm_minibatch(X, 64, max_no_improvement = NULL, max_iter = 1000)),
-  "ckm_kmedians, 2e6 x 8, k = 64" = quote(ckm_kmedians(X, 64, max_iter = 1000))
+  "ckm_kmedians, 2e6 x 8, k = 64" = quote(ckm_kmedians(X, 64, max_iter = 1000)),
+  # a single pass of several seconds: checked between blocks of the pass
+  "one Lloyd pass, 4e5 x 50, k = 2000" = quote(ckm_fit(Xw, init = Cw, max_iter = 1, algorithm = "lloyd")),
+  "predict, 4e5 x 50, k = 2000" = quote(predict(fw, Xw)),
+  "predict type = prob, 4e5 x 50, k = 2000" = quote(predict(fw, Xw, type = "prob", beta = 1))
 )
 
 check_r_works <- function() {

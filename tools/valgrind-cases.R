@@ -34,12 +34,17 @@ e <- ckm_elbow(X[1:600, ], k = 1:6, threads = 2)
 cv <- ckm_converge(X[1:300, 1:2], 4, iterations = 4)
 img <- array(runif(30 * 20 * 3), c(30, 20, 3))
 q <- ckm_quantize(img, 4)
+# extreme data: the conditioned (shifted or scaled) copy
+f1 <- ckm_fit(matrix(c(-1e200, 1e200, 0, 1), ncol = 1), 2)
+f2 <- ckm_fit(matrix(1:10, ncol = 1), 2, weights = rep(1e307, 10))
+f3 <- ckm_fit(X[1:300, ] + 1e12, 3)
+p3 <- predict(f3, X[1:10, ] + 1e12, type = "prob")
+f4 <- ckm_kmedians(matrix(c(-1e308, 1e308, 0, 1), ncol = 1), init = matrix(c(0, 1)))
 # errors raised after C scratch was allocated
 for (expr in list(
-  quote(ckm_fit(matrix(c(-1e200, 1e200, 0, 1), ncol = 1), 2)),
-  quote(ckm_fit(matrix(1:10, ncol = 1), 2, weights = rep(1e307, 10))),
   quote(ckm_fit(rbind(X[1:3, ], X[1:3, ]), 4)),
-  quote(ckm_kmedians(matrix(c(-1e308, 1e308, 0, 1), ncol = 1), init = matrix(c(0, 1)))),
+  quote(ckm_fit(X[rep(1:3, 5), ], init = X[1:4, ] + 0.01)),
+  quote(ckm_kmedians(X[rep(1:3, 5), ], init = X[1:4, ] + 0.01)),
   quote(ckm_minibatch(rbind(X[1:3, ], X[1:3, ]), 4))
 )) {
   r <- tryCatch(eval(expr), error = function(e) conditionMessage(e))

@@ -36,11 +36,29 @@ test_that("starved centres move to batch rows, as the plain-R version moves them
   expect_gt(fit$relocated, 0)
   expect_true(all(abs(fit$centers) < 100))
   expect_true(all(fit$size > 0))
-  # without reassignment they stay where they were
+  # without reassignment the steps leave them where they were; the final
+  # pass finds them empty and relocates them as ckm_fit() does: the row
+  # farthest from its centre (of a cluster that keeps a member) becomes the
+  # empty centre, lowest-numbered first
+  set.seed(6)
   fit0 <- ckm_minibatch(b$X, init = start, batch_size = 50, max_iter = 3,
-                        reassignment_ratio = 0, threads = 1)
-  expect_identical(unname(fit0$centers[4:5, ]), start[4:5, ])
-  expect_identical(fit0$relocated, 0)
+                        reassignment_ratio = 0, max_no_improvement = NULL, threads = 1)
+  set.seed(6)
+  ref0 <- ref_minibatch(b$X, start, 50, floor(3 * 500 / 50), ratio = 0, max_no_improvement = 0)
+  C <- ref0$centers
+  expect_equal(unname(C[4:5, ]), start[4:5, ])
+  near <- ref_nearest(b$X, C)
+  for (j in which(tabulate(near$lab, 5) == 0)) {
+    size <- tabulate(near$lab, 5)
+    ok <- which(size[near$lab] >= 2 & near$dist > 0)
+    i <- ok[which.max(near$dist[ok])]
+    near$lab[i] <- j; near$dist[i] <- 0
+    C[j, ] <- b$X[i, ]
+  }
+  expect_equal(unname(fit0$centers), unname(C), tolerance = 1e-12)
+  expect_identical(unname(fit0$cluster), ref_nearest(b$X, C)$lab)
+  expect_identical(fit0$relocated, 2)
+  expect_true(all(fit0$size > 0))
 })
 
 test_that("the tol rule stops as the plain-R version stops", {

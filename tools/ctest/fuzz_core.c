@@ -89,7 +89,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
       double *p = malloc(sizeof(double) * (size_t) n * k);
       void *pw = workspace(sizeof(double) * (size_t) k * d);
       if (ckm_soft_assign(x, n, d, ref.centers, k, 1.0 / (scale * scale), p,
-                          nthreads, pw) == CKM_OK) {
+                          nthreads, NULL, pw) == CKM_OK) {
         for (ckm_idx i = 0; i < n; i++) {
           double s = 0.0;
           for (int j = 0; j < k; j++) {

@@ -267,7 +267,7 @@ int main(void)
     double *c = first_rows(x, n, d, k);
     double *p = malloc(sizeof(double) * n * k);
     void *work = workspace(sizeof(double) * k * d);
-    CHECK(ckm_soft_assign(x, n, d, c, k, 1e3, p, 2, work) == CKM_OK, "soft status");
+    CHECK(ckm_soft_assign(x, n, d, c, k, 1e3, p, 2, NULL, work) == CKM_OK, "soft status");
     for (ckm_idx i = 0; i < n; i++) {
       double s = 0.0;
       for (int j = 0; j < k; j++) s += p[i + n * j];
