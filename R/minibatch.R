@@ -59,8 +59,11 @@
 #'   `trace` holds the smoothed mean batch inertia of each step times
 #'   `nrow(X)` (an estimate of the inertia), `converged` says whether a
 #'   stopping rule fired before `max_iter` passes, `relocated` counts the
-#'   centres moved to batch rows, and `n_steps`, `epochs` (passes over the
-#'   data) and `batch_size` are added.
+#'   centres moved to batch rows and, after the last step, the centres that
+#'   no row was nearest to (each moved, as [ckm_fit()] relocates an empty
+#'   cluster, to the row farthest from its centre; a warning if some must
+#'   stay empty), and `n_steps`, `epochs` (passes over the data) and
+#'   `batch_size` are added.
 #' @references
 #' Sculley, D. (2010). Web-scale k-means clustering. Proceedings of the 19th
 #' International Conference on World Wide Web, 1177-1178.

@@ -38,12 +38,18 @@ test_that("on a busy machine a call leaves the busy core alone (load-aware)", {
   skip_on_os(c("windows", "mac", "solaris"))
   skip_if(parallel::detectCores() != 2L, "needs exactly two cores")
   skip_if(!nzchar(Sys.which("timeout")), "no `timeout` command")
-  # a second process keeps one core busy for at most 20 s
+  # a second process keeps one core busy for at most 20 s; it writes its
+  # process id, which is how it is stopped
   rscript <- file.path(R.home("bin"), "Rscript")
-  system2("timeout", c("20", shQuote(rscript), "--vanilla", "-e", shQuote("repeat {}")),
+  pidfile <- tempfile()
+  system2("timeout", c("20", shQuote(rscript), "--vanilla", "-e",
+                       shQuote(sprintf("writeLines(as.character(Sys.getpid()), '%s'); repeat {}", pidfile))),
           wait = FALSE, stdout = FALSE, stderr = FALSE)
-  on.exit(system2("pkill", c("-f", shQuote("repeat \\{\\}")), stdout = FALSE, stderr = FALSE),
-          add = TRUE)
+  for (i in 1:100) {
+    if (file.exists(pidfile) && length(readLines(pidfile)) == 1L) break
+    Sys.sleep(0.05)
+  }
+  on.exit(try(tools::pskill(as.integer(readLines(pidfile))), silent = TRUE), add = TRUE)
   Sys.sleep(1)
   withr::local_options(ckm.load_aware = TRUE)
   withr::local_envvar(OMP_THREAD_LIMIT = "2")
