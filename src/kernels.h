@@ -34,11 +34,12 @@
  * region each, and polls for an interrupt between blocks (on the calling
  * thread, outside any region), so that even a pass of many seconds stops
  * within a fraction of one. About 4e8 flops a block (tens of milliseconds),
- * at least 64 tiles. `flops_per_point` is the pass's cost per point. */
+ * at least 8 tiles (two threads still split a block). `flops_per_point` is
+ * the pass's cost per point. */
 static inline long ckm_block_tiles(double flops_per_point)
 {
   double t = 4.0e8 / ((flops_per_point > 1.0 ? flops_per_point : 1.0) * 256.0);
-  return t < 64.0 ? 64 : t > 1.0e9 ? 1000000000L : (long) t;
+  return t < 8.0 ? 8 : t > 1.0e9 ? 1000000000L : (long) t;
 }
 
 static inline int ckm_chunk(long ntiles, int nt)

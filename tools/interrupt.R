@@ -13,10 +13,16 @@ options(ckm.threads = 2L, ckm.load_aware = FALSE) # the same thread count in eve
 set.seed(1)
 X <- matrix(rnorm(2e6 * 8), ncol = 8)
 Xs <- X[1:60000, ]
-Xw <- matrix(rnorm(4e5 * 50), ncol = 50)           # wide: one pass takes seconds
+# wide data: a single assignment pass takes seconds (about 2 s for the
+# class pass on two threads), so a check only between passes would answer
+# long after the signal
+Xw <- matrix(rnorm(8e5 * 50), ncol = 50)
 Cw <- Xw[seq(1, nrow(Xw), length.out = 2000), ]
 fw <- structure(list(centers = Cw, cluster = rep(1L, 2), tot.withinss = 1),
                 class = c("ckm", "kmeans"))
+Xp <- matrix(rnorm(2e5 * 200), ncol = 200)          # soft assignment: n x k output
+fp <- structure(list(centers = Xp[seq(1, nrow(Xp), length.out = 500), ], cluster = rep(1L, 2),
+                     tot.withinss = 1), class = c("ckm", "kmeans"))
 
 rss_mb <- function() {
   s <- readLines("/proc/self/status")
@@ -52,9 +58,9 @@ cases <- list(
   "ckm_minibatch, 2e6 x 8, k = 64" = quote(ckm_minibatch(X, 64, max_no_improvement = NULL, max_iter = 1000)),
   "ckm_kmedians, 2e6 x 8, k = 64" = quote(ckm_kmedians(X, 64, max_iter = 1000)),
   # a single pass of several seconds: checked between blocks of the pass
-  "one Lloyd pass, 4e5 x 50, k = 2000" = quote(ckm_fit(Xw, init = Cw, max_iter = 1, algorithm = "lloyd")),
-  "predict, 4e5 x 50, k = 2000" = quote(predict(fw, Xw)),
-  "predict type = prob, 4e5 x 50, k = 2000" = quote(predict(fw, Xw, type = "prob", beta = 1))
+  "one Lloyd pass, 8e5 x 50, k = 2000" = quote(ckm_fit(Xw, init = Cw, max_iter = 1, algorithm = "lloyd")),
+  "predict, 8e5 x 50, k = 2000" = quote(predict(fw, Xw)),
+  "predict type = prob, 2e5 x 200, k = 500" = quote(predict(fp, Xp, type = "prob", beta = 1))
 )
 
 check_r_works <- function() {
