@@ -16,6 +16,13 @@ run_r_script <- function(code, seconds = 60, env = character()) {
   list(status = attr(out, "status") %||% 0L, output = out)
 }
 
+# The script ran to its end (no timeout, no error) and printed `line`.
+expect_script_line <- function(res, line) {
+  out <- paste(res$output, collapse = "\n")
+  expect_identical(res$status, 0L, info = out)
+  expect_true(any(res$output == line), info = out)
+}
+
 skip_without_timeout <- function() {
   skip_on_os("windows")
   skip_if(!nzchar(Sys.which("timeout")), "no `timeout` command")
