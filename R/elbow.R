@@ -143,19 +143,37 @@ print.ckm_elbow <- function(x, ...) {
 
 #' @rdname ckm_elbow
 #' @param x A `ckm_elbow` result.
+#' @param which The panels to draw: `"inertia"` (the elbow, knee marked)
+#'   and `"silhouette"` (the best width marked). Both go side by side on a
+#'   device showing one panel; in a layout set with `par(mfrow = )` or
+#'   `layout()` they fill the next panels, and the layout is left as it
+#'   was.
 #' @export
-plot.ckm_elbow <- function(x, ...) {
-  has_sil <- !is.null(x$silhouette) && any(!is.na(x$silhouette))
-  op <- graphics::par(mfrow = c(1L, if (has_sil) 2L else 1L))
-  on.exit(graphics::par(op))
-  kk <- attr(x, "k_knee")
-  graphics::plot(x$k, x$inertia, type = "b", pch = 19, xlab = "k", ylab = "inertia",
-                 main = "Elbow", log = if (attr(x, "curve") == "log") "y" else "", ...)
-  if (!is.na(kk)) {
-    graphics::points(kk, x$inertia[x$k == kk], pch = 1, cex = 2.5, col = "red", lwd = 2)
-    graphics::abline(v = kk, lty = 2, col = "red")
+plot.ckm_elbow <- function(x, which = c("inertia", "silhouette"), ...) {
+  ecall <- sys.call()
+  if (!is.character(which) || !length(which) || anyNA(which) ||
+      !all(which %in% c("inertia", "silhouette"))) {
+    abort(sprintf("`which` must be \"inertia\", \"silhouette\" or both, not %s.", describe(which)), ecall)
   }
-  if (has_sil) {
+  has_sil <- !is.null(x$silhouette) && any(!is.na(x$silhouette))
+  which <- intersect(c("inertia", "silhouette"), which)
+  if (!has_sil) which <- setdiff(which, "silhouette")
+  # two panels side by side on a device of one panel; in a layout the user
+  # has set (par(mfrow) or layout()), the panels go where it puts them
+  if (length(which) == 2L && all(graphics::par("mfrow") == 1L)) {
+    op <- graphics::par(mfrow = c(1L, 2L))
+    on.exit(graphics::par(op))
+  }
+  if ("inertia" %in% which) {
+    kk <- attr(x, "k_knee")
+    graphics::plot(x$k, x$inertia, type = "b", pch = 19, xlab = "k", ylab = "inertia",
+                   main = "Elbow", log = if (attr(x, "curve") == "log") "y" else "", ...)
+    if (!is.na(kk)) {
+      graphics::points(kk, x$inertia[x$k == kk], pch = 1, cex = 2.5, col = "red", lwd = 2)
+      graphics::abline(v = kk, lty = 2, col = "red")
+    }
+  }
+  if ("silhouette" %in% which) {
     ks <- attr(x, "k_silhouette")
     graphics::plot(x$k, x$silhouette, type = "b", pch = 19, xlab = "k",
                    ylab = "mean silhouette width", main = "Silhouette", ...)

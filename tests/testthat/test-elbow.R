@@ -71,3 +71,22 @@ test_that("elbow input is checked and the plot draws", {
   expect_identical(plot(el), el)
   expect_output(print(el), "Suggested k")
 })
+
+test_that("plot() draws into the user's layout and leaves it as it was", {
+  set.seed(1)
+  b <- ckm_blobs(300, 3)
+  el <- ckm_elbow(b$X, 1:5, threads = 1)
+  grDevices::pdf(NULL)
+  on.exit(grDevices::dev.off())
+  op <- graphics::par(mfrow = c(2, 2))
+  plot(el)                                   # two of the four panels
+  expect_identical(graphics::par("mfrow"), c(2L, 2L))
+  expect_identical(graphics::par("mfg")[1:2], c(1L, 2L))
+  plot(el, which = "inertia")                # the next one
+  expect_identical(graphics::par("mfg")[1:2], c(2L, 1L))
+  graphics::par(op)
+  # on a device of one panel: side by side, then one panel again
+  plot(el)
+  expect_identical(graphics::par("mfrow"), c(1L, 1L))
+  expect_snapshot(error = TRUE, plot(el, which = "knee"))
+})
