@@ -204,11 +204,12 @@ check_fit_object <- function(object, call, arg = "object",
 # Powers of two that bring extreme data into the range where squares
 # neither overflow nor underflow. Scaling by 2^e is exact, so a fit of the
 # scaled data makes exactly the same moves; the exponent is 0 (no copy, no
-# change) unless the largest magnitude is beyond 2^+-400 (about 1e+-120).
-scale_exponent <- function(m) {
+# change) unless the largest magnitude is beyond 2^+-limit (400: about
+# 1e+-120; weights use 64).
+scale_exponent <- function(m, limit = 400) {
   if (!is.finite(m) || m == 0) return(0L)
   e <- floor(log2(m))
-  if (e > 400 || e < -400) as.integer(e) else 0L
+  if (e > limit || e < -limit) as.integer(e) else 0L
 }
 
 # x * 2^e, exactly, for any e in the double range (2^e itself may not be).

@@ -215,7 +215,10 @@ ckm_fit <- function(X, k, init = "kmeans++", n_init = NULL, max_iter = 300L,
   if (init_matrix) init <- condition_centers(init, cond)
   wexp <- 0L
   if (!is.null(weights)) {
-    wexp <- scale_exponent_weights(max(weights))
+    # weights beyond 2^+-64: scaled by a power of two (exact; the centres do
+    # not change, sums of squares scale back), so that subnormal or huge
+    # weights neither underflow nor overflow in the sums
+    wexp <- scale_exponent(max(weights), limit = 64)
     if (wexp != 0L) weights <- times_pow2(weights, -wexp)
   }
 
@@ -303,14 +306,6 @@ uncondition_centers <- function(C, cond) {
   if (cond$e != 0L) C <- times_pow2(C, cond$e)
   if (!is.null(cond$shift)) C <- sweep(C, 2L, cond$shift, "+")
   C
-}
-
-# Weights whose largest value is beyond 2^+-64 are scaled by a power of two
-# (exact; centres do not change, sums of squares scale back), so that
-# subnormal or huge weights neither underflow nor overflow in the sums.
-scale_exponent_weights <- function(m) {
-  e <- floor(log2(m))
-  if (e > 64 || e < -64) as.integer(e) else 0L
 }
 
 # The fit of conditioned data, in the units of the data given: centres
