@@ -77,7 +77,7 @@ ckm_idx ckm_assign_pass(ckm_state *s, double *second, double *inertia)
 
   for (ckm_idx b0 = 0; b0 < ntiles; b0 += block) {
     const ckm_idx b1 = b0 + block < ntiles ? b0 + block : ntiles;
-    if (b0 > 0 && s->hooks && s->hooks->poll && s->hooks->poll(s->hooks->ctx)) {
+    if (b0 > 0 && ckm_should_stop(s->hooks)) {
       s->stopped = 1;
       break;
     }
@@ -193,7 +193,7 @@ int ckm_soft_assign(const double *x, ckm_idx n, int d, const double *centers,
 
   for (ckm_idx b0 = 0; b0 < ntiles; b0 += block) {
   const ckm_idx b1 = b0 + block < ntiles ? b0 + block : ntiles;
-  if (b0 > 0 && hooks && hooks->poll && hooks->poll(hooks->ctx))
+  if (b0 > 0 && ckm_should_stop(hooks))
     return CKM_INTERRUPTED;
 #ifdef _OPENMP
 #pragma omp parallel for num_threads(nt) schedule(dynamic, ckm_chunk((long) (b1 - b0), nt)) reduction(|:bad)

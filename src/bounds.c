@@ -219,7 +219,7 @@ ckm_idx ckm_bounds_first(ckm_state *s, int algorithm, double *inertia)
   ckm_idx changed = 0;
   for (ckm_idx b0 = 0; b0 < ntiles; b0 += block) {
   const ckm_idx b1 = b0 + block < ntiles ? b0 + block : ntiles;
-  if (b0 > 0 && s->hooks && s->hooks->poll && s->hooks->poll(s->hooks->ctx)) {
+  if (b0 > 0 && ckm_should_stop(s->hooks)) {
     s->stopped = 1;
     return changed;
   }

@@ -269,9 +269,6 @@ int ckm_runnable_others(void);
 /* Registers the fork handler; called once when the library is loaded. */
 void ckm_threads_init(void);
 
-/* 1 in a process forked from the one that loaded ckm, else 0. */
-int ckm_forked_child(void);
-
 /* What the OpenMP runtime allows: 0/1 compiled with OpenMP, then
  * omp_get_max_threads(), omp_get_thread_limit(), omp_get_num_procs()
  * (1, 1, 1 without OpenMP), then 1 in a forked child, else 0. */

@@ -8,6 +8,13 @@
 #include "ckm.h"
 #include "fastassign.h"
 
+/* Has the caller asked to stop? (the poll hook, where there is one; called
+ * on the calling thread between parallel regions) */
+static inline int ckm_should_stop(const ckm_hooks *h)
+{
+  return h && h->poll && h->poll(h->ctx);
+}
+
 /* Carve 64-byte-aligned arrays out of one workspace block. */
 typedef struct carver {
   char *p;

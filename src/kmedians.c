@@ -173,7 +173,7 @@ int ckm_kmedians(const double *x, ckm_idx n, int d, int k, double *centers,
     if (chunk < 1)
       chunk = 1;
     for (ckm_idx t0 = 0; t0 < ntiles; t0 += chunk) {
-      if (t0 > 0 && hooks && hooks->poll && hooks->poll(hooks->ctx))
+      if (t0 > 0 && ckm_should_stop(hooks))
         return CKM_INTERRUPTED;
       l1_assign_tiles(x, n, d, ct, k, newlab, dist, t0,
                       t0 + chunk < ntiles ? t0 + chunk : ntiles, nthreads);
@@ -214,7 +214,7 @@ int ckm_kmedians(const double *x, ckm_idx n, int d, int k, double *centers,
         order[fill[labels[i]]++] = i;
     }
 
-    if (hooks && hooks->poll && hooks->poll(hooks->ctx))
+    if (ckm_should_stop(hooks))
       return CKM_INTERRUPTED;
     /* medians, a column per task */
     const int nt = ckm_team(nthreads < d ? nthreads : d, 8.0 * (double) n);

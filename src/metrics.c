@@ -13,6 +13,7 @@
 
 #include "ckm.h"
 #include "ckm_omp.h"
+#include "internal.h"
 #include "kernels.h"
 
 size_t ckm_contingency_workspace(ckm_idx n, int ra, int rb)
@@ -200,7 +201,7 @@ int ckm_silhouette(const double *x, ckm_idx n, int d, const int *cl, int k,
   block = block > 2048 ? 2048 : (block < 16 ? 16 : block);
   for (ckm_idx p0 = 0; p0 < n; p0 += block) {
     ckm_idx p1 = p0 + block < n ? p0 + block : n;
-    if (hooks && hooks->poll && hooks->poll(hooks->ctx))
+    if (ckm_should_stop(hooks))
       return CKM_INTERRUPTED;
     const int nt = ckm_team(nthreads, 3.0 * (double) (p1 - p0) * n * d);
 #ifdef _OPENMP

@@ -179,7 +179,7 @@ int ckm_minibatch(const double *x, ckm_idx n, int d, int k, double *centers,
     counts[j] = 0.0;
 
   for (long step = 0; step < opt->max_steps; step++) {
-    if (hooks->poll && (step & 7) == 0 && hooks->poll(hooks->ctx))
+    if ((step & 7) == 0 && ckm_should_stop(hooks))
       return CKM_INTERRUPTED;
 
     /* the batch: b rows uniformly, with replacement, drawn one step ahead

@@ -191,7 +191,7 @@ int ckm_kmeanspp(const double *x, ckm_idx n, int d, int k,
       pick = draw_weighted(hooks->unif(hooks->ctx), pw, NULL, tile_sums,
                            total, n);
     } else {
-      if (hooks->poll && hooks->poll(hooks->ctx))
+      if (ckm_should_stop(hooks))
         return CKM_INTERRUPTED;
       double total = 0.0;
       for (ckm_idx t = 0; t < ntiles; t++)

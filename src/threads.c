@@ -45,8 +45,6 @@ void ckm_threads_init(void)
 #endif
 }
 
-int ckm_forked_child(void) { return forked_child; }
-
 /* Below this many flops a region runs on one thread: a team start and the
  * barrier at its end cost a few microseconds, more than the work. */
 #define CKM_MIN_WORK_PER_THREAD 40000.0
