@@ -106,13 +106,55 @@ ckm_elbow <- function(X, k = 1:10, ..., silhouette = c("auto", "exact", "simplif
       ckm_silhouette(X, f, method = silhouette, threads = threads)$mean
     }, numeric(1))
   }
-  k_knee <- kneedle(out$k, if (curve == "log") log(pmax(out$inertia, .Machine$double.xmin)) else out$inertia)
+  k_knee <- knee_of(out$k, out$inertia, curve)
   k_sil <- if (!is.null(out$silhouette) && any(!is.na(out$silhouette))) {
     out$k[which.max(out$silhouette)]
   } else NA_integer_
   structure(out, class = c("ckm_elbow", "data.frame"), k_knee = k_knee,
             k_silhouette = k_sil, curve = curve, silhouette_method = silhouette,
             fits = fits)
+}
+
+#' The knee of an inertia curve
+#'
+#' The k at the knee of a decreasing curve of inertia against k, by the
+#' kneedle method (Satopaa et al. 2011): after scaling both axes to \[0, 1\],
+#' the point farthest below the chord from the first point to the last.
+#' [ckm_elbow()] uses it; call it on your own curve, for example the
+#' `tot.withinss` of [stats::kmeans()] fits over a range of k, to compare
+#' with ckm's choice.
+#'
+#' @param k Numbers of clusters, increasing, at least three of them.
+#' @param inertia The inertia (total within-cluster sum of squares) at each
+#'   `k`, non-negative.
+#' @param curve `"log"` (default) looks for the knee on the log of the
+#'   inertia, `"raw"` on the inertia itself; see [ckm_elbow()].
+#' @return The k at the knee, an integer, or `NA` when the curve has no
+#'   point below its chord (a straight or convex-up curve).
+#' @seealso [ckm_elbow()]
+#' @export
+#' @examples
+#' set.seed(1)
+#' b <- ckm_blobs(600, centers = 4, sd = 1)
+#' inertia <- sapply(1:8, function(k) kmeans(b$X, k, nstart = 3)$tot.withinss)
+#' ckm_knee(1:8, inertia)
+ckm_knee <- function(k, inertia, curve = c("log", "raw")) {
+  ecall <- sys.call()
+  if (!is.numeric(k) || length(k) < 3L || anyNA(k) || any(!is.finite(k)) || is.unsorted(k, strictly = TRUE)) {
+    abort("`k` must be at least three increasing, finite numbers.", ecall)
+  }
+  if (!is.numeric(inertia) || length(inertia) != length(k) || anyNA(inertia) ||
+      any(!is.finite(inertia)) || any(inertia < 0)) {
+    abort(sprintf("`inertia` must be %d finite, non-negative numbers, one for each `k`.",
+                  length(k)), ecall)
+  }
+  curve <- check_choice(curve, c("log", "raw"), "curve", ecall, default_ok = TRUE)
+  knee_of(k, inertia, curve)
+}
+
+knee_of <- function(k, inertia, curve) {
+  y <- if (curve == "log") log(pmax(inertia, .Machine$double.xmin)) else inertia
+  as.integer(kneedle(k, y))
 }
 
 # The knee of a decreasing curve: after scaling x and y to [0, 1], the
@@ -167,8 +209,19 @@ plot.ckm_elbow <- function(x, which = c("inertia", "silhouette"), ...) {
   }
   if ("inertia" %in% which) {
     kk <- attr(x, "k_knee")
-    graphics::plot(x$k, x$inertia, type = "b", pch = 19, xlab = "k", ylab = "inertia",
-                   main = "Elbow", log = if (attr(x, "curve") == "log") "y" else "", ...)
+    log_y <- attr(x, "curve") == "log" && all(x$inertia > 0)
+    # on a log axis spanning several decades R labels 1, 2 and 5 times each
+    # power of ten, and the labels run into each other: label powers only
+    decades <- if (log_y) seq(ceiling(log10(min(x$inertia))), floor(log10(max(x$inertia)))) else NULL
+    own_axis <- length(decades) >= 2L && is.null(list(...)$yaxt)
+    if (own_axis) {
+      graphics::plot(x$k, x$inertia, type = "b", pch = 19, xlab = "k", ylab = "inertia",
+                     main = "Elbow", log = "y", yaxt = "n", ...)
+      graphics::axis(2, at = 10^decades, labels = parse(text = paste0("10^", decades)), las = 1)
+    } else {
+      graphics::plot(x$k, x$inertia, type = "b", pch = 19, xlab = "k", ylab = "inertia",
+                     main = "Elbow", log = if (log_y) "y" else "", ...)
+    }
     if (!is.na(kk)) {
       graphics::points(kk, x$inertia[x$k == kk], pch = 1, cex = 2.5, col = "red", lwd = 2)
       graphics::abline(v = kk, lty = 2, col = "red")

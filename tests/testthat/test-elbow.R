@@ -59,6 +59,39 @@ test_that("kneedle is the point farthest below the chord", {
   expect_identical(ckm:::kneedle(1:5, c(5, 4, 3, 2, 1)), NA_integer_)
 })
 
+test_that("ckm_knee() is the point farthest from the chord, below it", {
+  # reference: perpendicular distance to the line through the first and last
+  # points, both axes scaled to [0, 1]; only points below the line count
+  ref_knee <- function(k, y) {
+    x <- (k - min(k)) / diff(range(k)); y <- (y - min(y)) / diff(range(y))
+    a <- c(x[1], y[1]); b <- c(x[length(x)], y[length(y)])
+    cross <- (b[1] - a[1]) * (y - a[2]) - (b[2] - a[2]) * (x - a[1])
+    dist <- abs(cross) / sqrt(sum((b - a)^2))
+    below <- cross < 0  # (b - a) x (p - a) is negative for p below the chord
+    if (!any(below)) return(NA_integer_)
+    as.integer(k[which.max(ifelse(below, dist, -Inf))])
+  }
+  set.seed(5)
+  for (i in 1:50) {
+    k <- sort(sample(1:30, sample(3:12, 1)))
+    inertia <- sort(rexp(length(k)) * 10^runif(1, 0, 6), decreasing = TRUE)
+    expect_identical(ckm_knee(k, inertia, curve = "raw"), ref_knee(k, inertia))
+    expect_identical(ckm_knee(k, inertia), ref_knee(k, log(inertia)))
+  }
+  expect_identical(ckm_knee(1:5, c(5, 4, 3, 2, 1), curve = "raw"), NA_integer_)
+  # on stats::kmeans' curve for well separated blobs, the true k
+  b <- ckm_blobs(600, centers = rbind(c(0, 0), c(12, 0), c(0, 12), c(12, 12)), sd = 1)
+  inertia <- sapply(1:8, function(k) kmeans(b$X, k, nstart = 10, iter.max = 50)$tot.withinss)
+  expect_identical(ckm_knee(1:8, inertia), 4L)
+  expect_snapshot(error = TRUE, {
+    ckm_knee(1:2, c(2, 1))
+    ckm_knee(c(1, 3, 2), c(3, 2, 1))
+    ckm_knee(1:3, c(3, -2, 1))
+    ckm_knee(1:3, c(3, 2))
+    ckm_knee(1:3, c(3, 2, 1), curve = "sqrt")
+  })
+})
+
 test_that("elbow input is checked and the plot draws", {
   expect_snapshot(error = TRUE, {
     ckm_elbow(iris[, 1:4], k = 0:3)
