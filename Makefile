@@ -2,7 +2,7 @@
 R ?= R
 RSCRIPT ?= Rscript
 
-.PHONY: deps demo test install document check bench clean harden sanitize ctest huge fuzz valgrind gctorture interrupt determinism
+.PHONY: deps demo test install document check bench clean harden sanitize ctest huge fuzz valgrind gctorture interrupt determinism browser
 
 deps:
 	$(RSCRIPT) tools/install-deps.R
@@ -43,6 +43,15 @@ interrupt: install
 
 determinism: deps
 	bash tools/determinism.sh
+
+# The explorer (ckm_explore()) driven in headless Chromium: needs node and
+# /usr/bin/chromium (Debian's chromium; or CHROMIUM=/path); screenshots and
+# logs go to check/browser/.
+browser: install
+	@command -v node >/dev/null || { echo "make browser needs node (Debian: nodejs npm)"; exit 1; }
+	@test -x "$${CHROMIUM:-/usr/bin/chromium}" || { echo "make browser needs chromium (Debian: chromium) or CHROMIUM=/path"; exit 1; }
+	cd tools/browser && npm ci --no-audit --no-fund
+	$(RSCRIPT) tools/browser/run.R
 
 document:
 	$(RSCRIPT) -e 'roxygen2::roxygenise()'
