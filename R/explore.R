@@ -32,10 +32,7 @@ ckm_explore <- function(data = NULL, port = getOption("shiny.port"), host = "127
   if (!requireNamespace("shiny", quietly = TRUE)) {
     abort("ckm_explore() needs the shiny package: install.packages(\"shiny\").", ecall)
   }
-  if (!is.null(data)) {
-    data <- as_data_matrix(data, "data", ecall)
-    if (!all(is.finite(data))) abort("`data` must not contain NA, NaN or infinite values.", ecall)
-  }
+  if (!is.null(data)) data <- as_data_matrix(data, "data", ecall) # also rejects NA, NaN, Inf
   app_dir <- system.file("explorer", package = "ckm")
   if (!nzchar(app_dir)) abort("The explorer app is missing from the installed ckm.", ecall)
   shiny::shinyOptions(ckm.data = data)
