@@ -79,17 +79,9 @@ plot.ckm_converge <- function(x, data, ...) {
     abort(sprintf("`data` must be the %d x %d matrix the steps were computed on.",
                   length(first$cluster), ncol(x$start)), ecall)
   }
-  project <- function(M) M[, 1:2, drop = FALSE]
-  labs <- colnames(data)
-  if (is.null(labs)) labs <- paste0("x", seq_len(ncol(data)))
-  if (ncol(data) > 2L) {
-    pc <- stats::prcomp(data)
-    project <- function(M) scale(M, center = pc$center, scale = FALSE) %*% pc$rotation[, 1:2]
-    labs <- c("PC1", "PC2")
-  } else if (ncol(data) == 1L) {
-    project <- function(M) cbind(M, 0)
-    labs <- c(labs, "")
-  }
+  pl <- plane(data)
+  project <- pl$project
+  labs <- pl$labels
   P <- project(data)
   k <- nrow(x$start)
   col <- grDevices::hcl.colors(max(k, 2L), "Dark 3")[seq_len(k)]

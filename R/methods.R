@@ -221,6 +221,29 @@ predict.ckm <- function(object, newdata, type = c("class", "prob"), beta = NULL,
   cl
 }
 
+# The plane a plot of the data is drawn in: the two columns as they are;
+# one column against 0; more columns on their first two principal
+# components (of the data, centred, not scaled). `project` maps any matrix
+# with the data's columns (the data, centres) into it.
+plane <- function(data) {
+  labels <- colnames(data)
+  if (is.null(labels)) labels <- paste0("x", seq_len(ncol(data)))
+  if (ncol(data) > 2L) {
+    pc <- stats::prcomp(data)
+    share <- 100 * pc$sdev^2 / sum(pc$sdev^2)
+    list(project = function(M) {
+           P <- scale(M, center = pc$center, scale = FALSE) %*% pc$rotation[, 1:2]
+           dimnames(P) <- list(NULL, c("PC1", "PC2"))
+           P
+         },
+         labels = sprintf("PC%d (%.0f%%)", 1:2, share[1:2]))
+  } else if (ncol(data) == 1L) {
+    list(project = function(M) cbind(unname(M), 0), labels = c(labels, ""))
+  } else {
+    list(project = function(M) M[, 1:2, drop = FALSE], labels = labels)
+  }
+}
+
 #' Plot a ckm fit
 #'
 #' `what = "clusters"` draws the observations coloured by cluster with the
@@ -260,20 +283,10 @@ plot.ckm <- function(x, data = NULL, what = c("clusters", "trace"), col = NULL, 
     abort(sprintf("`data` must have the %d rows the model was fitted to, not %d.",
                   length(x$cluster), nrow(data)), ecall)
   }
-  centers <- x$centers
-  labs <- colnames(data)
-  if (is.null(labs)) labs <- paste0("x", seq_len(ncol(data)))
-  if (ncol(data) > 2L) {
-    pc <- stats::prcomp(data)
-    share <- 100 * pc$sdev^2 / sum(pc$sdev^2)
-    data <- pc$x[, 1:2]
-    centers <- scale(centers, center = pc$center, scale = FALSE) %*% pc$rotation[, 1:2]
-    labs <- sprintf("PC%d (%.0f%%)", 1:2, share[1:2])
-  } else if (ncol(data) == 1L) {
-    data <- cbind(data, 0)
-    centers <- cbind(centers, 0)
-    labs <- c(labs, "")
-  }
+  pl <- plane(data)
+  data <- pl$project(data)
+  centers <- pl$project(x$centers)
+  labs <- pl$labels
   k <- nrow(centers)
   if (is.null(col)) col <- grDevices::hcl.colors(max(k, 2L), "Dark 3")[seq_len(k)]
   col <- rep_len(col, k)
