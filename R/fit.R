@@ -115,6 +115,18 @@
 #' @param threads Number of threads, or `NULL` for [ckm_threads()].
 #' @param verbose If `TRUE`, print one line per start and per iteration
 #'   (inertia and the number of labels that changed).
+#' @param data With a one-sided formula as `X` (`~ a + b`, `~ .`,
+#'   `~ log(a) + b`), the data frame its terms come from; they must be
+#'   numeric. `predict()`, `plot()` and the silhouette then take a data
+#'   frame with those columns (and any others).
+#' @param scale If `TRUE`, each column is centred on its mean and divided by
+#'   its standard deviation before fitting (columns in different units
+#'   otherwise weigh by their spread: the first mistake of k-means users).
+#'   The means and standard deviations are kept in the fit (`scaling`) and
+#'   applied to the data given to `predict()`, `plot()`, `fortify()` and
+#'   [ckm_silhouette()]. The centres, sums of squares and `init_centers` are
+#'   in the scaled units; starting centres given as `init` are in the units
+#'   of the data.
 #'
 #' @return An object of class `c("ckm", "kmeans")`: a list with the
 #'   components of [stats::kmeans()], `cluster`, `centers`, `totss`,
@@ -133,6 +145,8 @@
 #'   \item{weight}{with `weights`, the total weight of each cluster;}
 #'   \item{min_size, splits}{with `min_size`, the threshold and the number
 #'     of splits made;}
+#'   \item{scaling}{with `scale = TRUE`, the `center` and `scale` of each
+#'     column;}
 #'   \item{conditioning}{for data far from the origin or of extreme
 #'     magnitude only (see Numerical range): the column shifts, the power
 #'     of two and the centres in the fitted coordinates.}
@@ -152,6 +166,11 @@
 #' fit <- ckm_fit(iris[, 1:4], 3, threads = 1)
 #' fit
 #' table(fit$cluster, iris$Species)
+#'
+#' # a formula, and columns on one scale
+#' fit_f <- ckm_fit(~ Sepal.Length + Petal.Width, data = iris, k = 3, scale = TRUE,
+#'                  threads = 1)
+#' head(predict(fit_f, iris))
 #'
 #' # the same moves as stats::kmeans from the same start
 #' start <- as.matrix(iris[c(1, 51, 101), 1:4])
@@ -173,15 +192,28 @@ ckm_fit <- function(X, k, init = "kmeans++", n_init = NULL, max_iter = 300L,
                     tol = 1e-4,
                     algorithm = c("auto", "lloyd", "hamerly", "yinyang"),
                     weights = NULL, min_size = NULL, threads = NULL,
-                    verbose = FALSE) {
+                    verbose = FALSE, data = NULL, scale = FALSE) {
   call <- match.call()
   ecall <- sys.call()
+  if (inherits(X, "formula")) {
+    X <- formula_data(X, data, ecall)
+  } else if (!is.null(data)) {
+    abort("`data` is for a formula `X` (e.g. `ckm_fit(~ a + b, data = df, k = 3)`); give the data as `X` otherwise.", ecall)
+  }
   X <- as_data_matrix(X, "X", ecall)
   n <- nrow(X)
   d <- ncol(X)
+  scale <- check_flag(scale, "scale", ecall)
+  scaling <- NULL
+  if (scale) {
+    scaling <- column_scaling(X, ecall)
+    X <- apply_scaling(X, scaling)
+  }
 
   start <- resolve_init(init, X, if (!missing(k)) k, ecall)
   init <- start$init
+  # starting centres are given in the units of the data
+  if (!is.null(scaling) && start$method == "matrix") init <- apply_scaling(init, scaling)
   k <- start$k
   init_method <- start$method
   init_matrix <- init_method == "matrix"
@@ -267,7 +299,74 @@ ckm_fit <- function(X, k, init = "kmeans++", n_init = NULL, max_iter = 300L,
     fit$min_size <- min_size
     fit$splits <- splits
   }
+  fit$scaling <- scaling
   fit
+}
+
+# ckm_fit(~ a + b, data = df): the named columns of `data`, numeric only,
+# no response, no transformation other than what model.frame() does (so
+# `~ log(a) + b` works); rows with NA are an error, as in ckm_fit(X).
+formula_data <- function(formula, data, call) {
+  if (length(formula) != 2L) {
+    abort("`X` must be a one-sided formula (`~ a + b`): k-means has no response.", call)
+  }
+  if (is.null(data) || !is.data.frame(data)) {
+    abort(sprintf("`data` must be a data frame for a formula `X`, not %s.", describe(data)), call)
+  }
+  mf <- tryCatch(stats::model.frame(formula, data, na.action = stats::na.pass),
+                 error = function(e) abort(sprintf("`X`: %s", conditionMessage(e)), call))
+  bad <- names(mf)[!vapply(mf, is.numeric, logical(1))]
+  if (length(bad)) {
+    abort(sprintf("The formula's terms must be numeric; %s %s not.",
+                  paste0("`", bad, "`", collapse = ", "), if (length(bad) == 1L) "is" else "are"), call)
+  }
+  X <- as.matrix(mf)
+  attr(X, "terms") <- NULL
+  X
+}
+
+# scale = TRUE: each column's mean and standard deviation, kept in the fit
+# so that predict(), plot() and the silhouette put new data in the same
+# units. A constant column cannot be scaled.
+column_scaling <- function(X, call) {
+  center <- colMeans(X)
+  sds <- sqrt(colSums(sweep(X, 2L, center)^2) / max(nrow(X) - 1L, 1L))
+  flat <- which(!(sds > 0) | !is.finite(sds))
+  if (length(flat)) {
+    nm <- colnames(X)
+    abort(sprintf("`scale = TRUE` needs columns that vary; %s %s constant.",
+                  if (is.null(nm)) paste("column", flat[1L]) else paste0("`", nm[flat[1L]], "`"),
+                  "is"), call)
+  }
+  list(center = center, scale = sds)
+}
+apply_scaling <- function(X, scaling) {
+  Y <- sweep(sweep(X, 2L, scaling$center), 2L, scaling$scale, "/")
+  dimnames(Y) <- dimnames(X)
+  Y
+}
+
+# Data a method receives for a fit, in the fit's space: the fit's columns
+# (by name where both sides have names; a data frame may have others, not
+# numeric ones included), scaled as the fitted data were.
+fit_space <- function(object, data, call, arg) {
+  cn <- colnames(object$centers)
+  if (is.data.frame(data) && names_usable(cn) && all(cn %in% names(data))) data <- data[cn]
+  X <- as_data_matrix(data, arg, call)
+  X <- match_columns(X, object$centers, call, arg)
+  sc <- object$scaling
+  if (!is.null(sc)) {
+    d <- ncol(object$centers)
+    ok <- is.list(sc) && is.numeric(sc$center) && is.numeric(sc$scale) &&
+      length(sc$center) == d && length(sc$scale) == d && all(is.finite(sc$center)) &&
+      all(is.finite(sc$scale)) && all(sc$scale > 0)
+    if (!ok) {
+      abort(sprintf("The fit's `scaling` must be NULL or a list of %d finite `center` and %d positive `scale` values.",
+                    d, d), call)
+    }
+    X <- apply_scaling(X, sc)
+  }
+  X
 }
 
 # Conditioning of the data (see the Numerical range section of ?ckm_fit).

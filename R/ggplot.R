@@ -55,14 +55,13 @@ fortify.ckm <- function(model, data, ...) {
   ecall <- sys.call()
   check_fit_object(model, ecall, "model")
   if (missing(data) || is.null(data)) abort("`data` is needed: fortify(fit, X).", ecall)
-  X <- as_data_matrix(data, "data", ecall)
-  X <- match_columns(X, model$centers, ecall, "data")
+  X <- fit_space(model, data, ecall, "data")
   if (nrow(X) != length(model$cluster)) {
     abort(sprintf("`data` must have the %d rows the model was fitted to, not %d.",
                   length(model$cluster), nrow(X)), ecall)
   }
   P <- plane(X)$project(X)
-  out <- if (is.data.frame(data)) data else as.data.frame(X)
+  out <- if (is.data.frame(data)) data else as.data.frame(as_data_matrix(data, "data", ecall))
   C <- model$centers[model$cluster, , drop = FALSE]
   out$.cluster <- factor(model$cluster, levels = seq_len(nrow(model$centers)))
   out$.distance <- rowSums((X - C)^2)
@@ -86,8 +85,7 @@ autoplot.ckm <- function(object, data = NULL, what = c("clusters", "trace"), ...
   }
   if (is.null(data)) abort("`data` is needed to plot the clusters: autoplot(fit, X).", ecall)
   pts <- fortify.ckm(object, data)
-  X <- match_columns(as_data_matrix(data, "data", ecall), object$centers, ecall, "data")
-  pl <- plane(X)
+  pl <- plane(fit_space(object, data, ecall, "data"))
   C <- pl$project(object$centers)
   cen <- data.frame(.x = C[, 1], .y = C[, 2], .cluster = factor(seq_len(nrow(C))))
   ggplot2::ggplot(pts, ggplot2::aes(.data$.x, .data$.y, colour = .data$.cluster)) +

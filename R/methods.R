@@ -13,6 +13,7 @@ print.ckm <- function(x, digits = max(3L, getOption("digits") - 3L), ...) {
   } else {
     cat("Sizes:", format(sizes), "\n")
   }
+  if (!is.null(x$scaling)) cat("Columns scaled to mean 0, sd 1 (scale = TRUE): centres and sums of squares in those units\n")
   cat(sprintf("Inertia (within SS): %s\n", format(x$tot.withinss, digits = digits + 3L)))
   cat(sprintf("Between SS / total SS: %s %%\n",
               format(100 * x$betweenss / x$totss, digits = digits)))
@@ -172,8 +173,7 @@ predict.ckm <- function(object, newdata, type = c("class", "prob"), beta = NULL,
     }
     return(object$cluster)
   }
-  newdata <- as_data_matrix(newdata, "newdata", ecall)
-  newdata <- match_columns(newdata, object$centers, ecall)
+  newdata <- fit_space(object, newdata, ecall, "newdata")
   threads <- check_threads(threads, ecall)
   centers <- object$centers
   storage.mode(centers) <- "double"
@@ -277,8 +277,7 @@ plot.ckm <- function(x, data = NULL, what = c("clusters", "trace"), col = NULL, 
   }
   if (is.null(data)) abort("`data` is needed to plot the clusters: plot(fit, X).", ecall)
   check_fit_object(x, ecall, "x")
-  data <- as_data_matrix(data, "data", ecall)
-  data <- match_columns(data, x$centers, ecall, "data")
+  data <- fit_space(x, data, ecall, "data")
   if (nrow(data) != length(x$cluster)) {
     abort(sprintf("`data` must have the %d rows the model was fitted to, not %d.",
                   length(x$cluster), nrow(data)), ecall)

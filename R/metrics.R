@@ -129,7 +129,6 @@ ckm_nmi <- function(x, y, variant = c("arithmetic", "geometric", "max", "min", "
 #' ckm_silhouette(X, fit, method = "simplified", threads = 1)$mean
 ckm_silhouette <- function(X, cluster, method = c("exact", "simplified"), threads = NULL) {
   ecall <- sys.call()
-  X <- as_data_matrix(X, "X", ecall)
   method <- check_choice(method, c("exact", "simplified"), "method", ecall, default_ok = TRUE)
   threads <- check_threads(threads, ecall)
   centers <- NULL
@@ -137,9 +136,12 @@ ckm_silhouette <- function(X, cluster, method = c("exact", "simplified"), thread
     check_fit_object(cluster, ecall, "cluster")
     centers <- cluster$centers
     # the columns of X in the order of the fit's (by name where both have
-    # names), so the simplified widths use the right centre coordinates
-    X <- match_columns(X, centers, ecall, "X")
+    # names), scaled as the fit's were, so the widths are those of the
+    # space the fit lives in and the simplified ones use the right centres
+    X <- fit_space(cluster, X, ecall, "X")
     cluster <- cluster$cluster
+  } else {
+    X <- as_data_matrix(X, "X", ecall)
   }
   # Widths are ratios of distances, unchanged by scaling X; distances of
   # values beyond about 1e154 overflow and of tiny ones underflow, so such
