@@ -5,6 +5,13 @@ abort <- function(msg, call = NULL, class = NULL) {
   stop(errorCondition(msg, class = c(class, "ckm_error"), call = call))
 }
 
+# Warnings in the same voice: the function named at the start of the
+# message, no call (it would repeat the name), class "ckm_warning" so that
+# callers can catch ckm's warnings alone.
+warn <- function(msg, class = NULL) {
+  warning(warningCondition(msg, class = c(class, "ckm_warning")))
+}
+
 is_whole <- function(x) {
   is.numeric(x) && length(x) == 1L && !is.na(x) && is.finite(x) && x == round(x)
 }

@@ -75,6 +75,15 @@ ckm_elbow <- function(X, k = 1:10, ..., silhouette = c("auto", "exact", "simplif
   }
   shared <- is.null(dots$init) || identical(dots$init, "kmeans++")
   fits <- vector("list", length(k))
+  # nested fits' own bars stay quiet: the elbow's bar counts the fits (and
+  # then the silhouettes)
+  steps <- length(k) * (1L + (silhouette != "none"))
+  bar <- progress_bar(sprintf("ckm_elbow(): k = %d..%d", min(k), max(k)))
+  on.exit(progress_done(bar), add = TRUE)
+  if (!is.null(bar)) {
+    old_opt <- options(ckm.progress = FALSE)
+    on.exit(options(old_opt), add = TRUE)
+  }
   if (shared) {
     # k-means++ seedings for the largest k; the fit for each k starts from
     # the first k centres of each, and keeps the lowest inertia.
@@ -93,15 +102,19 @@ ckm_elbow <- function(X, k = 1:10, ..., silhouette = c("auto", "exact", "simplif
       best$n_init <- n_init
       best$init <- "kmeans++"
       fits[[i]] <- best
+      progress_update(bar, i / steps)
     }
   } else {
     for (i in seq_along(k)) {
       fits[[i]] <- do.call(ckm_fit, c(list(X, k = k[i]), dots, list(threads = threads)))
+      progress_update(bar, i / steps)
     }
   }
   out <- data.frame(k = k, inertia = vapply(fits, `[[`, numeric(1), "tot.withinss"))
   if (silhouette != "none") {
-    out$silhouette <- vapply(fits, function(f) {
+    out$silhouette <- vapply(seq_along(fits), function(i) {
+      f <- fits[[i]]
+      on.exit(progress_update(bar, (length(k) + i) / steps))
       if (length(f$size) < 2L) return(NA_real_)
       ckm_silhouette(X, f, method = silhouette, threads = threads)$mean
     }, numeric(1))

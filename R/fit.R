@@ -262,6 +262,8 @@ ckm_fit <- function(X, k, init = "kmeans++", n_init = NULL, max_iter = 300L,
   kernel <- kernel_code()
 
   best <- NULL
+  bar <- if (n_init > 1L) progress_bar(sprintf("ckm_fit(): %d starts", n_init))
+  on.exit(progress_done(bar), add = TRUE)
   for (r in seq_len(n_init)) {
     start <- switch(init_method,
       matrix = init,
@@ -277,6 +279,7 @@ ckm_fit <- function(X, k, init = "kmeans++", n_init = NULL, max_iter = 300L,
                   z$iter, if (z$converged) "" else " (not converged)"))
     }
     if (is.null(best) || z$inertia < best$inertia) best <- z
+    progress_update(bar, r / n_init)
   }
 
   splits <- NULL
@@ -290,8 +293,7 @@ ckm_fit <- function(X, k, init = "kmeans++", n_init = NULL, max_iter = 300L,
 
   if (!best$converged) {
     if (best$relocated > 0) check_distinct_rows(X, k, ecall)
-    warning(sprintf("ckm_fit(): did not converge in %d iterations; increase `max_iter`.", max_iter),
-            call. = FALSE)
+    warn(sprintf("ckm_fit(): did not converge in %d iterations; increase `max_iter`.", max_iter))
   }
   fit <- new_ckm(best, X_in, totss, init_method, n_init, algorithm, threads, weights)
   fit <- unscale_fit(fit, cond, wexp)

@@ -90,8 +90,8 @@ ckm_kmedians <- function(X, k, init = "kmedians++", n_init = 1L, max_iter = 100L
   X <- X_in
   if (!best$converged) {
     if (best$relocated > 0) check_distinct_rows(X, k, ecall)
-    warning(sprintf("ckm_kmedians(): did not converge in %d iterations; increase `max_iter`.",
-                    max_iter), call. = FALSE)
+    warn(sprintf("ckm_kmedians(): did not converge in %d iterations; increase `max_iter`.",
+                    max_iter))
   }
   centers <- best$centers
   dimnames(centers) <- list(seq_len(k), colnames(X))

@@ -158,7 +158,9 @@ ckm_silhouette <- function(X, cluster, method = c("exact", "simplified"), thread
   }
   levels <- unique(as.vector(if (is.factor(cluster)) as.character(cluster) else cluster))
   if (method == "exact") {
-    z <- .Call(ffi_silhouette, X, lab$codes, lab$r, threads)
+    bar <- progress_bar(sprintf("ckm_silhouette(): %s points", format(nrow(X), big.mark = ",")))
+    on.exit(progress_done(bar), add = TRUE)
+    z <- .Call(ffi_silhouette, X, lab$codes, lab$r, threads, progress_fn(bar))
   } else {
     if (is.null(centers) || nrow(centers) != lab$r) {
       centers <- rowsum(X, lab$codes, reorder = TRUE) / tabulate(lab$codes, lab$r)

@@ -138,9 +138,11 @@ ckm_minibatch <- function(X, k, batch_size = 1024L, max_iter = 100L,
   }
 
   max_steps <- max(1, floor(as.double(max_iter) * n / batch_size))
+  bar <- progress_bar(sprintf("ckm_minibatch(): up to %.0f steps", max_steps))
+  on.exit(progress_done(bar), add = TRUE)
   z <- .Call(ffi_minibatch, X, start, weights, batch_size, max_steps,
              max_no_improvement, tol_abs, as.double(reassignment_ratio), kernel,
-             threads)
+             threads, progress_fn(bar))
   check_status(z$status, ecall, !is.null(weights))
 
   # every row to the nearest final centre
@@ -172,8 +174,8 @@ ckm_minibatch <- function(X, k, batch_size = 1024L, max_iter = 100L,
     check_status(a$status, ecall)
   }
   if (any(tabulate(a$cluster, k) == 0L)) {
-    warning(sprintf("ckm_minibatch(): %d of the k = %d clusters are empty: `X` has fewer distinct rows than k.",
-                    sum(tabulate(a$cluster, k) == 0L), k), call. = FALSE)
+    warn(sprintf("ckm_minibatch(): %d of the k = %d clusters are empty: `X` has fewer distinct rows than k.",
+                    sum(tabulate(a$cluster, k) == 0L), k))
   }
   dist <- if (is.null(weights)) a$dist else weights * a$dist
   wss <- numeric(k)

@@ -29,11 +29,10 @@ grow_small_clusters <- function(z, X, weights, min_size, refit) {
   }
   z$splits <- splits
   if (any(z$size < min_size)) {
-    warning(sprintf(paste0("ckm_fit(): after %d split%s a cluster still has %d point%s, fewer than `min_size` = %d; ",
+    warn(sprintf(paste0("ckm_fit(): after %d split%s a cluster still has %d point%s, fewer than `min_size` = %d; ",
                            "the data may hold a small, well-separated group (try a smaller k)."),
                     splits, if (splits == 1L) "" else "s", min(z$size),
-                    if (min(z$size) == 1L) "" else "s", min_size),
-            call. = FALSE)
+                    if (min(z$size) == 1L) "" else "s", min_size))
   }
   z
 }

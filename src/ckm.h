@@ -55,6 +55,10 @@ typedef struct ckm_hooks {
    * smoothed batch inertia (the trace), so the caller can keep it without
    * sizing a buffer by the step limit. May be NULL. */
   void (*record)(void *ctx, long step, double value);
+  /* long single calls (exact silhouette, mini-batch): called now and then,
+   * on the calling thread outside any parallel region, with the share of
+   * the work done, in [0, 1]. May be NULL. */
+  void (*progress)(void *ctx, double done);
 } ckm_hooks;
 
 typedef struct ckm_options {

@@ -24,6 +24,7 @@ typedef struct glue_ctx {
   int verbose;
   double *trace;
   R_xlen_t len, cap;
+  SEXP progress; /* an R function(done), or R_NilValue: no progress */
 } glue_ctx;
 
 static void trace_put(glue_ctx *g, R_xlen_t at, double v)
@@ -131,9 +132,20 @@ static int hook_iteration(void *ctx, int iter, double inertia, ckm_idx changed)
   return 0;
 }
 
+/* Progress: R's progress bar (R/progress.R) is told the share done; the
+ * core calls this on this thread, between parallel regions. */
+static void hook_progress(void *ctx, double done)
+{
+  glue_ctx *g = (glue_ctx *) ctx;
+  SEXP call = PROTECT(lang2(g->progress, ScalarReal(done)));
+  eval(call, R_GlobalEnv);
+  UNPROTECT(1);
+}
+
 static ckm_hooks make_hooks(glue_ctx *g)
 {
-  ckm_hooks h = {g, hook_unif, hook_iteration, hook_poll, hook_record};
+  ckm_hooks h = {g, hook_unif, hook_iteration, hook_poll, hook_record,
+                 g->progress != NULL && g->progress != R_NilValue ? hook_progress : NULL};
   return h;
 }
 
@@ -295,7 +307,7 @@ SEXP ffi_kmeanspp(SEXP x, SEXP k_, SEXP weights, SEXP trials, SEXP threads)
  * reassigned, status). */
 SEXP ffi_minibatch(SEXP x, SEXP centers, SEXP weights, SEXP batch_size,
                    SEXP max_steps, SEXP max_no_improvement, SEXP tol,
-                   SEXP ratio, SEXP kernel, SEXP threads)
+                   SEXP ratio, SEXP kernel, SEXP threads, SEXP progress)
 {
   const ckm_idx n = Rf_nrows(x);
   const int d = Rf_ncols(x);
@@ -309,7 +321,7 @@ SEXP ffi_minibatch(SEXP x, SEXP centers, SEXP weights, SEXP batch_size,
   opt.kernel = asInteger(kernel);
   opt.nthreads = asInteger(threads);
   opt.weights = weights_or_null(weights);
-  glue_ctx g = {0, NULL, 0, 0};
+  glue_ctx g = {0, NULL, 0, 0, progress};
   ckm_hooks hooks = make_hooks(&g);
 
   static const char *names[] = {"centers", "counts", "trace", "n_steps",
@@ -476,11 +488,11 @@ SEXP ffi_nmi(SEXP a, SEXP b, SEXP ra, SEXP rb, SEXP variant)
 }
 
 /* x: n x d double matrix; cl: clusters 1..k. list(width, neighbor). */
-SEXP ffi_silhouette(SEXP x, SEXP cl, SEXP k_, SEXP threads)
+SEXP ffi_silhouette(SEXP x, SEXP cl, SEXP k_, SEXP threads, SEXP progress)
 {
   const ckm_idx n = Rf_nrows(x);
   const int d = Rf_ncols(x), k = asInteger(k_), nthreads = asInteger(threads);
-  glue_ctx g = {0, NULL, 0, 0};
+  glue_ctx g = {0, NULL, 0, 0, progress};
   ckm_hooks hooks = make_hooks(&g);
   static const char *names[] = {"width", "neighbor"};
   SEXP out = PROTECT(named_list(2, names));

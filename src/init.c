@@ -7,7 +7,7 @@
 SEXP ffi_fit(SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP);
 SEXP ffi_kmeanspp(SEXP, SEXP, SEXP, SEXP, SEXP);
 SEXP ffi_assign(SEXP, SEXP, SEXP, SEXP);
-SEXP ffi_minibatch(SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP);
+SEXP ffi_minibatch(SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP);
 SEXP ffi_soft_assign(SEXP, SEXP, SEXP, SEXP);
 SEXP ffi_kmedians(SEXP, SEXP, SEXP, SEXP);
 SEXP ffi_l1_assign(SEXP, SEXP, SEXP);
@@ -15,7 +15,7 @@ SEXP ffi_totss(SEXP, SEXP, SEXP);
 SEXP ffi_first_nonfinite(SEXP);
 SEXP ffi_ari(SEXP, SEXP, SEXP, SEXP);
 SEXP ffi_nmi(SEXP, SEXP, SEXP, SEXP, SEXP);
-SEXP ffi_silhouette(SEXP, SEXP, SEXP, SEXP);
+SEXP ffi_silhouette(SEXP, SEXP, SEXP, SEXP, SEXP);
 SEXP ffi_silhouette_simplified(SEXP, SEXP, SEXP, SEXP);
 SEXP ffi_omp_caps(void);
 SEXP ffi_col_ranges(SEXP);
@@ -27,7 +27,7 @@ static const R_CallMethodDef call_methods[] = {
   {"ffi_fit", (DL_FUNC) &ffi_fit, 9},
   {"ffi_kmeanspp", (DL_FUNC) &ffi_kmeanspp, 5},
   {"ffi_assign", (DL_FUNC) &ffi_assign, 4},
-  {"ffi_minibatch", (DL_FUNC) &ffi_minibatch, 10},
+  {"ffi_minibatch", (DL_FUNC) &ffi_minibatch, 11},
   {"ffi_soft_assign", (DL_FUNC) &ffi_soft_assign, 4},
   {"ffi_kmedians", (DL_FUNC) &ffi_kmedians, 4},
   {"ffi_l1_assign", (DL_FUNC) &ffi_l1_assign, 3},
@@ -35,7 +35,7 @@ static const R_CallMethodDef call_methods[] = {
   {"ffi_first_nonfinite", (DL_FUNC) &ffi_first_nonfinite, 1},
   {"ffi_ari", (DL_FUNC) &ffi_ari, 4},
   {"ffi_nmi", (DL_FUNC) &ffi_nmi, 5},
-  {"ffi_silhouette", (DL_FUNC) &ffi_silhouette, 4},
+  {"ffi_silhouette", (DL_FUNC) &ffi_silhouette, 5},
   {"ffi_silhouette_simplified", (DL_FUNC) &ffi_silhouette_simplified, 4},
   {"ffi_omp_caps", (DL_FUNC) &ffi_omp_caps, 0},
   {"ffi_col_ranges", (DL_FUNC) &ffi_col_ranges, 1},

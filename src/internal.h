@@ -15,6 +15,12 @@ static inline int ckm_should_stop(const ckm_hooks *h)
   return h && h->poll && h->poll(h->ctx);
 }
 
+static inline void ckm_report(const ckm_hooks *h, double done)
+{
+  if (h && h->progress)
+    h->progress(h->ctx, done);
+}
+
 /* Carve 64-byte-aligned arrays out of one workspace block. */
 typedef struct carver {
   char *p;

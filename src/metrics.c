@@ -203,6 +203,7 @@ int ckm_silhouette(const double *x, ckm_idx n, int d, const int *cl, int k,
     ckm_idx p1 = p0 + block < n ? p0 + block : n;
     if (ckm_should_stop(hooks))
       return CKM_INTERRUPTED;
+    ckm_report(hooks, (double) p0 / (double) n);
     const int nt = ckm_team(nthreads, 3.0 * (double) (p1 - p0) * n * d);
 #ifdef _OPENMP
 #pragma omp parallel for num_threads(nt) schedule(dynamic, 16)

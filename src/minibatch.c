@@ -178,6 +178,8 @@ int ckm_minibatch(const double *x, ckm_idx n, int d, int k, double *centers,
   for (int j = 0; j < k; j++)
     counts[j] = 0.0;
 
+  /* progress about every 1% of the step limit */
+  const long report_every = opt->max_steps >= 100 ? opt->max_steps / 100 : 1;
   for (long step = 0; step < opt->max_steps; step++) {
     if ((step & 7) == 0 && ckm_should_stop(hooks))
       return CKM_INTERRUPTED;
@@ -237,6 +239,8 @@ int ckm_minibatch(const double *x, ckm_idx n, int d, int k, double *centers,
                                            opt->reassignment_ratio, flag,
                                            perm, hooks);
     info->n_steps = step + 1;
+    if (hooks && hooks->progress && (step + 1) % report_every == 0)
+      ckm_report(hooks, (double) (step + 1) / (double) opt->max_steps);
     ckm_idx *t = rows;
     rows = ahead;
     ahead = t;

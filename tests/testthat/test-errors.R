@@ -119,3 +119,14 @@ test_that("sums of squares that would overflow are fitted by scaling, never Inf 
   expect_identical(unname(fit$cluster), c(1L, 1L, 2L, 2L))
   expect_true(all(is.finite(fit$centers)))
 })
+
+test_that("errors and warnings carry ckm's classes, and the warnings name the function", {
+  expect_error(ckm_fit(iris[, 1:4], 0), class = "ckm_error")
+  set.seed(1)
+  w <- expect_warning(ckm_fit(iris[, 1:4], 3, init = "random", n_init = 1, max_iter = 1, tol = 0),
+                      class = "ckm_warning")
+  expect_match(conditionMessage(w), "^ckm_fit\\(\\): did not converge in 1 iterations")
+  expect_null(conditionCall(w))
+  w <- expect_warning(ckm_kmedians(iris[, 1:4], 3, max_iter = 1), class = "ckm_warning")
+  expect_match(conditionMessage(w), "^ckm_kmedians\\(\\)")
+})
