@@ -2,7 +2,7 @@
 R ?= R
 RSCRIPT ?= Rscript
 
-.PHONY: deps demo test install document check bench clean harden sanitize ctest huge fuzz valgrind gctorture interrupt determinism browser
+.PHONY: deps demo test install document check bench clean harden sanitize ctest huge fuzz valgrind gctorture interrupt determinism browser site
 
 deps:
 	$(RSCRIPT) tools/install-deps.R
@@ -52,6 +52,10 @@ browser: install
 	@test -x "$${CHROMIUM:-/usr/bin/chromium}" || { echo "make browser needs chromium (Debian: chromium) or CHROMIUM=/path"; exit 1; }
 	cd tools/browser && npm ci --no-audit --no-fund
 	$(RSCRIPT) tools/browser/run.R
+
+# The pkgdown site in check/site, its internal links checked (tools/site.R).
+site: install
+	$(RSCRIPT) tools/site.R
 
 document:
 	$(RSCRIPT) -e 'roxygen2::roxygenise()'
