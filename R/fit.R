@@ -57,7 +57,7 @@
 #' origin compared with their spread (the digits of the offset crowd out
 #' those of the differences) and when they are so large or small that their
 #' squares overflow or underflow. A column whose largest magnitude is more
-#' than 2^20 times its range is therefore shifted by its mean (an exact
+#' than 2^20 times its range is therefore shifted by its midrange (an exact
 #' subtraction there), and data whose largest magnitude lies beyond
 #' 2^400 or 2^-400 is multiplied by a power of two (exact). The fit then
 #' runs on that copy of `X`, and its centres and sums of squares are
@@ -84,9 +84,12 @@
 #'   sampling, Arthur and Vassilvitskii 2007), `"greedy-kmeans++"` (each
 #'   centre the best of 2 + log(k) rows drawn by D^2 sampling, the one that
 #'   leaves the smallest inertia; scikit-learn's k-means++; slower to seed,
-#'   usually a better start), `"random"` (k distinct rows drawn uniformly),
-#'   or a numeric k x d matrix of starting centres, used as given (cluster j
-#'   starts at row j).
+#'   usually a better start), `"kmeans||"` (Bahmani et al. 2012, Spark's
+#'   default: five rounds that each draw about 2k rows independently by
+#'   D^2, then weighted k-means++ on those candidates; a few passes over `X`
+#'   instead of k, for large k), `"random"` (k distinct rows drawn
+#'   uniformly), or a numeric k x d matrix of starting centres, used as
+#'   given (cluster j starts at row j).
 #' @param n_init Number of starts; the fit with the lowest inertia is kept.
 #'   `NULL` means 1 for k-means++, 10 for random starts (as scikit-learn's
 #'   `n_init = "auto"`); it must be 1 when `init` is a matrix.
@@ -254,9 +257,10 @@ ckm_fit <- function(X, k, init = "kmeans++", n_init = NULL, max_iter = 300L,
     if (wexp != 0L) weights <- times_pow2(weights, -wexp)
   }
 
-  totss <- .Call(ffi_totss, X, weights, threads)
-  if (!is.finite(totss)) check_status(2L, ecall, !is.null(weights))
-  total_weight <- if (is.null(weights)) as.double(n) else sum(weights)
+  mom <- data_moments(X, weights, threads)
+  totss <- mom$totss
+  if (!is.finite(totss)) check_status(status_code("nonfinite"), ecall, !is.null(weights))
+  total_weight <- mom$weight
   tol_abs <- as.double(tol) * totss / (total_weight * d)
   alg_code <- match(algorithm, c("lloyd", "hamerly", "yinyang")) - 1L
   kernel <- kernel_code()
@@ -269,11 +273,12 @@ ckm_fit <- function(X, k, init = "kmeans++", n_init = NULL, max_iter = 300L,
       matrix = init,
       random = seed_random(X, k, ecall, weights),
       "kmeans++" = seed_kmeanspp(X, k, threads, ecall, weights),
-      "greedy-kmeans++" = seed_kmeanspp(X, k, threads, ecall, weights, greedy_trials(k))
+      "greedy-kmeans++" = seed_kmeanspp(X, k, threads, ecall, weights, greedy_trials(k)),
+      "kmeans||" = seed_kmeans_parallel(X, k, threads, ecall, weights)
     )
     if (verbose) cat(sprintf("start %d of %d (%s)\n", r, n_init, init_method))
     z <- run_fit(X, start, weights, max_iter, tol_abs, alg_code, kernel,
-                 threads, verbose, ecall)
+                 threads, verbose, ecall, mom$moments)
     if (verbose) {
       cat(sprintf("start %d: inertia %.10g after %d iterations%s\n", r, z$inertia,
                   z$iter, if (z$converged) "" else " (not converged)"))
@@ -286,7 +291,7 @@ ckm_fit <- function(X, k, init = "kmeans++", n_init = NULL, max_iter = 300L,
   if (!is.null(min_size)) {
     best <- grow_small_clusters(best, X, weights, min_size, function(start) {
       run_fit(X, start, weights, max_iter, tol_abs, alg_code, kernel, threads,
-              verbose, ecall)
+              verbose, ecall, mom$moments)
     })
     splits <- best$splits
   }
@@ -374,20 +379,23 @@ fit_space <- function(object, data, call, arg) {
 # Conditioning of the data (see the Numerical range section of ?ckm_fit).
 # A column whose values lie far from the origin compared with their spread
 # (the largest magnitude more than 2^20 times the range) is shifted by its
-# mean: the subtraction is exact there, and the sums and squares that follow
+# midrange: the subtraction is exact there, and the sums and squares that follow
 # keep the digits of the spread instead of those of the offset. Then, if the
 # largest magnitude is beyond 2^+-400, everything is multiplied by a power of
 # two (exact). Returns list(X, shift (NULL or one value per column, 0 for
 # the columns left alone), e (the exponent; 0: none)). With neither, X is
 # returned as it is: no copy, and the fit is exactly that of the data given.
-condition_data <- function(X) {
-  r <- .Call(ffi_col_ranges, X)
+condition_data <- function(X, ranges = .Call(ffi_col_ranges, X)) {
+  r <- ranges
   spread <- r[2L, ] - r[1L, ]
   mag <- pmax(abs(r[1L, ]), abs(r[2L, ]))
   far <- spread > 0 & mag > 2^20 * spread
   shift <- NULL
   if (any(far)) {
-    shift <- ifelse(far, colMeans(X), 0)
+    # the midrange: within a factor two of every value of such a column,
+    # so the subtraction is exact (Sterbenz); and a function of the
+    # column's range alone, so a fit over processes finds the same shift
+    shift <- ifelse(far, r[1L, ] / 2 + r[2L, ] / 2, 0)
     mag <- ifelse(far, pmax(abs(r[1L, ] - shift), abs(r[2L, ] - shift)), mag)
   }
   e <- scale_exponent(max(mag))
@@ -440,11 +448,20 @@ check_distinct_rows <- function(X, k, call) {
   }
 }
 
+# The total sum of squares, total weight and column means of X, once per
+# X (over all processes of `comm`): list(totss, weight, moments (c(totss,
+# means), what ffi_fit takes)).
+data_moments <- function(X, weights, threads, comm = NULL) {
+  v <- .Call(ffi_totss, X, weights, threads, comm)
+  d <- ncol(X)
+  list(totss = v[[1L]], weight = v[[d + 2L]], moments = v[seq_len(d + 1L)])
+}
+
 # One run of the C core from `start`; the inertia and start added.
 run_fit <- function(X, start, weights, max_iter, tol_abs, alg_code, kernel,
-                    threads, verbose, call) {
+                    threads, verbose, call, moments = NULL, comm = NULL) {
   z <- .Call(ffi_fit, X, start, weights, max_iter, tol_abs, alg_code, kernel,
-             threads, verbose)
+             threads, verbose, moments, comm)
   check_status(z$status, call, !is.null(weights))
   z$inertia <- sum(z$wss)
   z$start <- start
@@ -519,7 +536,8 @@ check_k <- function(k, n, call) {
   as.integer(k)
 }
 
-check_init_matrix <- function(init, X, k, call) {
+# n: the rows available (nrow(X); in a fit over processes, all of them)
+check_init_matrix <- function(init, X, k, call, n = nrow(X)) {
   init <- from_integer64(init, "init", call)
   if (is.data.frame(init)) {
     if (!all(vapply(init, is.numeric, logical(1)))) {
@@ -528,15 +546,15 @@ check_init_matrix <- function(init, X, k, call) {
     init <- as.matrix(init)
   }
   if (!is.numeric(init)) {
-    abort(sprintf("`init` must be \"kmeans++\", \"greedy-kmeans++\", \"random\" or a numeric matrix, not %s.",
+    abort(sprintf("`init` must be \"kmeans++\", \"greedy-kmeans++\", \"kmeans||\", \"random\" or a numeric matrix, not %s.",
                   describe(init)), call)
   }
   if (ncol(init) != ncol(X)) {
     abort(sprintf("`init` must have ncol(X) = %d columns, not %d.", ncol(X), ncol(init)), call)
   }
-  if (nrow(init) < 1L || nrow(init) > nrow(X)) {
-    abort(sprintf("`init` must have between 1 and nrow(X) = %d rows, not %d.",
-                  nrow(X), nrow(init)), call)
+  if (nrow(init) < 1L || nrow(init) > n) {
+    abort(sprintf("`init` must have between 1 and nrow(X) = %s rows, not %d.",
+                  format(n), nrow(init)), call)
   }
   if (!missing(k) && !is.null(k)) {
     if (!is_whole(k) || k != nrow(init)) {
@@ -556,20 +574,30 @@ check_init_matrix <- function(init, X, k, call) {
   init
 }
 
+# The core's status codes, by name, from the C side (one table for both).
+status_code <- function(name) {
+  codes <- .Call(ffi_status_table)
+  codes[[name]]
+}
+
 check_status <- function(status, call, weighted = FALSE) {
-  switch(as.character(status),
-    "0" = invisible(),
-    "2" = if (weighted) {
+  codes <- .Call(ffi_status_table)
+  what <- names(codes)[match(status, codes)]
+  switch(if (is.na(what)) "unknown" else what,
+    ok = invisible(),
+    nonfinite = if (weighted) {
       abort("Weighted sums of squares overflow: the values of `X` or `weights` are too large; rescale them.", call)
     } else {
       abort("Squared distances overflow: the values of `X` are too large to cluster; rescale `X`.", call)
     },
-    "1" = abort("`k` is larger than the number of distinct rows of `X`.", call),
+    distinct = abort("`k` is larger than the number of distinct rows of `X`.", call),
+    interrupted = abort("The fit was interrupted.", call),
+    comm = abort("A collective operation between processes failed.", call),
     abort(sprintf("internal error: C core returned status %d.", status), call)
   )
 }
 
-init_methods <- c("kmeans++", "greedy-kmeans++", "random")
+init_methods <- c("kmeans++", "greedy-kmeans++", "random", "kmeans||")
 
 # `init` and `k` of a fit: list(init (the checked matrix, or the method),
 # k (checked), method ("matrix" or one of init_methods)). k is NULL when the
@@ -585,9 +613,6 @@ resolve_init <- function(init, X, k, call) {
   method <- check_choice(init, init_methods, "init", call)
   list(init = method, k = check_k(k, nrow(X), call), method = method)
 }
-
-# Candidates per centre of greedy k-means++: 2 + log(k), as scikit-learn.
-greedy_trials <- function(k) 2L + as.integer(floor(log(k)))
 
 check_min_size <- function(min_size, n, k, call) {
   if (is.null(min_size)) return(NULL)
@@ -621,55 +646,4 @@ cluster_weights <- function(weights, cluster, k) {
   s <- rowsum(weights, cluster, reorder = TRUE)
   out[as.integer(rownames(s))] <- s[, 1L]
   out
-}
-
-# k distinct rows, uniformly (in proportion to `weights`, when given).
-# Drawing rows and checking them is cheap; only when the draw repeats a row
-# do we pay for unique(X) (with weights, for a draw one row at a time that
-# leaves out the rows equal to those already drawn).
-seed_random <- function(X, k, call, weights = NULL) {
-  if (!is.null(weights)) return(seed_random_weighted(X, k, call, weights))
-  C <- X[sample.int(nrow(X), k), , drop = FALSE]
-  if (anyDuplicated(C)) {
-    U <- unique(X)
-    if (nrow(U) < k) {
-      abort(sprintf("`k` = %d is larger than the number of distinct rows of `X` (%d).",
-                    k, nrow(U)), call)
-    }
-    C <- U[sample.int(nrow(U), k), , drop = FALSE]
-  }
-  dimnames(C) <- NULL
-  C
-}
-
-seed_random_weighted <- function(X, k, call, weights) {
-  rows <- sample.int(nrow(X), k, prob = weights)
-  C <- X[rows, , drop = FALSE]
-  if (anyDuplicated(C)) {
-    distinct <- nrow(unique(X))
-    if (distinct < k) {
-      abort(sprintf("`k` = %d is larger than the number of distinct rows of `X` (%d).",
-                    k, distinct), call)
-    }
-    p <- weights
-    C <- matrix(0, k, ncol(X))
-    for (j in seq_len(k)) {
-      i <- sample.int(nrow(X), 1L, prob = p)
-      C[j, ] <- X[i, ]
-      p[colSums(t(X) == X[i, ]) == ncol(X)] <- 0
-    }
-  }
-  dimnames(C) <- NULL
-  C
-}
-
-# trials > 1: greedy k-means++, the best of `trials` D^2 draws per centre.
-seed_kmeanspp <- function(X, k, threads, call, weights = NULL, trials = 1L) {
-  s <- .Call(ffi_kmeanspp, X, k, weights, as.integer(trials), threads)
-  if (s$status == 1L) {
-    abort(sprintf("`k` = %d is larger than the number of distinct rows of `X` (%d).",
-                  k, nrow(unique(X))), call)
-  }
-  check_status(s$status, call, !is.null(weights))
-  s$centers
 }

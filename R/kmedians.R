@@ -76,7 +76,7 @@ ckm_kmedians <- function(X, k, init = "kmedians++", n_init = 1L, max_iter = 100L
       "kmedians++" = seed_kmedianspp(X, k, threads, ecall)
     )
     z <- .Call(ffi_kmedians, X, unname(start), max_iter, threads)
-    if (z$status == 2L) {
+    if (z$status == status_code("nonfinite")) {
       abort("L1 distances overflow: the values of `X` are too large to cluster; rescale `X`.", ecall)
     }
     check_status(z$status, ecall)

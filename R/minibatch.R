@@ -119,8 +119,8 @@ ckm_minibatch <- function(X, k, batch_size = 1024L, max_iter = 100L,
   threads <- check_threads(threads, ecall)
   kernel <- kernel_code()
 
-  totss <- .Call(ffi_totss, X, weights, threads)
-  if (!is.finite(totss)) check_status(2L, ecall, !is.null(weights))
+  totss <- data_moments(X, weights, threads)$totss
+  if (!is.finite(totss)) check_status(status_code("nonfinite"), ecall, !is.null(weights))
   total_weight <- if (is.null(weights)) as.double(n) else sum(weights)
   tol_abs <- as.double(tol) * totss / (total_weight * d)
 
@@ -206,8 +206,8 @@ seed_on_sample <- function(X, k, method, init_size, weights, threads, call) {
     return(seed_random(S, k, call, w))
   }
   trials <- if (method == "greedy-kmeans++") greedy_trials(k) else 1L
-  s <- .Call(ffi_kmeanspp, S, k, w, trials, threads)
-  if (s$status == 1L) return(seed_kmeanspp(X, k, threads, call, weights, trials))
+  s <- .Call(ffi_kmeanspp, S, k, w, trials, threads, NULL)
+  if (s$status == status_code("distinct")) return(seed_kmeanspp(X, k, threads, call, weights, trials))
   check_status(s$status, call, !is.null(weights))
   s$centers
 }

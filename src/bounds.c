@@ -246,10 +246,7 @@ ckm_idx ckm_bounds_first(ckm_state *s, int algorithm, double *inertia)
   }
   }
   (void) nt;
-  double sum = 0.0;
-  for (ckm_idx t = 0; t < ntiles; t++)
-    sum += s->tile_sums[t];
-  *inertia = sum;
+  *inertia = ckm_tile_total(s->comm, s->tile_sums, ntiles, &s->status);
   return changed;
 }
 

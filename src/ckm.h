@@ -26,8 +26,34 @@ enum ckm_status {
   CKM_OK = 0,
   CKM_ERR_DISTINCT = 1,  /* fewer distinct rows than centres requested */
   CKM_ERR_NONFINITE = 2, /* a squared distance overflowed to Inf */
-  CKM_INTERRUPTED = 3    /* a hook asked to stop */
+  CKM_INTERRUPTED = 3,   /* a hook asked to stop */
+  CKM_ERR_COMM = 4       /* a collective operation of ckm_comm failed */
 };
+/* R reads these codes and their meaning from ckm_status_table() (ffi.c
+ * hands it over), so the two sides cannot drift apart. */
+
+/* Collective operations of a fit spread over several processes (SPMD, one
+ * block of rows each, as under MPI). Every process calls the core with the
+ * same arguments except its rows; every quantity that needs all rows
+ * (centre sums, counts, inertia, sums of squares, the farthest points, the
+ * seeding draws) passes through these two calls, always in the same order
+ * on every process. NULL (or size 1): one process, and nothing is called. */
+enum ckm_op { CKM_OP_SUM = 0, CKM_OP_MAX = 1 };
+
+typedef struct ckm_comm {
+  int rank, size;        /* this process, and how many there are */
+  ckm_idx row0;          /* global index of this process's first row; the
+                            rows of the processes are consecutive blocks,
+                            rank 0 first */
+  ckm_idx n_global;      /* rows over all processes */
+  void *ctx;
+  /* buf (len doubles) := the op over all processes, elementwise, in place.
+   * Only exact operations pass through it (MAX, and SUM of values whose
+   * sum is exact), so any reduction order gives the same bits. */
+  int (*allreduce)(void *ctx, double *buf, size_t len, int op);
+  /* recv (size * len doubles) := every process's send, rank by rank */
+  int (*allgather)(void *ctx, const double *send, size_t len, double *recv);
+} ckm_comm;
 
 enum ckm_algorithm {
   CKM_LLOYD = 0,   /* every distance, every iteration */
@@ -68,6 +94,11 @@ typedef struct ckm_options {
   int kernel;        /* enum ckm_kernel */
   int nthreads;      /* upper bound on the threads of any parallel region, >= 1 */
   const double *weights; /* n positive observation weights, or NULL for 1 each */
+  const ckm_comm *comm;  /* other processes holding other rows, or NULL */
+  double totss;          /* the total sum of squares, and */
+  const double *colmean; /* the d column means (weighted with weights), of
+                            all rows: from ckm_totss(), once per X. NULL:
+                            the fit computes them itself */
 } ckm_options;
 
 typedef struct ckm_info {
@@ -131,9 +162,21 @@ void ckm_affine(const double *x, ckm_idx n, int d, const double *shift,
                 int e, double *out);
 
 /* Total sum of squares about the column means; with weights (NULL: none),
- * sum_i w_i ||x_i - m||^2 about the weighted means. */
+ * sum_i w_i ||x_i - m||^2 about the weighted means. The means go to
+ * `mean` (d values) and the total weight to *wtotal (n without weights);
+ * both may be NULL. Reproducible sums (rsum.h): the same bits for any
+ * split of the rows over threads or over the processes of comm (NULL:
+ * one). work: ckm_totss_workspace() bytes. */
+size_t ckm_totss_workspace(int d);
 double ckm_totss(const double *x, ckm_idx n, int d, const double *weights,
-                 int nthreads);
+                 int nthreads, const ckm_comm *comm, double *mean,
+                 double *wtotal, void *work);
+
+/* Rows per block of the centre sums: every such sum is formed in index
+ * order within fixed blocks of global rows (block b: rows [b B, (b+1) B))
+ * and the block sums are added exactly (rsum.h). Processes of a ckm_comm
+ * must each hold whole blocks (except the last). A function of k alone. */
+ckm_idx ckm_sum_block(int k);
 
 /* ---- minibatch.c ------------------------------------------------------- */
 
@@ -175,7 +218,7 @@ int ckm_minibatch(const double *x, ckm_idx n, int d, int k, double *centers,
 
 /* ---- seeding.c --------------------------------------------------------- */
 
-size_t ckm_kmeanspp_workspace(ckm_idx n, int d, int k, int trials);
+size_t ckm_kmeanspp_workspace(ckm_idx n, int d, int k, int trials, int nranks);
 
 /*
  * k-means++ seeding (Arthur and Vassilvitskii 2007): the first centre
@@ -189,12 +232,29 @@ size_t ckm_kmeanspp_workspace(ckm_idx n, int d, int k, int trials);
  * the smallest sum of (weighted) D^2. Writes the k x d
  * centres (column-major) and the 0-based rows chosen. Returns
  * CKM_ERR_DISTINCT when every remaining weight is zero and no row differs
- * from the chosen centres (fewer than k distinct rows).
+ * from the chosen centres (fewer than k distinct rows). With comm (NULL:
+ * one process), the rows are those of all processes (chosen: global
+ * indices) and every process gets the same centres as one process holding
+ * all rows, given the same deviates.
  */
 int ckm_kmeanspp(const double *x, ckm_idx n, int d, int k,
                  const double *weights, int trials, double *centers,
                  ckm_idx *chosen, int nthreads, const ckm_hooks *hooks,
-                 void *work);
+                 const ckm_comm *comm, void *work);
+
+/* k-means|| (Bahmani et al. 2012) draws each row independently: u[i] in
+ * [0, 1) for global rows row0 .. row0 + n - 1, a function of (key, global
+ * row) only (SplitMix64), so the draw does not depend on the split. */
+void ckm_row_uniforms(ckm_idx n, ckm_idx row0, unsigned long long key,
+                      double *u);
+
+/* ---- reduce.c ---------------------------------------------------------- */
+
+/* sum(v) over all processes: in index order within tiles of CKM_TILE
+ * global rows (each process starts at a tile boundary), then exactly, then
+ * rounded once. *status (may be NULL): CKM_ERR_COMM on a failed collective. */
+double ckm_vector_total(const double *v, ckm_idx n, const ckm_comm *comm,
+                        int *status);
 
 /* ---- metrics.c --------------------------------------------------------- */
 

@@ -188,6 +188,92 @@ static SEXP fit_result(SEXP cluster, SEXP cen, SEXP wss, const ckm_idx *size_w,
   return out;
 }
 
+/* ---- collectives: R functions behind ckm_comm -------------------------- */
+
+/* A fit over several processes gets, from R, list(rank, size, row0,
+ * n_global, allreduce = function(x, op), allgather = function(x)) (see
+ * R/mpi.R); the core calls back through these two, on this thread,
+ * outside any parallel region. An R error there (a failed MPI call) long-
+ * jumps out as any R error does: scratch is freed by run_with_scratch. */
+typedef struct comm_glue {
+  SEXP allreduce, allgather;
+  int size;
+} comm_glue;
+
+static SEXP call_collective(SEXP fn, const double *buf, size_t len, SEXP arg2,
+                            size_t want)
+{
+  SEXP v = PROTECT(allocVector(REALSXP, (R_xlen_t) len));
+  if (len)
+    memcpy(REAL(v), buf, sizeof(double) * len);
+  SEXP call = PROTECT(arg2 ? lang3(fn, v, arg2) : lang2(fn, v));
+  SEXP r = PROTECT(eval(call, R_GlobalEnv));
+  if (TYPEOF(r) != REALSXP || (size_t) XLENGTH(r) != want)
+    error("internal error: a collective operation returned %d values of type %s, not %d doubles",
+          (int) XLENGTH(r), type2char(TYPEOF(r)), (int) want);
+  UNPROTECT(3);
+  return r;
+}
+
+static int glue_allreduce(void *ctx, double *buf, size_t len, int op)
+{
+  comm_glue *cg = (comm_glue *) ctx;
+  SEXP opv = PROTECT(ScalarInteger(op));
+  SEXP r = PROTECT(call_collective(cg->allreduce, buf, len, opv, len));
+  memcpy(buf, REAL(r), sizeof(double) * len);
+  UNPROTECT(2);
+  return 0;
+}
+
+static int glue_allgather(void *ctx, const double *send, size_t len,
+                          double *recv)
+{
+  comm_glue *cg = (comm_glue *) ctx;
+  SEXP r = PROTECT(call_collective(cg->allgather, send, len, NULL,
+                                   len * (size_t) cg->size));
+  memcpy(recv, REAL(r), sizeof(double) * len * (size_t) cg->size);
+  UNPROTECT(1);
+  return 0;
+}
+
+static double list_real(SEXP l, const char *name)
+{
+  SEXP nms = getAttrib(l, R_NamesSymbol);
+  for (R_xlen_t i = 0; i < XLENGTH(l); i++)
+    if (strcmp(CHAR(STRING_ELT(nms, i)), name) == 0)
+      return asReal(VECTOR_ELT(l, i));
+  error("internal error: `comm` has no `%s`", name);
+  return 0.0;
+}
+
+static SEXP list_elt(SEXP l, const char *name)
+{
+  SEXP nms = getAttrib(l, R_NamesSymbol);
+  for (R_xlen_t i = 0; i < XLENGTH(l); i++)
+    if (strcmp(CHAR(STRING_ELT(nms, i)), name) == 0)
+      return VECTOR_ELT(l, i);
+  error("internal error: `comm` has no `%s`", name);
+  return R_NilValue;
+}
+
+/* The ckm_comm of an R comm list (R/mpi.R has checked it), or NULL. */
+static const ckm_comm *comm_of(SEXP comm, ckm_comm *c, comm_glue *g)
+{
+  if (isNull(comm))
+    return NULL;
+  c->rank = (int) list_real(comm, "rank");
+  c->size = (int) list_real(comm, "size");
+  c->row0 = (ckm_idx) list_real(comm, "row0");
+  c->n_global = (ckm_idx) list_real(comm, "n_global");
+  g->allreduce = list_elt(comm, "allreduce");
+  g->allgather = list_elt(comm, "allgather");
+  g->size = c->size;
+  c->ctx = g;
+  c->allreduce = glue_allreduce;
+  c->allgather = glue_allgather;
+  return c;
+}
+
 /* Observation weights: NULL, or a double vector R has checked. */
 static const double *weights_or_null(SEXP w)
 {
@@ -219,7 +305,8 @@ static int fit_run(void *p)
  * NULL or n positive doubles; returns list(cluster, centers, wss, size,
  * iter, converged, relocated, trace, status). */
 SEXP ffi_fit(SEXP x, SEXP centers, SEXP weights, SEXP max_iter, SEXP tol,
-             SEXP algorithm, SEXP kernel, SEXP threads, SEXP verbose)
+             SEXP algorithm, SEXP kernel, SEXP threads, SEXP verbose,
+             SEXP moments, SEXP comm)
 {
   const ckm_idx n = Rf_nrows(x);
   const int d = Rf_ncols(x);
@@ -231,7 +318,13 @@ SEXP ffi_fit(SEXP x, SEXP centers, SEXP weights, SEXP max_iter, SEXP tol,
   opt.kernel = asInteger(kernel);
   opt.nthreads = asInteger(threads);
   opt.weights = weights_or_null(weights);
-  glue_ctx g = {asLogical(verbose) == TRUE, NULL, 0, 0};
+  ckm_comm cm;
+  comm_glue cg;
+  opt.comm = comm_of(comm, &cm, &cg);
+  /* moments: NULL, or c(totss, the d column means) from ffi_totss */
+  opt.totss = isNull(moments) ? 0.0 : REAL(moments)[0];
+  opt.colmean = isNull(moments) ? NULL : REAL(moments) + 1;
+  glue_ctx g = {asLogical(verbose) == TRUE, NULL, 0, 0, R_NilValue};
   ckm_hooks hooks = make_hooks(&g);
 
   SEXP cluster = PROTECT(allocVector(INTSXP, n));
@@ -260,6 +353,7 @@ typedef struct kpp_args {
   ckm_idx *chosen;
   int nthreads;
   const ckm_hooks *hooks;
+  const ckm_comm *comm;
   void *work;
 } kpp_args;
 
@@ -267,16 +361,20 @@ static int kpp_run(void *p)
 {
   kpp_args *a = (kpp_args *) p;
   return ckm_kmeanspp(a->x, a->n, a->d, a->k, a->w, a->trials, a->centers,
-                      a->chosen, a->nthreads, a->hooks, a->work);
+                      a->chosen, a->nthreads, a->hooks, a->comm, a->work);
 }
 
 /* k-means++ centres: list(centers (k x d), rows (1-based), status). */
-SEXP ffi_kmeanspp(SEXP x, SEXP k_, SEXP weights, SEXP trials, SEXP threads)
+SEXP ffi_kmeanspp(SEXP x, SEXP k_, SEXP weights, SEXP trials, SEXP threads,
+                  SEXP comm)
 {
   const ckm_idx n = Rf_nrows(x);
   const int d = Rf_ncols(x);
   const int k = asInteger(k_);
-  glue_ctx g = {0, NULL, 0, 0};
+  ckm_comm cm;
+  comm_glue cg;
+  const ckm_comm *c = comm_of(comm, &cm, &cg);
+  glue_ctx g = {0, NULL, 0, 0, R_NilValue};
   ckm_hooks hooks = make_hooks(&g);
 
   static const char *names[] = {"centers", "rows", "status"};
@@ -286,8 +384,8 @@ SEXP ffi_kmeanspp(SEXP x, SEXP k_, SEXP weights, SEXP trials, SEXP threads)
   ckm_idx *chosen = (ckm_idx *) R_alloc(k, sizeof(ckm_idx));
   const int nt = asInteger(trials);
   kpp_args a = {REAL(x), n, d, k, weights_or_null(weights), nt, REAL(cen),
-                chosen, asInteger(threads), &hooks, NULL};
-  a.work = scratch_malloc(ckm_kmeanspp_workspace(n, d, k, nt));
+                chosen, asInteger(threads), &hooks, c, NULL};
+  a.work = scratch_malloc(ckm_kmeanspp_workspace(n, d, k, nt, c ? c->size : 1));
 
   GetRNGstate();
   int status = run_with_scratch(kpp_run, &a, a.work);
@@ -442,10 +540,70 @@ SEXP ffi_l1_assign(SEXP x, SEXP centers, SEXP threads)
   return out;
 }
 
-SEXP ffi_totss(SEXP x, SEXP weights, SEXP threads)
+/* sum(v) over all processes, reproducibly (see ckm_vector_total) */
+SEXP ffi_vector_total(SEXP v, SEXP comm)
 {
-  return ScalarReal(ckm_totss(REAL(x), Rf_nrows(x), Rf_ncols(x),
-                              weights_or_null(weights), asInteger(threads)));
+  ckm_comm cm;
+  comm_glue cg;
+  const ckm_comm *c = comm_of(comm, &cm, &cg);
+  int status = CKM_OK;
+  double s = ckm_vector_total(REAL(v), XLENGTH(v), c, &status);
+  return ScalarReal(status ? NA_REAL : s);
+}
+
+/* k-means|| deviates of n rows from global row row0; key: two doubles
+ * holding 32-bit halves (drawn from R's RNG). */
+SEXP ffi_row_uniforms(SEXP n, SEXP row0, SEXP key)
+{
+  const ckm_idx nn = (ckm_idx) asReal(n);
+  SEXP out = PROTECT(allocVector(REALSXP, nn));
+  unsigned long long k = ((unsigned long long) REAL(key)[0] << 32) |
+                         (unsigned long long) REAL(key)[1];
+  ckm_row_uniforms(nn, (ckm_idx) asReal(row0), k, REAL(out));
+  UNPROTECT(1);
+  return out;
+}
+
+/* Rows per block of the centre sums, for k centres (a fit over processes
+ * gives each process whole blocks). */
+SEXP ffi_sum_block(SEXP k)
+{
+  return ScalarReal((double) ckm_sum_block(asInteger(k)));
+}
+
+/* The core's status codes by name: R's check_status() reads them from
+ * here, so C and R share one table. */
+SEXP ffi_status_table(void)
+{
+  static const char *names[] = {"ok", "distinct", "nonfinite", "interrupted",
+                                "comm"};
+  static const int codes[] = {CKM_OK, CKM_ERR_DISTINCT, CKM_ERR_NONFINITE,
+                              CKM_INTERRUPTED, CKM_ERR_COMM};
+  SEXP out = PROTECT(allocVector(INTSXP, 5));
+  SEXP nms = PROTECT(allocVector(STRSXP, 5));
+  for (int i = 0; i < 5; i++) {
+    INTEGER(out)[i] = codes[i];
+    SET_STRING_ELT(nms, i, mkChar(names[i]));
+  }
+  setAttrib(out, R_NamesSymbol, nms);
+  UNPROTECT(2);
+  return out;
+}
+
+/* c(totss, the d column means, the total weight) over all processes */
+SEXP ffi_totss(SEXP x, SEXP weights, SEXP threads, SEXP comm)
+{
+  const int d = Rf_ncols(x);
+  ckm_comm cm;
+  comm_glue cg;
+  const ckm_comm *c = comm_of(comm, &cm, &cg);
+  SEXP out = PROTECT(allocVector(REALSXP, (R_xlen_t) d + 2));
+  void *work = R_alloc(ckm_totss_workspace(d), 1);
+  double *o = REAL(out);
+  o[0] = ckm_totss(REAL(x), Rf_nrows(x), d, weights_or_null(weights),
+                   asInteger(threads), c, o + 1, o + 1 + d, work);
+  UNPROTECT(1);
+  return out;
 }
 
 /* ---- metrics ------------------------------------------------------------ */

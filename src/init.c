@@ -4,14 +4,18 @@
 #include <R_ext/Rdynload.h>
 #include <R_ext/Visibility.h>
 
-SEXP ffi_fit(SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP);
-SEXP ffi_kmeanspp(SEXP, SEXP, SEXP, SEXP, SEXP);
+SEXP ffi_fit(SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP);
+SEXP ffi_kmeanspp(SEXP, SEXP, SEXP, SEXP, SEXP, SEXP);
 SEXP ffi_assign(SEXP, SEXP, SEXP, SEXP);
 SEXP ffi_minibatch(SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP);
 SEXP ffi_soft_assign(SEXP, SEXP, SEXP, SEXP);
 SEXP ffi_kmedians(SEXP, SEXP, SEXP, SEXP);
 SEXP ffi_l1_assign(SEXP, SEXP, SEXP);
-SEXP ffi_totss(SEXP, SEXP, SEXP);
+SEXP ffi_totss(SEXP, SEXP, SEXP, SEXP);
+SEXP ffi_sum_block(SEXP);
+SEXP ffi_vector_total(SEXP, SEXP);
+SEXP ffi_row_uniforms(SEXP, SEXP, SEXP);
+SEXP ffi_status_table(void);
 SEXP ffi_first_nonfinite(SEXP);
 SEXP ffi_ari(SEXP, SEXP, SEXP, SEXP);
 SEXP ffi_nmi(SEXP, SEXP, SEXP, SEXP, SEXP);
@@ -24,14 +28,18 @@ SEXP ffi_affine(SEXP, SEXP, SEXP);
 void ckm_threads_init(void);
 
 static const R_CallMethodDef call_methods[] = {
-  {"ffi_fit", (DL_FUNC) &ffi_fit, 9},
-  {"ffi_kmeanspp", (DL_FUNC) &ffi_kmeanspp, 5},
+  {"ffi_fit", (DL_FUNC) &ffi_fit, 11},
+  {"ffi_kmeanspp", (DL_FUNC) &ffi_kmeanspp, 6},
   {"ffi_assign", (DL_FUNC) &ffi_assign, 4},
   {"ffi_minibatch", (DL_FUNC) &ffi_minibatch, 11},
   {"ffi_soft_assign", (DL_FUNC) &ffi_soft_assign, 4},
   {"ffi_kmedians", (DL_FUNC) &ffi_kmedians, 4},
   {"ffi_l1_assign", (DL_FUNC) &ffi_l1_assign, 3},
-  {"ffi_totss", (DL_FUNC) &ffi_totss, 3},
+  {"ffi_totss", (DL_FUNC) &ffi_totss, 4},
+  {"ffi_sum_block", (DL_FUNC) &ffi_sum_block, 1},
+  {"ffi_vector_total", (DL_FUNC) &ffi_vector_total, 2},
+  {"ffi_row_uniforms", (DL_FUNC) &ffi_row_uniforms, 3},
+  {"ffi_status_table", (DL_FUNC) &ffi_status_table, 0},
   {"ffi_first_nonfinite", (DL_FUNC) &ffi_first_nonfinite, 1},
   {"ffi_ari", (DL_FUNC) &ffi_ari, 4},
   {"ffi_nmi", (DL_FUNC) &ffi_nmi, 5},

@@ -7,6 +7,7 @@
 
 #include "ckm.h"
 #include "fastassign.h"
+#include "rsum.h"
 
 /* Has the caller asked to stop? (the poll hook, where there is one; called
  * on the calling thread between parallel regions) */
@@ -72,7 +73,32 @@ typedef struct ckm_state {
   int *yy_cnt;
   double *thread_buf; /* per thread: k + d + groups doubles */
   size_t thread_buf_stride;
+  /* the centre update (update.c) */
+  const ckm_comm *comm; /* other processes, or NULL */
+  int status;           /* a failed collective: CKM_ERR_COMM */
+  ckm_idx block;        /* rows per block of the centre sums */
+  double *ubuf;         /* per thread: ckm_update_thread_doubles() */
+  size_t ubuf_stride;
+  double *upack;        /* collectives' buffer: ckm_update_pack_doubles() */
+  double *gsend, *grecv; /* relocation candidates, sent and gathered */
 } ckm_state;
+
+/* reduce.c */
+int ckm_allreduce(const ckm_comm *c, double *buf, size_t len, int op);
+int ckm_allgather(const ckm_comm *c, const double *send, size_t len,
+                  double *recv);
+int ckm_rsum_allreduce(const ckm_comm *c, ckm_rsum *s, size_t m, double *pack);
+double ckm_tile_total(const ckm_comm *c, const double *tile_sums,
+                      ckm_idx ntiles, int *status);
+ckm_idx ckm_count_total(const ckm_comm *c, ckm_idx local, int *status);
+
+/* update.c */
+size_t ckm_update_workspace(int d, int k, int nthreads, int nranks);
+void ckm_update_carve(ckm_state *s, carver *cv);
+int ckm_cluster_sums(ckm_state *s);
+ckm_idx ckm_relocate(ckm_state *s);
+void ckm_divide(ckm_state *s);
+void ckm_cluster_wss(ckm_state *s, double *wss);
 
 /* Relative slack that covers the rounding of a distance computed in d
  * dimensions and its square root; bounds are widened by it. */

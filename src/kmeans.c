@@ -1,15 +1,17 @@
 /*
- * kmeans.c: Lloyd's algorithm, the assignment kernel, the deterministic
- * centre update and empty-cluster relocation.
+ * kmeans.c: the fit's driver: assignment passes (Lloyd's in assign.c, the
+ * bound-based ones in bounds.c), the centre update (update.c), the trace,
+ * the stopping rules, and the total sum of squares.
  *
- * Determinism. Every floating-point sum here has an order fixed by the data,
- * never by the thread count: distances are per point; the inertia of a pass
- * is summed per fixed tile of CKM_TILE points and then over the tiles in
- * order; centre sums run over the points in index order, one column per
- * task (each thread owns whole columns, as FAISS has each thread own a range
- * of centres). So 1 and 2 threads give bit-identical results, and the
- * centres are bit-identical to those of stats::kmeans(algorithm = "Lloyd"),
- * which also sums the points of a cluster in index order.
+ * Determinism. Every floating-point sum has an order fixed by the global
+ * row index, never by the thread count or by how rows are split over
+ * processes: distances are per point; the inertia of a pass is summed per
+ * fixed tile of CKM_TILE points, and centre sums per fixed block of rows,
+ * in index order, and those partial sums are added exactly (rsum.h) and
+ * rounded once. So 1 and 2 threads, or 1 and 4 processes, give
+ * bit-identical results; and when X fits in one block the centres are
+ * bit-identical to those of stats::kmeans(algorithm = "Lloyd"), which sums
+ * the points of a cluster in index order.
  */
 #include <math.h>
 #include <string.h>
@@ -18,211 +20,6 @@
 #include "ckm_omp.h"
 #include "internal.h"
 #include "kernels.h"
-
-/* ---- centre update ----------------------------------------------------- */
-
-/* Cluster sizes, and per-cluster column sums into sums (k x d, column-major).
- * Every sum adds its cluster's points in index order, starting from 0 (the
- * order of stats::kmeans, so the means are bit-identical to its). The
- * points are the outer loop and a block of columns the inner one: the sums
- * of different columns are independent chains of additions, so they overlap
- * even when consecutive points share a cluster (sorted data), where a loop
- * over one column at a time waits on each addition in turn. Threads take
- * contiguous blocks of columns. */
-#define CKM_SUM_COLS 16
-
-static void sum_columns(const double *x, ckm_idx n, int k, const int *labels,
-                        int c0, int c1, double *sums)
-{
-  for (int cb = c0; cb < c1; cb += CKM_SUM_COLS) {
-    const int w = c1 - cb < CKM_SUM_COLS ? c1 - cb : CKM_SUM_COLS;
-    const double *xc[CKM_SUM_COLS];
-    double *sc[CKM_SUM_COLS];
-    for (int c = 0; c < w; c++) {
-      xc[c] = x + (size_t) (cb + c) * (size_t) n;
-      sc[c] = sums + (size_t) k * (size_t) (cb + c);
-      for (int j = 0; j < k; j++)
-        sc[c][j] = 0.0;
-    }
-    if (w == 1) {
-      for (ckm_idx i = 0; i < n; i++)
-        sc[0][labels[i]] += xc[0][i];
-    } else if (w == 2) {
-      for (ckm_idx i = 0; i < n; i++) {
-        const int j = labels[i];
-        sc[0][j] += xc[0][i];
-        sc[1][j] += xc[1][i];
-      }
-    } else {
-      for (ckm_idx i = 0; i < n; i++) {
-        const int j = labels[i];
-        for (int c = 0; c < w; c++)
-          sc[c][j] += xc[c][i];
-      }
-    }
-  }
-}
-
-/* The same with weights: sums of w_i x_i, each in index order. */
-static void sum_columns_weighted(const double *x, ckm_idx n, int k,
-                                 const int *labels, const double *w, int c0,
-                                 int c1, double *sums)
-{
-  for (int c = c0; c < c1; c++) {
-    const double *xc = x + (size_t) c * (size_t) n;
-    double *sc = sums + (size_t) k * (size_t) c;
-    for (int j = 0; j < k; j++)
-      sc[j] = 0.0;
-    for (ckm_idx i = 0; i < n; i++)
-      sc[labels[i]] += w[i] * xc[i];
-  }
-}
-
-static void sum_range(const double *x, ckm_idx n, int k, const int *labels,
-                      const double *w, int c0, int c1, double *sums)
-{
-  if (w)
-    sum_columns_weighted(x, n, k, labels, w, c0, c1, sums);
-  else
-    sum_columns(x, n, k, labels, c0, c1, sums);
-}
-
-/* Sizes, total weights (when w is set; wsum may then not be NULL) and
- * column sums (of w_i x_i with weights) per cluster. */
-static void cluster_sums(const double *x, ckm_idx n, int d, int k,
-                         const int *labels, const double *w, double *sums,
-                         ckm_idx *counts, double *wsum, int nthreads)
-{
-  for (int j = 0; j < k; j++)
-    counts[j] = 0;
-  for (ckm_idx i = 0; i < n; i++)
-    counts[labels[i]]++;
-  if (w) {
-    for (int j = 0; j < k; j++)
-      wsum[j] = 0.0;
-    for (ckm_idx i = 0; i < n; i++)
-      wsum[labels[i]] += w[i];
-  }
-
-  const int nt = ckm_team(nthreads < d ? nthreads : d, (double) n * d);
-  if (nt <= 1) {
-    sum_range(x, n, k, labels, w, 0, d, sums);
-    return;
-  }
-#ifdef _OPENMP
-#pragma omp parallel num_threads(nt)
-  {
-    /* contiguous blocks of columns, one per thread: the widest blocks, so
-     * each pass over the labels feeds as many independent sums as it can
-     * (blocks taken dynamically, narrower, cost a quarter more on Hamerly
-     * fits, where these sums are most of an iteration) */
-    const int me = omp_get_thread_num(), team = omp_get_num_threads();
-    const int c0 = (int) ((long) d * me / team), c1 = (int) ((long) d * (me + 1) / team);
-    sum_range(x, n, k, labels, w, c0, c1, sums);
-  }
-#else
-  sum_range(x, n, k, labels, w, 0, d, sums);
-#endif
-}
-
-/* Is candidate (da, ia) farther than (db, ib)? Ties: the lower row first. */
-static inline int farther(double da, ckm_idx ia, double db, ckm_idx ib)
-{
-  return da > db || (da == db && ia < ib);
-}
-
-/* Min-heap of the m farthest candidates seen so far: the nearest on top. */
-static void heap_sift_down(double *hd, ckm_idx *hi, int size, int pos)
-{
-  for (;;) {
-    int l = 2 * pos + 1, r = l + 1, m = pos;
-    if (l < size && farther(hd[m], hi[m], hd[l], hi[l]))
-      m = l;
-    if (r < size && farther(hd[m], hi[m], hd[r], hi[r]))
-      m = r;
-    if (m == pos)
-      return;
-    double td = hd[m]; hd[m] = hd[pos]; hd[pos] = td;
-    ckm_idx ti = hi[m]; hi[m] = hi[pos]; hi[pos] = ti;
-    pos = m;
-  }
-}
-
-static void heap_sift_up(double *hd, ckm_idx *hi, int pos)
-{
-  while (pos > 0) {
-    int parent = (pos - 1) / 2;
-    if (!farther(hd[parent], hi[parent], hd[pos], hi[pos]))
-      return;
-    double td = hd[parent]; hd[parent] = hd[pos]; hd[pos] = td;
-    ckm_idx ti = hi[parent]; hi[parent] = hi[pos]; hi[pos] = ti;
-    pos = parent;
-  }
-}
-
-/*
- * Give every empty cluster a point: the points farthest from their own
- * centre (dist, from the last assignment) move to the empty clusters, the
- * farthest to the lowest-numbered empty cluster, as scikit-learn relocates
- * empty clusters. A point is taken only from a cluster that keeps at least
- * one member. Changes labels and counts; returns the number of moves.
- * hd and hi have room for k entries.
- */
-static ckm_idx relocate_empty(ckm_idx n, int k, int *labels, double *dist,
-                              ckm_idx *counts, double *hd, ckm_idx *hi)
-{
-  ckm_idx moved = 0;
-  for (;;) {
-    int m = 0;
-    for (int j = 0; j < k; j++)
-      m += counts[j] == 0;
-    if (m == 0)
-      return moved;
-
-    /* the m farthest points of clusters with two or more members */
-    int size = 0;
-    for (ckm_idx i = 0; i < n; i++) {
-      if (counts[labels[i]] < 2)
-        continue;
-      if (size < m) {
-        hd[size] = dist[i];
-        hi[size] = i;
-        heap_sift_up(hd, hi, size);
-        size++;
-      } else if (farther(dist[i], i, hd[0], hi[0])) {
-        hd[0] = dist[i];
-        hi[0] = i;
-        heap_sift_down(hd, hi, size, 0);
-      }
-    }
-    if (size == 0)
-      return moved; /* cannot happen while n >= k */
-
-    /* pop nearest-first, so fill from the back to get farthest-first */
-    for (int s = size; s > 1; s--) {
-      double td = hd[0]; hd[0] = hd[s - 1]; hd[s - 1] = td;
-      ckm_idx ti = hi[0]; hi[0] = hi[s - 1]; hi[s - 1] = ti;
-      heap_sift_down(hd, hi, s - 1, 0);
-    }
-    /* now hd/hi are ordered nearest-last: index 0 is the farthest */
-    int e = 0;
-    for (int s = 0; s < size; s++) {
-      while (e < k && counts[e] != 0)
-        e++;
-      if (e == k)
-        break;
-      ckm_idx i = hi[s];
-      int from = labels[i];
-      if (counts[from] < 2)
-        continue;
-      counts[from]--;
-      counts[e] = 1;
-      labels[i] = e;
-      dist[i] = 0.0;
-      moved++;
-    }
-  }
-}
 
 /* Exact squared distance of every point to its centre in `cen` (column-
  * major), into s->dist, and the inertia summed tile by tile as a Lloyd
@@ -262,10 +59,7 @@ static double exact_dist_all(ckm_state *s, const double *cen)
     s->tile_sums[t] = sum;
   }
   (void) nt;
-  double sum = 0.0;
-  for (ckm_idx t = 0; t < ntiles; t++)
-    sum += s->tile_sums[t];
-  return sum;
+  return ckm_tile_total(s->comm, s->tile_sums, ntiles, &s->status);
 }
 
 /* The weighted inertia of the last assignment, sum_i w_i dist_i, summed
@@ -274,15 +68,14 @@ static double exact_dist_all(ckm_state *s, const double *cen)
 static double weighted_inertia(ckm_state *s)
 {
   const ckm_idx n = s->n, ntiles = ckm_ntiles(n);
-  double sum = 0.0;
   for (ckm_idx t = 0; t < ntiles; t++) {
     const ckm_idx i0 = t * CKM_TILE, i1 = i0 + CKM_TILE < n ? i0 + CKM_TILE : n;
     double ts = 0.0;
     for (ckm_idx i = i0; i < i1; i++)
       ts += s->w[i] * s->dist[i];
-    sum += ts;
+    s->tile_sums[t] = ts;
   }
-  return sum;
+  return ckm_tile_total(s->comm, s->tile_sums, ntiles, &s->status);
 }
 
 /* New centres = means of the clusters, relocating empty clusters first.
@@ -292,27 +85,22 @@ static double weighted_inertia(ckm_state *s)
  * same points move as in Lloyd's algorithm. */
 static ckm_idx update_centres(ckm_state *s, int refresh)
 {
-  cluster_sums(s->x, s->n, s->d, s->k, s->labels, s->w, s->centers, s->counts,
-               s->wsum, s->nthreads);
+  if (ckm_cluster_sums(s))
+    return 0;
   ckm_idx moved = 0;
   for (int j = 0; j < s->k; j++) {
     if (s->counts[j] == 0) {
       if (refresh)
         exact_dist_all(s, s->old);
-      moved = relocate_empty(s->n, s->k, s->labels, s->dist, s->counts,
-                             s->hd, s->hi);
-      /* sum again from the new labels, so each mean is still an exact
-       * index-order sum over its members */
-      cluster_sums(s->x, s->n, s->d, s->k, s->labels, s->w, s->centers,
-                   s->counts, s->wsum, s->nthreads);
+      moved = ckm_relocate(s);
+      /* sum again from the new labels, so each mean is still a sum over
+       * its members in the fixed order */
+      if (!s->status)
+        ckm_cluster_sums(s);
       break;
     }
   }
-  for (int c = 0; c < s->d; c++)
-    for (int j = 0; j < s->k; j++)
-      if (s->counts[j] > 0)
-        s->centers[j + (size_t) s->k * c] /=
-            s->w ? s->wsum[j] : (double) s->counts[j];
+  ckm_divide(s);
   return moved;
 }
 
@@ -346,10 +134,6 @@ static double inertia_from_means(const ckm_state *s, double totss,
 
 /* ---- the fit ------------------------------------------------------------ */
 
-static double total_weight(const double *w, ckm_idx n);
-static void column_means(const double *x, ckm_idx n, int d, const double *w,
-                         double wt, double *mean);
-
 size_t ckm_fit_workspace(ckm_idx n, int d, int k, const ckm_options *opt)
 {
   size_t kd = (size_t) k * (size_t) d;
@@ -361,7 +145,10 @@ size_t ckm_fit_workspace(ckm_idx n, int d, int k, const ckm_options *opt)
                  carved(sizeof(ckm_idx) * (size_t) k) + /* heap rows */
                  carved(sizeof(double) * (size_t) d) +  /* column means */
                  carved(sizeof(double) * (size_t) k) +  /* cluster weights */
-                 carved(sizeof(ckm_fast));
+                 carved(sizeof(ckm_fast)) +
+                 carved(ckm_totss_workspace(d)) +
+                 ckm_update_workspace(d, k, nt,
+                                      opt->comm ? opt->comm->size : 1);
   if (ckm_use_fast(opt->kernel, k, d))
     bytes += carved(sizeof(double) * ckm_fast_shared_doubles(d, k)) +
              carved(sizeof(double) * ckm_fast_thread_doubles(d) * (size_t) nt);
@@ -374,25 +161,29 @@ size_t ckm_fit_workspace(ckm_idx n, int d, int k, const ckm_options *opt)
 static void final_wss(ckm_state *s, const double *centers, double *wss)
 {
   exact_dist_all(s, centers);
-  for (int j = 0; j < s->k; j++)
-    wss[j] = 0.0;
-  if (s->w) {
-    for (ckm_idx i = 0; i < s->n; i++)
-      wss[s->labels[i]] += s->w[i] * s->dist[i];
-  } else {
-    for (ckm_idx i = 0; i < s->n; i++)
-      wss[s->labels[i]] += s->dist[i];
-  }
+  ckm_cluster_wss(s, wss);
 }
 
-/* Does some cluster have no point? counts: k scratch. */
-static int any_empty(const int *labels, ckm_idx n, int k, ckm_idx *counts)
+/* Cluster sizes over all processes, into counts (k). */
+static void global_sizes(ckm_state *s, ckm_idx *counts)
 {
-  for (int j = 0; j < k; j++)
-    counts[j] = 0;
-  for (ckm_idx i = 0; i < n; i++)
-    counts[labels[i]]++;
-  for (int j = 0; j < k; j++)
+  double *c = s->upack; /* has room for k */
+  for (int j = 0; j < s->k; j++)
+    c[j] = 0.0;
+  for (ckm_idx i = 0; i < s->n; i++)
+    c[s->labels[i]] += 1.0;
+  int st = ckm_allreduce(s->comm, c, (size_t) s->k, CKM_OP_SUM);
+  if (st)
+    s->status = st;
+  for (int j = 0; j < s->k; j++)
+    counts[j] = (ckm_idx) c[j];
+}
+
+/* Does some cluster have no point (over all processes)? counts: k. */
+static int any_empty(ckm_state *s, ckm_idx *counts)
+{
+  global_sizes(s, counts);
+  for (int j = 0; j < s->k; j++)
     if (counts[j] == 0)
       return 1;
   return 0;
@@ -426,6 +217,9 @@ int ckm_fit_run(const double *x, ckm_idx n, int d, int k, double *centers,
   s->wsum = carve(&cv, sizeof(double) * (size_t) k);
   s->w = opt->weights;
   s->hooks = hooks;
+  s->comm = opt->comm && opt->comm->size > 1 ? opt->comm : NULL;
+  double *colmean_work = carve(&cv, ckm_totss_workspace(d));
+  ckm_update_carve(s, &cv);
   ckm_fast *fast = carve(&cv, sizeof(ckm_fast));
   if (ckm_use_fast(opt->kernel, k, d)) {
     double *shared = carve(&cv, sizeof(double) * ckm_fast_shared_doubles(d, k));
@@ -443,11 +237,17 @@ int ckm_fit_run(const double *x, ckm_idx n, int d, int k, double *centers,
     labels[i] = -1;
   ckm_transpose_centres(centers, k, d, s->ct);
 
-  /* for the trace of the bound-based algorithms */
+  /* for the trace of the bound-based algorithms: given once per X, or
+   * computed here */
   double totss = 0.0;
   if (alg != CKM_LLOYD) {
-    totss = ckm_totss(x, n, d, s->w, s->nthreads);
-    column_means(x, n, d, s->w, total_weight(s->w, n), s->colmean);
+    if (opt->colmean) {
+      totss = opt->totss;
+      memcpy(s->colmean, opt->colmean, sizeof(double) * (size_t) d);
+    } else {
+      totss = ckm_totss(x, n, d, s->w, s->nthreads, s->comm, s->colmean,
+                        NULL, colmean_work);
+    }
   }
 
   for (int it = 1; it <= opt->max_iter; it++) {
@@ -463,8 +263,11 @@ int ckm_fit_run(const double *x, ckm_idx n, int d, int k, double *centers,
     }
     if (s->stopped)
       return CKM_INTERRUPTED;
+    changed = ckm_count_total(s->comm, changed, &s->status);
     if (s->w && (alg == CKM_LLOYD || it == 1))
       inertia = weighted_inertia(s);
+    if (s->status)
+      return s->status;
     if (it == 1 && !isfinite(inertia))
       return CKM_ERR_NONFINITE;
     info->n_iter = it;
@@ -473,6 +276,8 @@ int ckm_fit_run(const double *x, ckm_idx n, int d, int k, double *centers,
     if (changed > 0) {
       memcpy(s->old, centers, sizeof(double) * kd);
       moved = update_centres(s, alg != CKM_LLOYD);
+      if (s->status)
+        return s->status;
       info->relocated += moved;
       /* means of finite values are finite, unless a sum overflowed
        * (values near DBL_MAX): stop rather than go on with Inf/NaN */
@@ -512,9 +317,12 @@ int ckm_fit_run(const double *x, ckm_idx n, int d, int k, double *centers,
         ckm_idx moved_last = ckm_assign_pass(s, NULL, &inertia);
         if (s->stopped)
           return CKM_INTERRUPTED;
+        moved_last = ckm_count_total(s->comm, moved_last, &s->status);
         if (s->w)
           inertia = weighted_inertia(s);
-        if (!any_empty(labels, n, k, size)) {
+        if (s->status)
+          return s->status;
+        if (!any_empty(s, size)) {
           info->converged = 1;
           break;
         }
@@ -534,6 +342,8 @@ int ckm_fit_run(const double *x, ckm_idx n, int d, int k, double *centers,
           return CKM_INTERRUPTED;
         memcpy(s->old, centers, sizeof(double) * kd);
         info->relocated += update_centres(s, 0);
+        if (s->status)
+          return s->status;
         for (size_t q = 0; q < kd; q++)
           if (!isfinite(centers[q]))
             return CKM_ERR_NONFINITE;
@@ -543,11 +353,8 @@ int ckm_fit_run(const double *x, ckm_idx n, int d, int k, double *centers,
   }
 
   final_wss(s, centers, wss);
-  for (int j = 0; j < k; j++)
-    size[j] = 0;
-  for (ckm_idx i = 0; i < n; i++)
-    size[labels[i]]++;
-  return CKM_OK;
+  global_sizes(s, size);
+  return s->status;
 }
 
 /* ---- input scan -------------------------------------------------------- */
@@ -588,69 +395,96 @@ void ckm_affine(const double *x, ckm_idx n, int d, const double *shift,
 
 /* ---- total sum of squares ---------------------------------------------- */
 
-/* Sum of the weights (0 without them). */
-static double total_weight(const double *w, ckm_idx n)
+size_t ckm_totss_workspace(int d)
 {
-  double wt = 0.0;
-  if (w)
-    for (ckm_idx i = 0; i < n; i++)
-      wt += w[i];
-  return wt;
+  return sizeof(ckm_rsum) * ((size_t) d + 1) +
+         sizeof(double) * CKM_RSUM_K * ((size_t) d + 1) + 64;
 }
 
-/* Column means, weighted when w is set (wt: their sum). */
-static void column_means(const double *x, ckm_idx n, int d, const double *w,
-                         double wt, double *mean)
+/* Per tile and column, in index order: sum of (w_i) x_i, or of
+ * (w_i) (x_i - m_c)^2 when m is set; each added into acc[c]. Tiles are
+ * global (every process starts at a tile boundary). */
+static void column_tile_sums(const double *x, ckm_idx n, int d,
+                             const double *w, const double *m, ckm_rsum *acc,
+                             int nthreads)
 {
+  const int nt = ckm_team(nthreads < d ? nthreads : d, 3.0 * (double) n * d);
+  (void) nt;
+#ifdef _OPENMP
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 1)
+#endif
   for (int c = 0; c < d; c++) {
     const double *xc = x + (size_t) c * (size_t) n;
-    double m = 0.0;
-    if (w) {
-      for (ckm_idx i = 0; i < n; i++)
-        m += w[i] * xc[i];
-      mean[c] = m / wt;
-    } else {
-      for (ckm_idx i = 0; i < n; i++)
-        m += xc[i];
-      mean[c] = m / (double) n;
+    for (ckm_idx i0 = 0; i0 < n; i0 += CKM_TILE) {
+      const ckm_idx i1 = i0 + CKM_TILE < n ? i0 + CKM_TILE : n;
+      double s = 0.0;
+      if (m) {
+        const double mc = m[c];
+        if (w) {
+          for (ckm_idx i = i0; i < i1; i++) {
+            double df = xc[i] - mc;
+            s += w[i] * (df * df);
+          }
+        } else {
+          for (ckm_idx i = i0; i < i1; i++) {
+            double df = xc[i] - mc;
+            s += df * df;
+          }
+        }
+      } else if (w) {
+        for (ckm_idx i = i0; i < i1; i++)
+          s += w[i] * xc[i];
+      } else {
+        for (ckm_idx i = i0; i < i1; i++)
+          s += xc[i];
+      }
+      ckm_rsum_add(acc + c, s);
     }
   }
 }
 
 double ckm_totss(const double *x, ckm_idx n, int d, const double *w,
-                 int nthreads)
+                 int nthreads, const ckm_comm *comm, double *mean,
+                 double *wtotal, void *work)
 {
-  double total = 0.0;
-  const double wt = total_weight(w, n);
-  const int nt = ckm_team(nthreads < d ? nthreads : d, 3.0 * (double) n * d);
-  (void) nt;
-  /* per column: the mean, then the sum of squares about it (two passes);
-   * columns are independent, and summed in column order afterwards */
-  double col[64];
-  for (int c0 = 0; c0 < d; c0 += 64) {
-    int c1 = c0 + 64 < d ? c0 + 64 : d;
-#ifdef _OPENMP
-#pragma omp parallel for num_threads(nt) schedule(dynamic, 1)
-#endif
-    for (int c = c0; c < c1; c++) {
-      const double *xc = x + (size_t) c * (size_t) n;
-      double m, s = 0.0;
-      column_means(xc, n, 1, w, wt, &m);
-      if (w) {
-        for (ckm_idx i = 0; i < n; i++) {
-          double df = xc[i] - m;
-          s += w[i] * (df * df);
-        }
-      } else {
-        for (ckm_idx i = 0; i < n; i++) {
-          double df = xc[i] - m;
-          s += df * df;
-        }
-      }
-      col[c - c0] = s;
+  char *p = (char *) work;
+  ckm_rsum *acc = (ckm_rsum *) p;
+  double *pack = (double *) (p + sizeof(ckm_rsum) * ((size_t) d + 1));
+  const ckm_idx N = comm && comm->size > 1 ? comm->n_global : n;
+
+  /* total weight, then the column means */
+  for (int c = 0; c <= d; c++)
+    ckm_rsum_zero(acc + c);
+  if (w)
+    for (ckm_idx i0 = 0; i0 < n; i0 += CKM_TILE) {
+      const ckm_idx i1 = i0 + CKM_TILE < n ? i0 + CKM_TILE : n;
+      double s = 0.0;
+      for (ckm_idx i = i0; i < i1; i++)
+        s += w[i];
+      ckm_rsum_add(acc + d, s);
     }
-    for (int c = c0; c < c1; c++)
-      total += col[c - c0];
-  }
+  column_tile_sums(x, n, d, w, NULL, acc, nthreads);
+  if (ckm_rsum_allreduce(comm, acc, (size_t) d + 1, pack))
+    return NAN;
+  const double wt = w ? ckm_rsum_value(acc + d) : (double) N;
+  double *m = pack; /* d values; pack is free again */
+  for (int c = 0; c < d; c++)
+    m[c] = ckm_rsum_value(acc + c) / wt;
+  if (mean)
+    memcpy(mean, m, sizeof(double) * (size_t) d);
+  if (wtotal)
+    *wtotal = wt;
+
+  /* the sums of squares about them, per column, added in column order */
+  double *mcopy = pack + d; /* pack holds K (d + 1) >= 2 d doubles */
+  memcpy(mcopy, m, sizeof(double) * (size_t) d);
+  for (int c = 0; c < d; c++)
+    ckm_rsum_zero(acc + c);
+  column_tile_sums(x, n, d, w, mcopy, acc, nthreads);
+  if (ckm_rsum_allreduce(comm, acc, (size_t) d, pack))
+    return NAN;
+  double total = 0.0;
+  for (int c = 0; c < d; c++)
+    total += ckm_rsum_value(acc + c);
   return total;
 }

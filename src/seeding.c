@@ -4,10 +4,14 @@
  *
  * D^2 weights are kept per point; after each new centre they are lowered in
  * parallel, tile by tile, and each tile's sum is recomputed in point order.
- * The draw walks the tile sums in order and then one tile, so the chosen
- * row depends on the uniform deviate alone, not on the thread count. The
- * deviates come from the unif hook (R's RNG in the package), called on the
- * calling thread only.
+ * The draw walks the tiles with an exact running sum of the tile sums
+ * (rsum.h), rounded at each tile, and then one tile, so the chosen row
+ * depends on the uniform deviate alone: not on the thread count, nor on
+ * how the rows are split over the processes of a ckm_comm (each starts at
+ * a tile boundary; the running sum starts from the exact sum of the
+ * processes before it). The deviates come from the unif hook (R's RNG in
+ * the package), called on the calling thread only, the same number of
+ * times on every process.
  */
 #include <math.h>
 #include <string.h>
@@ -19,13 +23,59 @@
 
 #define CKM_MAX_TRIALS 64
 
-size_t ckm_kmeanspp_workspace(ckm_idx n, int d, int k, int trials)
+size_t ckm_kmeanspp_workspace(ckm_idx n, int d, int k, int trials, int nranks)
 {
   (void) k;
   const size_t t = (size_t) (trials < 1 ? 1 : trials);
+  const size_t nr = (size_t) (nranks < 1 ? 1 : nranks);
   return sizeof(double) * ((size_t) n + (size_t) ckm_ntiles(n) * (t + 1) +
                            (size_t) d * (t + 1)) +
-         64;
+         sizeof(double) * ((size_t) d + 2 + CKM_RSUM_K + 1) * nr * 2 +
+         sizeof(ckm_rsum) * (t + 1) + sizeof(double) * CKM_RSUM_K * t +
+         64 * 12;
+}
+
+/* What the draws of one seeding share: the processes, and buffers. */
+typedef struct draw_ctx {
+  const ckm_comm *comm;
+  ckm_idx row0, n_global;
+  int nr;
+  double *send, *recv; /* (d + 2 + K + 1) and nr times that */
+  ckm_rsum *rs;        /* trials + 1 */
+  double *pack;        /* K trials */
+  int status;
+} draw_ctx;
+
+/* The largest of v over all processes. */
+static double max_all(draw_ctx *dc, double v)
+{
+  int st = ckm_allreduce(dc->comm, &v, 1, CKM_OP_MAX);
+  if (st)
+    dc->status = st;
+  return v;
+}
+
+/* Row g (global) of X, from the process that holds it, into row (d). */
+static void fetch_row(draw_ctx *dc, const double *x, ckm_idx n, int d,
+                      ckm_idx g, double *row)
+{
+  const ckm_idx i = g - dc->row0;
+  const int mine = i >= 0 && i < n;
+  if (dc->nr == 1) {
+    ckm_gather(x, n, d, i, row);
+    return;
+  }
+  dc->send[0] = mine;
+  for (int c = 0; c < d; c++)
+    dc->send[1 + c] = mine ? x[i + (size_t) c * (size_t) n] : 0.0;
+  int st = ckm_allgather(dc->comm, dc->send, (size_t) d + 1, dc->recv);
+  if (st)
+    dc->status = st;
+  for (int r = 0; r < dc->nr; r++)
+    if (dc->recv[(size_t) r * (d + 1)] == 1.0) {
+      memcpy(row, dc->recv + (size_t) r * (d + 1) + 1, sizeof(double) * d);
+      return;
+    }
 }
 
 /* Greedy k-means++: the potential sum_i pw_i min(w_i, ||x_i - cand||^2)
@@ -35,7 +85,8 @@ size_t ckm_kmeanspp_workspace(ckm_idx n, int d, int k, int trials)
 static void candidate_potentials(const double *x, ckm_idx n, int d,
                                  const double *cand, int trials,
                                  const double *pw, const double *w,
-                                 double *pot, double *out, int nthreads)
+                                 double *pot, double *out, int nthreads,
+                                 draw_ctx *dc)
 {
   const ckm_idx ntiles = ckm_ntiles(n);
   const int nt = ckm_team(nthreads, 3.0 * (double) n * d * trials);
@@ -58,11 +109,15 @@ static void candidate_potentials(const double *x, ckm_idx n, int d,
   }
   (void) nt;
   for (int c = 0; c < trials; c++) {
-    double s = 0.0;
+    ckm_rsum_zero(dc->rs + c);
     for (ckm_idx t = 0; t < ntiles; t++)
-      s += pot[(size_t) t * trials + c];
-    out[c] = s;
+      ckm_rsum_add(dc->rs + c, pot[(size_t) t * trials + c]);
   }
+  int st = ckm_rsum_allreduce(dc->comm, dc->rs, (size_t) trials, dc->pack);
+  if (st)
+    dc->status = st;
+  for (int c = 0; c < trials; c++)
+    out[c] = ckm_rsum_value(dc->rs + c);
 }
 
 /* Lower w[i] to the squared distance to centre `cen` where that is smaller
@@ -93,14 +148,14 @@ static void lower_weights(const double *x, ckm_idx n, int d, const double *cen,
   (void) nt;
 }
 
-/* Does row i equal one of the first m chosen rows, value for value? */
+/* Does row i equal one of the first m centres, value for value? */
 static int row_is_chosen(const double *x, ckm_idx n, int d, ckm_idx i,
-                         const ckm_idx *chosen, int m)
+                         const double *centers, int k, int m)
 {
   for (int q = 0; q < m; q++) {
     int same = 1;
     for (int c = 0; c < d && same; c++)
-      same = x[i + (size_t) c * n] == x[chosen[q] + (size_t) c * n];
+      same = x[i + (size_t) c * n] == centers[q + (size_t) k * c];
     if (same)
       return 1;
   }
@@ -119,99 +174,151 @@ static inline double draw_value(const double *a, const double *b, ckm_idx i)
   return (a ? a[i] : 1.0) * (b ? b[i] : 1.0);
 }
 
-/* Row drawn with probability proportional to a[i] * b[i], given the sums
- * of those values per tile (total: their sum, > 0) and a uniform u: the
- * tile where the running sum passes u * total, then the row in it. Rows of
- * value zero are never drawn. */
+/* Row (global index) drawn with probability proportional to a[i] * b[i],
+ * given the sums of those values per tile (total: their sum over all
+ * processes, > 0) and a uniform u: the first tile where the running sum
+ * passes u * total, then the row in it. Rows of value zero are never
+ * drawn. The running sum over tiles is exact and rounded at each tile, so
+ * every split of the rows finds the same tile; the process holding it
+ * walks its rows. */
 static ckm_idx draw_weighted(double u, const double *a, const double *b,
-                             const double *tile_sums, double total, ckm_idx n)
+                             const double *tile_sums, double total, ckm_idx n,
+                             draw_ctx *dc)
 {
-  const ckm_idx ntiles = ckm_ntiles(n);
+  const ckm_idx ntiles = ckm_ntiles(n), tile0 = dc->row0 / CKM_TILE;
   const double r = u * total;
-  double cum = 0.0;
+  ckm_rsum cum;
+  ckm_rsum_zero(&cum);
+  if (dc->nr > 1) {
+    /* the exact sum of the tiles of the processes before this one */
+    ckm_rsum mine;
+    ckm_rsum_zero(&mine);
+    for (ckm_idx t = 0; t < ntiles; t++)
+      ckm_rsum_add(&mine, tile_sums[t]);
+    const size_t len = CKM_RSUM_K + 1;
+    dc->send[0] = mine.top;
+    for (int j = 0; j < CKM_RSUM_K; j++)
+      dc->send[1 + j] = mine.b[j];
+    int st = ckm_allgather(dc->comm, dc->send, len, dc->recv);
+    if (st)
+      dc->status = st;
+    for (int q = 0; q < dc->comm->rank; q++) {
+      ckm_rsum o;
+      o.top = (int) dc->recv[q * len];
+      for (int j = 0; j < CKM_RSUM_K; j++)
+        o.b[j] = dc->recv[q * len + 1 + j];
+      ckm_rsum_merge(&cum, &o);
+    }
+  }
   ckm_idx t = 0, last_t = -1, pick = -1;
+  double before = 0.0;
   for (; t < ntiles; t++) {
     if (tile_sums[t] > 0.0) {
       last_t = t;
-      if (cum + tile_sums[t] > r)
-        break;
-    }
-    cum += tile_sums[t];
-  }
-  if (t == ntiles) { /* rounding: r at the very top */
-    t = last_t;
-    cum = total - tile_sums[t];
-  }
-  ckm_idx i0 = t * CKM_TILE;
-  ckm_idx i1 = i0 + CKM_TILE < n ? i0 + CKM_TILE : n;
-  for (ckm_idx i = i0; i < i1; i++) {
-    const double v = draw_value(a, b, i);
-    if (v > 0.0) {
-      pick = i;
-      cum += v;
-      if (cum > r)
+      before = ckm_rsum_value(&cum);
+      ckm_rsum_add(&cum, tile_sums[t]);
+      if (ckm_rsum_value(&cum) > r)
         break;
     }
   }
-  return pick;
+  /* the first such tile over all processes (as -index, for MAX) */
+  const double found = max_all(dc, t < ntiles ? -(double) (tile0 + t) : -INFINITY);
+  ckm_idx gt;
+  double cum_v;
+  if (found > -INFINITY) {
+    gt = (ckm_idx) -found;
+    cum_v = before;
+  } else { /* rounding: r at the very top: the last tile with weight */
+    gt = (ckm_idx) max_all(dc, last_t >= 0 ? (double) (tile0 + last_t) : -1.0);
+    t = gt - tile0;
+    cum_v = t >= 0 && t < ntiles ? total - tile_sums[t] : 0.0;
+  }
+  t = gt - tile0;
+  if (t >= 0 && t < ntiles) {
+    ckm_idx i0 = t * CKM_TILE;
+    ckm_idx i1 = i0 + CKM_TILE < n ? i0 + CKM_TILE : n;
+    for (ckm_idx i = i0; i < i1; i++) {
+      const double v = draw_value(a, b, i);
+      if (v > 0.0) {
+        pick = i;
+        cum_v += v;
+        if (cum_v > r)
+          break;
+      }
+    }
+    pick += dc->row0;
+  }
+  return (ckm_idx) max_all(dc, (double) pick);
 }
 
 int ckm_kmeanspp(const double *x, ckm_idx n, int d, int k,
                  const double *pw, int trials, double *centers,
                  ckm_idx *chosen, int nthreads, const ckm_hooks *hooks,
-                 void *work)
+                 const ckm_comm *comm, void *work)
 {
   const ckm_idx ntiles = ckm_ntiles(n);
   if (trials < 1)
     trials = 1;
   if (trials > CKM_MAX_TRIALS)
     trials = CKM_MAX_TRIALS;
-  double *w = (double *) work;
-  double *tile_sums = w + n;
-  double *row = tile_sums + ntiles;
-  double *cand = row + d;                        /* trials x d */
-  double *pot = cand + (size_t) trials * d;      /* ntiles x trials */
+  if (comm && comm->size <= 1)
+    comm = NULL;
+  carver cv = {(char *) work};
+  double *w = carve(&cv, sizeof(double) * (size_t) n);
+  double *tile_sums = carve(&cv, sizeof(double) * (size_t) ntiles);
+  double *row = carve(&cv, sizeof(double) * (size_t) d);
+  double *cand = carve(&cv, sizeof(double) * (size_t) trials * d);
+  double *pot = carve(&cv, sizeof(double) * (size_t) ntiles * trials);
   double cpot[CKM_MAX_TRIALS];
+  draw_ctx dc;
+  dc.comm = comm;
+  dc.nr = comm ? comm->size : 1;
+  dc.row0 = comm ? comm->row0 : 0;
+  dc.n_global = comm ? comm->n_global : n;
+  const size_t msg = (size_t) d + 2 + CKM_RSUM_K + 1;
+  dc.send = carve(&cv, sizeof(double) * msg);
+  dc.recv = carve(&cv, sizeof(double) * msg * (size_t) dc.nr);
+  dc.rs = carve(&cv, sizeof(ckm_rsum) * (size_t) (trials + 1));
+  dc.pack = carve(&cv, sizeof(double) * CKM_RSUM_K * (size_t) trials);
+  dc.status = CKM_OK;
+  const ckm_idx N = dc.n_global;
 
   for (int m = 0; m < k; m++) {
     ckm_idx pick = -1;
     if (m == 0 && !pw) {
-      pick = draw_index(hooks->unif(hooks->ctx), n);
+      pick = draw_index(hooks->unif(hooks->ctx), N);
     } else if (m == 0) {
       /* with observation weights, the first row in proportion to them */
-      double total = 0.0;
       for (ckm_idx t = 0; t < ntiles; t++) {
         const ckm_idx i0 = t * CKM_TILE, i1 = i0 + CKM_TILE < n ? i0 + CKM_TILE : n;
         double ts = 0.0;
         for (ckm_idx i = i0; i < i1; i++)
           ts += pw[i];
         tile_sums[t] = ts;
-        total += ts;
       }
+      const double total = ckm_tile_total(comm, tile_sums, ntiles, &dc.status);
       pick = draw_weighted(hooks->unif(hooks->ctx), pw, NULL, tile_sums,
-                           total, n);
+                           total, n, &dc);
     } else {
       if (ckm_should_stop(hooks))
         return CKM_INTERRUPTED;
-      double total = 0.0;
-      for (ckm_idx t = 0; t < ntiles; t++)
-        total += tile_sums[t];
+      const double total = ckm_tile_total(comm, tile_sums, ntiles, &dc.status);
       if (!isfinite(total))
         return CKM_ERR_NONFINITE;
       if (total > 0.0 && trials == 1) {
         pick = draw_weighted(hooks->unif(hooks->ctx), w, pw, tile_sums, total,
-                             n);
+                             n, &dc);
       } else if (total > 0.0) {
         /* greedy: `trials` candidates by D^2 sampling, keep the one that
          * lowers the potential most (the first, on ties) */
         ckm_idx cidx[CKM_MAX_TRIALS];
         for (int c = 0; c < trials; c++) {
           cidx[c] = draw_weighted(hooks->unif(hooks->ctx), w, pw, tile_sums,
-                                  total, n);
-          ckm_gather(x, n, d, cidx[c], cand + (size_t) c * d);
+                                  total, n, &dc);
+          fetch_row(&dc, x, n, d, cidx[c], cand + (size_t) c * d);
         }
         candidate_potentials(x, n, d, cand, trials, pw, w, pot, cpot,
-                             nthreads);
+                             nthreads, &dc);
         int best = 0;
         for (int c = 1; c < trials; c++)
           if (cpot[c] < cpot[best])
@@ -220,25 +327,57 @@ int ckm_kmeanspp(const double *x, ckm_idx n, int d, int k,
       } else {
         /* Every row sits on a chosen centre (at the precision of squared
          * distances). Take, uniformly, the next row from a random start
-         * that differs from every chosen centre, if there is one. */
-        ckm_idx start = draw_index(hooks->unif(hooks->ctx), n);
-        for (ckm_idx q = 0; q < n && pick < 0; q++) {
-          ckm_idx i = (start + q) % n;
-          if (!row_is_chosen(x, n, d, i, chosen, m))
-            pick = i;
+         * that differs from every chosen centre, if there is one: over all
+         * processes, the one at the smallest cyclic offset from start. */
+        ckm_idx start = draw_index(hooks->unif(hooks->ctx), N);
+        double best = -INFINITY; /* -offset */
+        for (ckm_idx i = 0; i < n; i++) {
+          if (row_is_chosen(x, n, d, i, centers, k, m))
+            continue;
+          const ckm_idx off = (i + dc.row0 - start + N) % N;
+          if (-(double) off > best)
+            best = -(double) off;
         }
-        if (pick < 0)
+        best = max_all(&dc, best);
+        if (best == -INFINITY)
           return CKM_ERR_DISTINCT;
+        pick = (start + (ckm_idx) -best) % N;
       }
     }
+    if (dc.status)
+      return dc.status;
 
     chosen[m] = pick;
-    for (int c = 0; c < d; c++) {
-      row[c] = x[pick + (size_t) c * n];
+    fetch_row(&dc, x, n, d, pick, row);
+    if (dc.status)
+      return dc.status;
+    for (int c = 0; c < d; c++)
       centers[m + (size_t) k * c] = row[c];
-    }
     if (m + 1 < k)
       lower_weights(x, n, d, row, pw, w, tile_sums, m == 0, nthreads);
   }
   return CKM_OK;
+}
+
+/* ---- k-means|| (Bahmani et al. 2012): per-row deviates ------------------- */
+
+/* SplitMix64 (Steele, Lea and Flood 2014): a bijective mix of a 64-bit
+ * counter, so the deviate of a row is a function of (key, global row) alone
+ * and any split of the rows over processes draws the same ones. */
+static inline unsigned long long mix64(unsigned long long z)
+{
+  z += 0x9e3779b97f4a7c15ULL;
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
+void ckm_row_uniforms(ckm_idx n, ckm_idx row0, unsigned long long key,
+                      double *u)
+{
+  const unsigned long long k2 = mix64(key);
+  for (ckm_idx i = 0; i < n; i++) {
+    unsigned long long z = mix64(k2 ^ mix64((unsigned long long) (row0 + i)));
+    u[i] = (double) (z >> 11) * 0x1.0p-53; /* [0, 1) */
+  }
 }

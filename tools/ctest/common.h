@@ -56,7 +56,7 @@ static inline fit_out run_fit(const double *x, ckm_idx n, int d, int k,
                        const double *weights)
 {
   fit_out f;
-  ckm_options opt = {max_iter, tol, algorithm, kernel, nthreads, weights};
+  ckm_options opt = {max_iter, tol, algorithm, kernel, nthreads, weights, NULL, 0.0, NULL};
   f.labels = malloc(sizeof(int) * (size_t) (n > 0 ? n : 1));
   f.centers = malloc(sizeof(double) * (size_t) k * (size_t) d);
   f.wss = malloc(sizeof(double) * (size_t) k);

@@ -66,9 +66,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   double *start = malloc(sizeof(double) * (size_t) k * d);
   ckm_idx *chosen = malloc(sizeof(ckm_idx) * (size_t) k);
   const int trials = (flags & 4) ? 3 : 1;
-  void *sw = workspace(ckm_kmeanspp_workspace(n, d, k, trials));
+  void *sw = workspace(ckm_kmeanspp_workspace(n, d, k, trials, 1));
   int st = ckm_kmeanspp(x, n, d, k, w, trials, start, chosen, nthreads,
-                        &hooks, sw);
+                        &hooks, NULL, sw);
   free(sw);
   REQUIRE(st == CKM_OK || st == CKM_ERR_DISTINCT || st == CKM_ERR_NONFINITE);
   if (st == CKM_OK) {

@@ -38,8 +38,8 @@ static int seed(const double *x, ckm_idx n, int d, int k, int trials,
 {
   ckm_hooks h = make_hooks(r);
   ckm_idx *chosen = malloc(sizeof(ckm_idx) * (size_t) k);
-  void *work = workspace(ckm_kmeanspp_workspace(n, d, k, trials));
-  int st = ckm_kmeanspp(x, n, d, k, w, trials, centers, chosen, nthreads, &h,
+  void *work = workspace(ckm_kmeanspp_workspace(n, d, k, trials, 1));
+  int st = ckm_kmeanspp(x, n, d, k, w, trials, centers, chosen, nthreads, &h, NULL,
                         work);
   free(work);
   free(chosen);
@@ -170,7 +170,11 @@ int main(void)
     CHECK(f.status == CKM_OK && f.wss[0] == 0.0 && f.centers[0] == 4.25, "all equal fit");
     free_fit(&f);
     CHECK(seed(x, n, d, 2, 1, NULL, c, &r, 1) == CKM_ERR_DISTINCT, "all equal, k = 2");
-    CHECK(ckm_totss(x, n, d, NULL, 1) == 0.0, "all equal totss");
+    {
+      void *tw = malloc(ckm_totss_workspace(d));
+      CHECK(ckm_totss(x, n, d, NULL, 1, NULL, NULL, NULL, tw) == 0.0, "all equal totss");
+      free(tw);
+    }
     free(x);
     bad_inputs += 3;
   }

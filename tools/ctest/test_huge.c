@@ -47,7 +47,9 @@ int main(void)
   x[len - 1] = 100.0;
 
   /* totss: 3 values of 100 among n in one column */
-  double tot = ckm_totss(x, n, d, NULL, 2);
+  void *tw = malloc(ckm_totss_workspace(d));
+  double tot = ckm_totss(x, n, d, NULL, 2, NULL, NULL, NULL, tw);
+  free(tw);
   double m = 300.0 / (double) n;
   double expect = 3 * (100 - m) * (100 - m) + (double) (n - 3) * m * m;
   if (fabs(tot - expect) > 1e-9 * expect) {

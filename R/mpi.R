@@ -1,0 +1,394 @@
+# mpi.R: k-means over processes (SPMD: every process runs the same script
+# on its own block of rows, as under mpirun), through a small communicator
+# adapter. The C core reduces every global quantity through the adapter's
+# allreduce and allgather (src/reduce.c); the sums are exact until one
+# final rounding (src/rsum.h), so the fit is bit-identical to ckm_fit() of
+# all rows in one process.
+
+#' Communicators for fits over several processes
+#'
+#' `ckm_fit_mpi()` talks to the other processes through a small adapter:
+#' a list with the process's `rank` (0-based) and the number of processes
+#' `size`, and the collective operations `allreduce(x, op)` (elementwise sum
+#' or maximum of a double vector over all processes), `allgather(x)` (the
+#' double vectors of all processes, of equal length, concatenated by rank),
+#' `allgather_obj(obj)` and `bcast_obj(obj, root)` (any R object), and the
+#' point-to-point `send_obj(obj, dest)` and `recv_obj(source)`.
+#'
+#' `ckm_comm_rmpi()` builds it on the package \pkg{Rmpi} (in Suggests; on
+#' Debian `r-cran-rmpi` with `openmpi-bin`), in a script started with
+#' `mpirun -np N Rscript script.R`. `ckm_comm_serial()` is the adapter of a
+#' single process (every operation is the identity): `ckm_fit_mpi()` with it
+#' is `ckm_fit()`. Another MPI binding (pbdMPI, where it installs) serves
+#' by building the same list.
+#'
+#' @param comm The Rmpi communicator number (0: `MPI_COMM_WORLD`, all
+#'   processes started by `mpirun`).
+#' @return A list of class `ckm_comm`.
+#' @seealso [ckm_fit_mpi()], and `vignette("cluster", package = "ckm")`.
+#' @examples
+#' comm <- ckm_comm_serial()
+#' comm$size
+#' comm$allreduce(c(1, 2), "sum")
+#' @export
+ckm_comm_serial <- function() {
+  structure(list(
+    rank = 0L, size = 1L, backend = "serial",
+    allreduce = function(x, op = c("sum", "max")) x,
+    allgather = function(x) x,
+    allgather_obj = function(obj) list(obj),
+    bcast_obj = function(obj, root = 0L) obj,
+    send_obj = function(obj, dest) stop("a single process has no one to send to"),
+    recv_obj = function(source) stop("a single process has no one to receive from")
+  ), class = "ckm_comm")
+}
+
+#' @rdname ckm_comm_serial
+#' @export
+ckm_comm_rmpi <- function(comm = 0L) {
+  if (!requireNamespace("Rmpi", quietly = TRUE)) {
+    abort("`ckm_comm_rmpi()` needs the Rmpi package (install.packages(\"Rmpi\"), or Debian's r-cran-rmpi).",
+          sys.call())
+  }
+  mpi <- asNamespace("Rmpi")
+  size <- mpi$mpi.comm.size(comm)
+  if (size < 1L) {
+    abort("`comm` is not an open MPI communicator; start the script with mpirun.", sys.call())
+  }
+  rank <- mpi$mpi.comm.rank(comm)
+  ops <- c("sum", "max")
+  structure(list(
+    rank = as.integer(rank), size = as.integer(size), backend = "Rmpi",
+    allreduce = function(x, op = c("sum", "max")) {
+      op <- match.arg(op, ops)
+      mpi$mpi.allreduce(as.double(x), type = 2L, op = op, comm = comm)
+    },
+    allgather = function(x) {
+      x <- as.double(x)
+      mpi$mpi.allgather(x, type = 2L, rdata = double(length(x) * size), comm = comm)
+    },
+    allgather_obj = function(obj) {
+      # as Rmpi's mpi.allgather.Robj(), without its sapply() (which
+      # simplifies lists of lists) and its gc()
+      bytes <- serialize(obj, NULL)
+      counts <- mpi$mpi.allgather(length(bytes), type = 1L, rdata = integer(size), comm = comm)
+      all <- mpi$mpi.allgatherv(bytes, type = 4L, rdata = raw(sum(counts)),
+                                rcounts = counts, comm = comm)
+      ends <- cumsum(counts)
+      lapply(seq_len(size), function(r) unserialize(all[seq.int(ends[r] - counts[r] + 1, length.out = counts[r])]))
+    },
+    bcast_obj = function(obj, root = 0L) {
+      # as Rmpi's mpi.bcast.Robj(), which returns nothing on the root
+      bytes <- if (rank == root) serialize(obj, NULL) else raw(0)
+      len <- mpi$mpi.bcast(length(bytes), type = 1L, rank = root, comm = comm)
+      if (rank != root) bytes <- raw(len)
+      unserialize(mpi$mpi.bcast(bytes, type = 4L, rank = root, comm = comm))
+    },
+    send_obj = function(obj, dest) mpi$mpi.send.Robj(obj, dest = dest, tag = 7L, comm = comm),
+    recv_obj = function(source) mpi$mpi.recv.Robj(source = source, tag = 7L, comm = comm)
+  ), class = "ckm_comm")
+}
+
+#' @export
+print.ckm_comm <- function(x, ...) {
+  cat(sprintf("<ckm_comm> %s: rank %d of %d\n", x$backend, x$rank, x$size))
+  invisible(x)
+}
+
+check_comm <- function(comm, call) {
+  ok <- inherits(comm, "ckm_comm") &&
+    all(c("rank", "size", "allreduce", "allgather", "allgather_obj",
+          "bcast_obj", "send_obj", "recv_obj") %in% names(comm)) &&
+    is_whole(comm$size) && comm$size >= 1 && is_whole(comm$rank) &&
+    comm$rank >= 0 && comm$rank < comm$size
+  if (!ok) {
+    abort(sprintf("`comm` must be a communicator from ckm_comm_rmpi() or ckm_comm_serial(), not %s.",
+                  describe(comm)), call)
+  }
+  comm
+}
+
+# The C core's view of a communicator: rank, size, the global index of this
+# process's first row, the global row count, and the two collectives on
+# doubles (op as the core's code: 0 sum, 1 max).
+core_comm <- function(comm, row0, n_global) {
+  ops <- c("sum", "max")
+  list(rank = comm$rank, size = comm$size, row0 = as.double(row0),
+       n_global = as.double(n_global),
+       allreduce = function(x, op) comm$allreduce(x, ops[[op + 1L]]),
+       allgather = function(x) comm$allgather(x),
+       allgather_obj = comm$allgather_obj)
+}
+
+# Every process checks its own arguments; then all learn whether any
+# failed, and all stop with the first failure's message (naming its rank),
+# so an error on one process is an error on every one, never a deadlock.
+agree_or_abort <- function(comm, local, call) {
+  all <- comm$allgather_obj(local)
+  bad <- which(!vapply(all, function(a) is.null(a$error), logical(1)))
+  if (length(bad)) {
+    r <- bad[[1L]]
+    msg <- all[[r]]$error
+    if (comm$size > 1L) msg <- sprintf("On rank %d: %s", r - 1L, msg)
+    abort(msg, call)
+  }
+  all
+}
+
+#' k-means over several processes, each holding a block of rows
+#'
+#' The SPMD form of [ckm_fit()]: every process of an MPI job (started with
+#' `mpirun -np N Rscript script.R`) calls `ckm_fit_mpi()` with its own rows
+#' `X` (the same columns everywhere; the rows of rank 0 first, then those of
+#' rank 1, and so on), and every process gets the same centres, sums of
+#' squares, sizes, iterations and trace, with `cluster` for its own rows.
+#' Nothing is gathered on one process: each iteration exchanges the k x d
+#' centre sums and a few numbers.
+#'
+#' The result is bit-identical to `ckm_fit(rbind(X_0, X_1, ...), ...)` with
+#' the same arguments, for any number of processes, any split of the rows
+#' and any thread count: every sum of the fit is formed in index order
+#' within fixed blocks of global rows and the block sums are added exactly
+#' (binned summation after Demmel and Nguyen), so the order in which
+#' processes contribute cannot change a bit. With `init = "kmeans++"` and
+#' the same `set.seed()` on every process, the seeding draws the same rows
+#' as in one process. `init = "kmeans||"` (Bahmani et al. 2012, Spark's
+#' default) replaces the k sequential passes of k-means++ by a few rounds
+#' of oversampling; it is also available in one process (see [ckm_fit()]'s
+#' `init`).
+#'
+#' Rows are rebalanced once so that each process holds whole blocks of
+#' `ckm_sum_block(k)` rows (at most one block moves between neighbours),
+#' and the labels of moved rows are sent back at the end. Empty clusters
+#' take the globally farthest points, as in one process; Hamerly's and
+#' Yinyang's bounds stay on each process.
+#'
+#' Argument errors, NA in the rows of one process, or processes that
+#' disagree on the number of columns, `k`, `init` or the options give the
+#' same error on every process.
+#'
+#' @inheritParams ckm_fit
+#' @param X This process's rows: a numeric matrix or data frame (the same
+#'   columns on every process; at least one row).
+#' @param init `"kmeans++"` (default), `"greedy-kmeans++"`, `"kmeans||"`,
+#'   `"random"`, or a k x d matrix of starting centres (the same on every
+#'   process).
+#' @param comm A communicator: [ckm_comm_rmpi()] (default) or
+#'   [ckm_comm_serial()].
+#' @return On every process, an object of class `c("ckm_mpi", "ckm",
+#'   "kmeans")` as from [ckm_fit()], with `cluster` for this process's rows,
+#'   plus `rank`, `size`, `n_global` and `rows` (this process's global row
+#'   range). `predict()` works on it.
+#' @seealso [ckm_read_rows()] to read each process's rows of a file,
+#'   `vignette("cluster", package = "ckm")` for a complete example.
+#' @examples
+#' # one process: the same as ckm_fit()
+#' X <- as.matrix(iris[, 1:4])
+#' set.seed(1)
+#' f <- ckm_fit_mpi(X, 3, comm = ckm_comm_serial(), threads = 1)
+#' set.seed(1)
+#' identical(f$centers, ckm_fit(X, 3, threads = 1)$centers)
+#' \dontrun{
+#' # script.R, run with: mpirun -np 4 Rscript script.R
+#' library(ckm)
+#' comm <- ckm_comm_rmpi()
+#' rows <- ckm_split_rows(1e6, comm)
+#' X <- ckm_read_rows("data.bin", rows, ncol = 16)
+#' set.seed(42)
+#' fit <- ckm_fit_mpi(X, 64, comm = comm)
+#' Rmpi::mpi.quit()
+#' }
+#' @export
+ckm_fit_mpi <- function(X, k, init = "kmeans++", n_init = NULL, max_iter = 300L,
+                        tol = 1e-4,
+                        algorithm = c("auto", "lloyd", "hamerly", "yinyang"),
+                        threads = NULL, comm = ckm_comm_rmpi(), verbose = FALSE) {
+  ecall <- sys.call()
+  comm <- check_comm(comm, ecall)
+
+  # local checks; their outcome is shared before anyone goes on
+  local <- tryCatch({
+    X <- as_data_matrix(X, "X", ecall)
+    init_matrix <- is.matrix(init) || is.data.frame(init)
+    if (init_matrix) {
+      init <- check_init_matrix(init, X, if (!missing(k)) k, ecall, n = Inf)
+      k <- nrow(init)
+      method <- "matrix"
+    } else {
+      if (missing(k)) abort("`k` is missing: give the number of clusters, or starting centres as a matrix `init`.", ecall)
+      method <- check_choice(init, init_methods, "init", ecall)
+      k <- check_count(k, "k", call = ecall)
+    }
+    if (is.null(n_init)) {
+      n_init <- if (method == "random") 10L else 1L
+    } else {
+      n_init <- check_count(n_init, "n_init", call = ecall)
+      if (init_matrix && n_init != 1L) {
+        abort(sprintf("`n_init` must be 1 when `init` is a matrix of centres, not %d.", n_init), ecall)
+      }
+    }
+    max_iter <- check_count(max_iter, "max_iter", call = ecall)
+    if (!is.numeric(tol) || length(tol) != 1L || is.na(tol) || !is.finite(tol) || tol < 0) {
+      abort(sprintf("`tol` must be a single number of at least 0, not %s.", describe(tol)), ecall)
+    }
+    algorithm <- check_choice(algorithm, c("auto", "lloyd", "hamerly", "yinyang"),
+                              "algorithm", ecall, default_ok = TRUE)
+    threads <- check_threads(threads, ecall)
+    verbose <- check_flag(verbose, "verbose", ecall)
+    list(error = NULL, n = nrow(X), d = ncol(X), k = k, method = method,
+         init = if (init_matrix) init, n_init = n_init, max_iter = max_iter,
+         tol = as.double(tol), algorithm = algorithm)
+  }, ckm_error = function(e) list(error = conditionMessage(e)))
+  all <- agree_or_abort(comm, local, ecall)
+
+  # the processes must agree on everything but their rows
+  for (f in c("d", "k", "method", "init", "n_init", "max_iter", "tol", "algorithm")) {
+    same <- vapply(all, function(a) identical(a[[f]], all[[1L]][[f]]), logical(1))
+    if (!all(same)) {
+      r <- which(!same)[[1L]] - 1L
+      what <- switch(f, d = "the number of columns of `X`", init = "the starting centres `init`",
+                     method = "`init`", sprintf("`%s`", f))
+      abort(sprintf("The processes disagree on %s: rank %d differs from rank 0.", what, r), ecall)
+    }
+  }
+  sizes <- vapply(all, function(a) as.double(a$n), double(1))
+  N <- sum(sizes)
+  rank <- comm$rank
+  a0 <- c(0, cumsum(sizes))              # global first rows, 0-based
+  d <- local$d
+  n_init <- local$n_init
+  method <- local$method
+  if (k > N) {
+    abort(sprintf("`k` = %d is larger than the number of rows over all processes (%s).",
+                  k, format(N)), ecall)
+  }
+  if (algorithm == "auto") algorithm <- choose_algorithm(N, d, k)
+  alg_code <- match(algorithm, c("lloyd", "hamerly", "yinyang")) - 1L
+
+  # conditioning from the global column ranges, as ckm_fit() decides it
+  r <- .Call(ffi_col_ranges, X)
+  lo <- -comm$allreduce(-r[1L, ], "max")
+  hi <- comm$allreduce(r[2L, ], "max")
+  cond <- condition_data(X, rbind(lo, hi, deparse.level = 0))
+  Xc <- cond$X
+  if (method == "matrix") init <- condition_centers(init, cond)
+
+  # whole blocks on each process
+  B <- .Call(ffi_sum_block, k)
+  s0 <- pmin(N, ceiling(a0 / B) * B)
+  s0[1L] <- 0
+  s0[length(s0)] <- N
+  Xw <- rebalance_rows(Xc, comm, a0, s0)
+  cc <- core_comm(comm, s0[rank + 1L], N)
+
+  mom <- data_moments(Xw, NULL, threads, cc)
+  if (!is.finite(mom$totss)) check_status(status_code("nonfinite"), ecall)
+  tol_abs <- local$tol * mom$totss / (N * d)
+  kernel <- kernel_code()
+
+  best <- NULL
+  for (rr in seq_len(n_init)) {
+    start <- switch(method,
+      matrix = init,
+      random = seed_random_mpi(Xw, k, comm, s0, N, ecall),
+      "kmeans++" = seed_kmeanspp(Xw, k, threads, ecall, comm = cc),
+      "greedy-kmeans++" = seed_kmeanspp(Xw, k, threads, ecall, trials = greedy_trials(k), comm = cc),
+      "kmeans||" = seed_kmeans_parallel(Xw, k, threads, ecall, comm = cc)
+    )
+    z <- run_fit(Xw, start, NULL, local$max_iter, tol_abs, alg_code, kernel,
+                 threads, FALSE, ecall, mom$moments, cc)
+    if (verbose && rank == 0L) {
+      cat(sprintf("start %d: inertia %.10g after %d iterations%s\n", rr, z$inertia,
+                  z$iter, if (z$converged) "" else " (not converged)"))
+    }
+    if (is.null(best) || z$inertia < best$inertia) best <- z
+  }
+  if (!best$converged) {
+    warn(sprintf("ckm_fit_mpi(): did not converge in %d iterations; increase `max_iter`.", local$max_iter))
+  }
+  best$cluster <- return_labels(best$cluster, comm, a0, s0)
+
+  fit <- new_ckm(best, X, mom$totss, method, n_init, algorithm, threads, NULL)
+  fit <- unscale_fit(fit, cond, 0L)
+  fit$rank <- rank
+  fit$size_comm <- comm$size
+  fit$n_global <- N
+  fit$rows <- c(a0[rank + 1L], a0[rank + 2L])
+  class(fit) <- c("ckm_mpi", class(fit))
+  fit
+}
+
+# Row blocks: process r holds global rows [a[r], a[r+1]) and works on
+# [s[r], s[r+1]) (whole blocks). The rows [a[q], min(a[q+1], s[q])) at the
+# head of process q belong to the process whose working range holds them;
+# they are sent there, lower ranks only (no cycle, no deadlock).
+rebalance_rows <- function(X, comm, a, s) {
+  if (comm$size == 1L) return(X)
+  rank <- comm$rank
+  p <- comm$size
+  my0 <- a[rank + 1L]
+  my1 <- a[rank + 2L]
+  head_end <- min(my1, s[rank + 1L])
+  n_head <- head_end - my0
+  if (n_head > 0) {
+    dest <- max(which(s[seq_len(p)] <= my0 & s[seq_len(p)] < s[-1L])) - 1L
+    comm$send_obj(X[seq_len(n_head), , drop = FALSE], dest)
+  }
+  keep <- if (n_head < nrow(X)) X[(n_head + 1L):nrow(X), , drop = FALSE] else X[0L, , drop = FALSE]
+  # heads of higher ranks that fall in my working range
+  parts <- list(keep)
+  w1 <- s[rank + 2L]
+  if (s[rank + 1L] < w1) {
+    for (q in seq.int(rank + 1L, length.out = p - rank - 1L)) {
+      q0 <- a[q + 1L]
+      if (q0 >= w1) break
+      if (min(a[q + 2L], s[q + 1L]) > q0) parts[[length(parts) + 1L]] <- comm$recv_obj(q)
+    }
+  }
+  out <- do.call(rbind, parts)
+  storage.mode(out) <- "double"
+  out
+}
+
+# The labels of the working rows back to the processes that hold them.
+return_labels <- function(cl, comm, a, s) {
+  if (comm$size == 1L) return(cl)
+  rank <- comm$rank
+  p <- comm$size
+  w0 <- s[rank + 1L]
+  w1 <- s[rank + 2L]
+  # send: the parts of my working range that are heads of higher ranks
+  if (w0 < w1) {
+    for (q in seq.int(rank + 1L, length.out = p - rank - 1L)) {
+      q0 <- a[q + 1L]
+      if (q0 >= w1) break
+      q1 <- min(a[q + 2L], s[q + 1L])
+      if (q1 > q0) comm$send_obj(cl[(q0 - w0 + 1):(q1 - w0)], q)
+    }
+  }
+  my0 <- a[rank + 1L]
+  my1 <- a[rank + 2L]
+  head_end <- min(my1, s[rank + 1L])
+  own <- if (w0 < w1 && my1 > w0) cl[seq_len(min(my1, w1) - w0)] else integer()
+  if (head_end > my0) {
+    src <- max(which(s[seq_len(p)] <= my0 & s[seq_len(p)] < s[-1L])) - 1L
+    c(comm$recv_obj(src), own)
+  } else {
+    own
+  }
+}
+
+# Random starting rows, drawn over all rows (the same draw as ckm_fit()'s
+# in one process) and fetched from the processes that hold them.
+seed_random_mpi <- function(X, k, comm, s, N, call) {
+  rows <- sample.int(N, k) - 1
+  mine <- rows >= s[comm$rank + 1L] & rows < s[comm$rank + 2L]
+  got <- X[rows[mine] - s[comm$rank + 1L] + 1, , drop = FALSE]
+  parts <- comm$allgather_obj(list(which(mine), got))
+  C <- matrix(0, k, ncol(X))
+  for (p in parts) if (length(p[[1L]])) C[p[[1L]], ] <- p[[2L]]
+  if (anyDuplicated(C)) {
+    abort("`init = \"random\"` drew equal rows; use `init = \"kmeans++\"` for data with repeated rows.", call)
+  }
+  C
+}

@@ -1,0 +1,382 @@
+/*
+ * update.c: the centre update, the one place where a fit adds over points:
+ * per-centre sums, counts and weights over blocks of rows; relocation of
+ * empty clusters to the farthest points; one division.
+ *
+ * Sums are formed in index order within fixed blocks of global rows (of
+ * ckm_sum_block(k) rows), exactly as stats::kmeans adds them when X fits in
+ * one block, and the block sums are added with the reproducible sums of
+ * rsum.h. So the centres do not depend on the thread count, nor on how the
+ * rows are split over the processes of a ckm_comm (each holding whole
+ * blocks), and one block gives stats::kmeans' centres bit for bit.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ckm.h"
+#include "ckm_omp.h"
+#include "internal.h"
+#include "kernels.h"
+
+ckm_idx ckm_sum_block(int k)
+{
+  ckm_idx b = (ckm_idx) 64 * k;
+  if (b < 4096)
+    b = 4096;
+  return (b + CKM_TILE - 1) / CKM_TILE * CKM_TILE;
+}
+
+/* Per thread: block sums (kd), block counts, block weights, counts (k
+ * each), then the reproducible sums of the centre sums (kd) and weights
+ * (k), 4 doubles each. */
+static size_t thread_doubles(int d, int k)
+{
+  const size_t kd = (size_t) k * d, kk = (size_t) k;
+  size_t v = kd + 3 * kk + (sizeof(ckm_rsum) / sizeof(double)) * (kd + kk);
+  return (v + 7) / 8 * 8;
+}
+
+static size_t pack_doubles(int d, int k)
+{
+  return (size_t) CKM_RSUM_K * ((size_t) k * d + (size_t) k) + (size_t) k;
+}
+
+size_t ckm_update_workspace(int d, int k, int nthreads, int nranks)
+{
+  const size_t nt = (size_t) (nthreads < 1 ? 1 : nthreads);
+  const size_t nr = (size_t) (nranks < 1 ? 1 : nranks);
+  return carved(sizeof(double) * thread_doubles(d, k) * nt) +
+         carved(sizeof(double) * pack_doubles(d, k)) +
+         carved(sizeof(double) * 3 * (size_t) k) +
+         carved(sizeof(double) * 3 * (size_t) k * nr);
+}
+
+void ckm_update_carve(ckm_state *s, carver *cv)
+{
+  const int nr = s->comm && s->comm->size > 1 ? s->comm->size : 1;
+  s->block = ckm_sum_block(s->k);
+  s->ubuf_stride = thread_doubles(s->d, s->k);
+  s->ubuf = carve(cv, sizeof(double) * s->ubuf_stride * (size_t) s->nthreads);
+  s->upack = carve(cv, sizeof(double) * pack_doubles(s->d, s->k));
+  s->gsend = carve(cv, sizeof(double) * 3 * (size_t) s->k);
+  s->grecv = carve(cv, sizeof(double) * 3 * (size_t) s->k * (size_t) nr);
+}
+
+typedef struct thread_area {
+  double *sums, *bcnt, *bw, *cnt;
+  ckm_rsum *rs, *rw;
+} thread_area;
+
+static thread_area area_of(const ckm_state *s, int t)
+{
+  const size_t kd = (size_t) s->k * s->d, kk = (size_t) s->k;
+  double *p = s->ubuf + s->ubuf_stride * (size_t) t;
+  thread_area a;
+  a.sums = p;
+  a.bcnt = p + kd;
+  a.bw = a.bcnt + kk;
+  a.cnt = a.bw + kk;
+  a.rs = (ckm_rsum *) (a.cnt + kk);
+  a.rw = a.rs + kd;
+  return a;
+}
+
+#define CKM_SUM_COLS 16
+
+/* Sums over rows [i0, i1) of each cluster's points (of w_i x_i with
+ * weights), each in index order from 0, into a->sums; counts and weights
+ * into a->bcnt, a->bw. The points are the outer loop and a block of
+ * columns the inner one: the sums of different columns are independent
+ * chains of additions, so they overlap even when consecutive points share
+ * a cluster (sorted data). */
+static void block_sums(const ckm_state *s, ckm_idx i0, ckm_idx i1,
+                       thread_area *a)
+{
+  const ckm_idx n = s->n;
+  const int k = s->k, d = s->d;
+  const int *labels = s->labels;
+  const double *w = s->w;
+  memset(a->sums, 0, sizeof(double) * (size_t) k * d);
+  memset(a->bcnt, 0, sizeof(double) * (size_t) k);
+  for (ckm_idx i = i0; i < i1; i++)
+    a->bcnt[labels[i]] += 1.0;
+  if (w) {
+    memset(a->bw, 0, sizeof(double) * (size_t) k);
+    for (ckm_idx i = i0; i < i1; i++)
+      a->bw[labels[i]] += w[i];
+    for (int c = 0; c < d; c++) {
+      const double *xc = s->x + (size_t) c * (size_t) n;
+      double *sc = a->sums + (size_t) k * c;
+      for (ckm_idx i = i0; i < i1; i++)
+        sc[labels[i]] += w[i] * xc[i];
+    }
+    return;
+  }
+  for (int cb = 0; cb < d; cb += CKM_SUM_COLS) {
+    const int nc = d - cb < CKM_SUM_COLS ? d - cb : CKM_SUM_COLS;
+    const double *xc[CKM_SUM_COLS];
+    double *sc[CKM_SUM_COLS];
+    for (int c = 0; c < nc; c++) {
+      xc[c] = s->x + (size_t) (cb + c) * (size_t) n;
+      sc[c] = a->sums + (size_t) k * (size_t) (cb + c);
+    }
+    if (nc == 1) {
+      for (ckm_idx i = i0; i < i1; i++)
+        sc[0][labels[i]] += xc[0][i];
+    } else if (nc == 2) {
+      for (ckm_idx i = i0; i < i1; i++) {
+        const int j = labels[i];
+        sc[0][j] += xc[0][i];
+        sc[1][j] += xc[1][i];
+      }
+    } else {
+      for (ckm_idx i = i0; i < i1; i++) {
+        const int j = labels[i];
+        for (int c = 0; c < nc; c++)
+          sc[c][j] += xc[c][i];
+      }
+    }
+  }
+}
+
+/* Block sums into the thread's reproducible sums (clusters of the block). */
+static void block_merge(const ckm_state *s, thread_area *a)
+{
+  const int k = s->k, d = s->d;
+  for (int j = 0; j < k; j++) {
+    if (a->bcnt[j] == 0.0)
+      continue;
+    a->cnt[j] += a->bcnt[j];
+    for (int c = 0; c < d; c++)
+      ckm_rsum_add(a->rs + j + (size_t) k * c, a->sums[j + (size_t) k * c]);
+    if (s->w)
+      ckm_rsum_add(a->rw + j, a->bw[j]);
+  }
+}
+
+static void area_zero(const ckm_state *s, thread_area *a, size_t m)
+{
+  memset(a->cnt, 0, sizeof(double) * (size_t) s->k);
+  for (size_t q = 0; q < m; q++)
+    ckm_rsum_zero(a->rs + q);
+}
+
+/* Sizes (s->counts), total weights (s->wsum, with weights) and column sums
+ * (s->centers: sums of the points, or of w_i x_i) per cluster, over all
+ * rows of all processes. */
+int ckm_cluster_sums(ckm_state *s)
+{
+  const ckm_idx n = s->n, B = s->block, nblocks = (n + B - 1) / B;
+  const int k = s->k, d = s->d;
+  const size_t kd = (size_t) k * d, m = kd + (s->w ? (size_t) k : 0);
+  int nt = s->nthreads < nblocks ? s->nthreads : (int) nblocks;
+  nt = ckm_team(nt < 1 ? 1 : nt, (double) n * d);
+
+  for (int t = 0; t < nt; t++) {
+    thread_area a = area_of(s, t);
+    area_zero(s, &a, kd + (size_t) k); /* rw follows rs */
+  }
+#ifdef _OPENMP
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 1)
+#endif
+  for (ckm_idx b = 0; b < nblocks; b++) {
+    thread_area a = area_of(s, omp_get_thread_num());
+    const ckm_idx i0 = b * B, i1 = i0 + B < n ? i0 + B : n;
+    block_sums(s, i0, i1, &a);
+    block_merge(s, &a);
+  }
+  thread_area a0 = area_of(s, 0);
+  for (int t = 1; t < nt; t++) {
+    thread_area a = area_of(s, t);
+    for (int j = 0; j < k; j++)
+      a0.cnt[j] += a.cnt[j];
+    for (size_t q = 0; q < kd + (size_t) k; q++)
+      ckm_rsum_merge(a0.rs + q, a.rs + q);
+  }
+  /* rw follows rs, so the m sums are contiguous */
+  int st = ckm_rsum_allreduce(s->comm, a0.rs, m, s->upack);
+  if (!st)
+    st = ckm_allreduce(s->comm, a0.cnt, (size_t) k, CKM_OP_SUM);
+  if (st)
+    return s->status = st;
+  for (size_t q = 0; q < kd; q++)
+    s->centers[q] = ckm_rsum_value(a0.rs + q);
+  for (int j = 0; j < k; j++) {
+    s->counts[j] = (ckm_idx) a0.cnt[j];
+    if (s->w)
+      s->wsum[j] = ckm_rsum_value(a0.rw + j);
+  }
+  return CKM_OK;
+}
+
+/* Centres := sums / counts (or total weights), for non-empty clusters. */
+void ckm_divide(ckm_state *s)
+{
+  for (int c = 0; c < s->d; c++)
+    for (int j = 0; j < s->k; j++)
+      if (s->counts[j] > 0)
+        s->centers[j + (size_t) s->k * c] /=
+            s->w ? s->wsum[j] : (double) s->counts[j];
+}
+
+/* Within-cluster sums of squares (weighted with weights) from s->dist,
+ * each over its points by blocks, then exactly. */
+void ckm_cluster_wss(ckm_state *s, double *wss)
+{
+  const ckm_idx n = s->n, B = s->block, nblocks = (n + B - 1) / B;
+  const int k = s->k;
+  thread_area a = area_of(s, 0);
+  for (int j = 0; j < k; j++)
+    ckm_rsum_zero(a.rw + j);
+  for (ckm_idx b = 0; b < nblocks; b++) {
+    const ckm_idx i0 = b * B, i1 = i0 + B < n ? i0 + B : n;
+    memset(a.bw, 0, sizeof(double) * (size_t) k);
+    if (s->w) {
+      for (ckm_idx i = i0; i < i1; i++)
+        a.bw[s->labels[i]] += s->w[i] * s->dist[i];
+    } else {
+      for (ckm_idx i = i0; i < i1; i++)
+        a.bw[s->labels[i]] += s->dist[i];
+    }
+    for (int j = 0; j < k; j++)
+      ckm_rsum_add(a.rw + j, a.bw[j]);
+  }
+  int st = ckm_rsum_allreduce(s->comm, a.rw, (size_t) k, s->upack);
+  if (st)
+    s->status = st;
+  for (int j = 0; j < k; j++)
+    wss[j] = ckm_rsum_value(a.rw + j);
+}
+
+/* ---- relocation of empty clusters ---------------------------------------- */
+
+/* Is candidate (da, ia) farther than (db, ib)? Ties: the lower row first. */
+static inline int farther(double da, double ia, double db, double ib)
+{
+  return da > db || (da == db && ia < ib);
+}
+
+/* Min-heap of the m farthest candidates seen so far: the nearest on top. */
+static void heap_sift_down(double *hd, ckm_idx *hi, int size, int pos,
+                           ckm_idx row0)
+{
+  for (;;) {
+    int l = 2 * pos + 1, r = l + 1, m = pos;
+    if (l < size && farther(hd[m], (double) (hi[m] + row0), hd[l], (double) (hi[l] + row0)))
+      m = l;
+    if (r < size && farther(hd[m], (double) (hi[m] + row0), hd[r], (double) (hi[r] + row0)))
+      m = r;
+    if (m == pos)
+      return;
+    double td = hd[m]; hd[m] = hd[pos]; hd[pos] = td;
+    ckm_idx ti = hi[m]; hi[m] = hi[pos]; hi[pos] = ti;
+    pos = m;
+  }
+}
+
+static void heap_sift_up(double *hd, ckm_idx *hi, int pos, ckm_idx row0)
+{
+  while (pos > 0) {
+    int parent = (pos - 1) / 2;
+    if (!farther(hd[parent], (double) (hi[parent] + row0), hd[pos], (double) (hi[pos] + row0)))
+      return;
+    double td = hd[parent]; hd[parent] = hd[pos]; hd[pos] = td;
+    ckm_idx ti = hi[parent]; hi[parent] = hi[pos]; hi[pos] = ti;
+    pos = parent;
+  }
+}
+
+/* candidates: (distance, global row, label) triples */
+static int cand_cmp(const void *pa, const void *pb)
+{
+  const double *a = (const double *) pa, *b = (const double *) pb;
+  if (farther(a[0], a[1], b[0], b[1]))
+    return -1;
+  if (farther(b[0], b[1], a[0], a[1]))
+    return 1;
+  return 0;
+}
+
+/*
+ * Give every empty cluster a point: the points farthest from their own
+ * centre (s->dist, from the last assignment) over all processes move to
+ * the empty clusters, the farthest to the lowest-numbered empty cluster, as
+ * scikit-learn relocates empty clusters. A point is taken only from a
+ * cluster that keeps at least one member. s->counts are the global sizes;
+ * every process makes the same moves (and changes the labels of its own
+ * rows). Returns the number of moves, over all processes.
+ */
+ckm_idx ckm_relocate(ckm_state *s)
+{
+  const int k = s->k;
+  const ckm_idx n = s->n;
+  const ckm_idx row0 = s->comm ? s->comm->row0 : 0;
+  const int nr = s->comm && s->comm->size > 1 ? s->comm->size : 1;
+  double *hd = s->hd;
+  ckm_idx *hi = s->hi;
+  ckm_idx moved = 0;
+  for (;;) {
+    int m = 0;
+    for (int j = 0; j < k; j++)
+      m += s->counts[j] == 0;
+    if (m == 0)
+      return moved;
+
+    /* this process's m farthest points of clusters with two or more */
+    int size = 0;
+    for (ckm_idx i = 0; i < n; i++) {
+      if (s->counts[s->labels[i]] < 2)
+        continue;
+      if (size < m) {
+        hd[size] = s->dist[i];
+        hi[size] = i;
+        heap_sift_up(hd, hi, size, row0);
+        size++;
+      } else if (farther(s->dist[i], (double) (i + row0), hd[0], (double) (hi[0] + row0))) {
+        hd[0] = s->dist[i];
+        hi[0] = i;
+        heap_sift_down(hd, hi, size, 0, row0);
+      }
+    }
+    for (int q = 0; q < m; q++) {
+      s->gsend[3 * q] = q < size ? hd[q] : -1.0; /* -1: no candidate */
+      s->gsend[3 * q + 1] = q < size ? (double) (hi[q] + row0) : -1.0;
+      s->gsend[3 * q + 2] = q < size ? (double) s->labels[hi[q]] : -1.0;
+    }
+    int st = ckm_allgather(s->comm, s->gsend, 3 * (size_t) m, s->grecv);
+    if (st) {
+      s->status = st;
+      return moved;
+    }
+    /* all candidates, farthest first (distances are >= 0) */
+    size_t nc = 0;
+    for (size_t q = 0; q < (size_t) m * nr; q++)
+      if (s->grecv[3 * q + 1] >= 0.0) {
+        if (nc != q)
+          memmove(s->grecv + 3 * nc, s->grecv + 3 * q, sizeof(double) * 3);
+        nc++;
+      }
+    if (nc == 0)
+      return moved; /* cannot happen while n >= k */
+    qsort(s->grecv, nc, sizeof(double) * 3, cand_cmp);
+
+    int e = 0;
+    for (size_t q = 0; q < nc && q < (size_t) m; q++) {
+      while (e < k && s->counts[e] != 0)
+        e++;
+      if (e == k)
+        break;
+      const ckm_idx g = (ckm_idx) s->grecv[3 * q + 1];
+      const int from = (int) s->grecv[3 * q + 2];
+      if (s->counts[from] < 2)
+        continue;
+      s->counts[from]--;
+      s->counts[e] = 1;
+      if (g >= row0 && g < row0 + n) {
+        s->labels[g - row0] = e;
+        s->dist[g - row0] = 0.0;
+      }
+      moved++;
+    }
+  }
+}
