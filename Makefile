@@ -2,7 +2,7 @@
 R ?= R
 RSCRIPT ?= Rscript
 
-.PHONY: deps demo test install document check bench clean harden sanitize ctest huge fuzz valgrind gctorture interrupt determinism browser site
+.PHONY: deps demo test install document check bench clean harden sanitize ctest huge fuzz valgrind gctorture interrupt determinism browser site mpi
 
 deps:
 	$(RSCRIPT) tools/install-deps.R
@@ -52,6 +52,11 @@ browser: install
 	@test -x "$${CHROMIUM:-/usr/bin/chromium}" || { echo "make browser needs chromium (Debian: chromium) or CHROMIUM=/path"; exit 1; }
 	cd tools/browser && npm ci --no-audit --no-fund
 	$(RSCRIPT) tools/browser/run.R
+
+# ckm_fit_mpi() under mpirun with 1 to 4 processes, against ckm_fit()
+# (tools/mpi.sh; needs Debian's openmpi-bin, libopenmpi-dev, r-cran-rmpi).
+mpi: install
+	bash tools/mpi.sh
 
 # The pkgdown site in check/site, its internal links checked (tools/site.R).
 site: install

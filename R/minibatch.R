@@ -205,6 +205,10 @@ seed_on_sample <- function(X, k, method, init_size, weights, threads, call) {
     if (anyDuplicated(S) && nrow(unique(S)) < k) return(seed_random(X, k, call, weights))
     return(seed_random(S, k, call, w))
   }
+  if (method == "kmeans||") {
+    if (nrow(unique(S)) < k) return(seed_kmeans_parallel(X, k, threads, call, weights))
+    return(seed_kmeans_parallel(S, k, threads, call, w))
+  }
   trials <- if (method == "greedy-kmeans++") greedy_trials(k) else 1L
   s <- .Call(ffi_kmeanspp, S, k, w, trials, threads, NULL)
   if (s$status == status_code("distinct")) return(seed_kmeanspp(X, k, threads, call, weights, trials))

@@ -132,5 +132,10 @@ seed_kmeans_parallel <- function(X, k, threads, call, weights = NULL,
     # too few distinct candidates (small or repetitive data): k-means++
     return(seed_kmeanspp(X, k, threads, call, weights, comm = comm))
   }
-  seed_kmeanspp(C, k, threads, call, weights = w)
+  # recluster the weighted candidates (as Spark does): greedy k-means++ on
+  # them, then Lloyd's iterations on them (cheap: about l * rounds rows)
+  start <- seed_kmeanspp(C, k, threads, call, weights = w, trials = greedy_trials(k))
+  z <- .Call(ffi_fit, C, start, w, 30L, 0, 0L, kernel, 1L, FALSE, NULL, NULL)
+  check_status(z$status, call, TRUE)
+  z$centers
 }

@@ -20,7 +20,7 @@ my_rows <- function(N, cuts) {
 }
 
 fields <- c("centers", "withinss", "tot.withinss", "totss", "betweenss",
-            "size", "iter", "trace", "converged")
+            "size", "iter", "trace", "converged", "relocated", "n_iter")
 
 compare <- function(label, X, cuts, k, threads, ...) {
   rows <- my_rows(nrow(X), cuts)
@@ -42,6 +42,7 @@ compare <- function(label, X, cuts, k, threads, ...) {
       cat("  cluster differs\n")
       ok <- FALSE
     }
+    if (g$relocated > 0) cat(sprintf("  (%g empty-cluster relocations)\n", g$relocated))
   }
   ok <- comm$bcast_obj(ok, 0L)
   say("%-58s %s", sprintf("%s [%d ranks]", label, p), if (ok) "identical" else "DIFFERS")
@@ -58,6 +59,7 @@ N1 <- nrow(X1); N2 <- nrow(X2)
 
 even <- function(N) if (p > 1) round(N * seq_len(p - 1) / p) else numeric()
 uneven <- function(N) if (p > 1) sort(c(3, N - 5000, round(N * 0.37))[seq_len(p - 1)]) else numeric()
+tiny <- function(N) if (p > 1) seq_len(p - 1) else numeric() # one row on all but the last
 
 start1 <- X1[c(1, 1501, 3001, 4501, 6001, 7501), ]
 for (alg in c("lloyd", "hamerly", "yinyang")) {
@@ -78,6 +80,10 @@ compare("30000x3 k=8 start with an empty cluster, uneven", X2, uneven(N2), 8, 1,
         init = start_bad, algorithm = "lloyd")
 compare("30000x3 k=8 tol = 0.01 (stops on the shift)", X2, even(N2), 8, 1, tol = 0.01,
         init = X2[1:8, ])
+compare("30000x3 k=100 (blocks of 6400 rows) yinyang, tiny blocks", X2, tiny(N2), 100, 2,
+        algorithm = "yinyang")
+compare("9000x5 k=6 kmeans++ lloyd, tiny blocks, 2 threads", X1, tiny(N1), 6, 2,
+        algorithm = "lloyd")
 
 if (rank == 0L) cat(if (failed) "SOME DIFFER\n" else "ALL OK\n")
 invisible(mpi.barrier(0))
