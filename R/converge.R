@@ -45,13 +45,36 @@ ckm_converge <- function(X, k, init = "random", iterations = 8L, algorithm = "ll
     k <- check_k(k, nrow(X), ecall)
     start <- if (init == "random") seed_random(X, k, ecall) else seed_kmeanspp(X, k, threads, ecall)
   }
-  fits <- list()
-  for (t in seq_len(iterations)) {
-    fit <- suppressWarnings(ckm_fit(X, init = start, max_iter = t, tol = 0,
-                                    algorithm = algorithm, threads = threads))
-    fits[[t]] <- fit
-    if (isTRUE(fit$converged)) break
+  algorithm <- check_choice(algorithm, c("auto", "lloyd", "hamerly", "yinyang"),
+                            "algorithm", ecall)
+  k <- nrow(start)
+  if (algorithm == "auto") algorithm <- choose_algorithm(nrow(X), ncol(X), k)
+
+  # One run of the core, as ckm_fit(X, init = start, max_iter = iterations,
+  # tol = 0) makes it, keeping the state after every iteration (the
+  # snapshot hook): the fit ckm_fit() returns with max_iter = t is that
+  # state, with its sums of squares, so each is built as ckm_fit() builds
+  # its result.
+  cond <- condition_data(X)
+  Xc <- cond$X
+  start_c <- condition_centers(start, cond)
+  mom <- data_moments(Xc, NULL, threads)
+  states <- list()
+  keep <- function(iter, cluster, centers, relocated, converged) {
+    states[[iter]] <<- list(cluster = cluster, centers = centers,
+                            relocated = relocated, converged = converged)
   }
+  alg_code <- match(algorithm, c("lloyd", "hamerly", "yinyang")) - 1L
+  z <- run_fit(Xc, start_c, NULL, iterations, 0, alg_code, kernel_code(), threads,
+               FALSE, ecall, mom$moments, NULL, keep)
+  fits <- lapply(seq_along(states), function(t) {
+    st <- states[[t]]
+    zt <- list(cluster = st$cluster, centers = st$centers,
+               wss = .Call(ffi_wss, Xc, st$cluster, st$centers, NULL, threads),
+               size = tabulate(st$cluster, k), iter = t, converged = st$converged,
+               relocated = st$relocated, trace = z$trace[seq_len(t)], start = start_c)
+    unscale_fit(new_ckm(zt, X, mom$totss, "matrix", 1L, algorithm, threads), cond)
+  })
   structure(list(start = start, fits = fits, trace = fits[[length(fits)]]$trace),
             class = "ckm_converge")
 }

@@ -458,10 +458,13 @@ data_moments <- function(X, weights, threads, comm = NULL) {
 }
 
 # One run of the C core from `start`; the inertia and start added.
+# snapshot: NULL, or an R function(iter, cluster, centers, relocated,
+# converged) called after each iteration (ckm_converge()).
 run_fit <- function(X, start, weights, max_iter, tol_abs, alg_code, kernel,
-                    threads, verbose, call, moments = NULL, comm = NULL) {
+                    threads, verbose, call, moments = NULL, comm = NULL,
+                    snapshot = NULL) {
   z <- .Call(ffi_fit, X, start, weights, max_iter, tol_abs, alg_code, kernel,
-             threads, verbose, moments, comm)
+             threads, verbose, moments, comm, snapshot)
   check_status(z$status, call, !is.null(weights))
   z$inertia <- sum(z$wss)
   z$start <- start

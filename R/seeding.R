@@ -135,7 +135,7 @@ seed_kmeans_parallel <- function(X, k, threads, call, weights = NULL,
   # recluster the weighted candidates (as Spark does): greedy k-means++ on
   # them, then Lloyd's iterations on them (cheap: about l * rounds rows)
   start <- seed_kmeanspp(C, k, threads, call, weights = w, trials = greedy_trials(k))
-  z <- .Call(ffi_fit, C, start, w, 30L, 0, 0L, kernel, 1L, FALSE, NULL, NULL)
+  z <- .Call(ffi_fit, C, start, w, 30L, 0, 0L, kernel, 1L, FALSE, NULL, NULL, NULL)
   check_status(z$status, call, TRUE)
   z$centers
 }

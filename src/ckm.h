@@ -85,6 +85,14 @@ typedef struct ckm_hooks {
    * on the calling thread outside any parallel region, with the share of
    * the work done, in [0, 1]. May be NULL. */
   void (*progress)(void *ctx, double done);
+  /* ckm_fit_run: called after each iteration (its centre update made) with
+   * the 1-based iteration, the labels of its assignment, the centres after
+   * it (k x d, column-major), the relocations so far and whether it
+   * changed no label; a fit stopped there (max_iter = iter, tol = 0) would
+   * return just these. So one run can show every step (ckm_converge()).
+   * May be NULL. */
+  void (*snapshot)(void *ctx, int iter, const int *labels,
+                   const double *centers, ckm_idx relocated, int converged);
 } ckm_hooks;
 
 typedef struct ckm_options {
@@ -128,6 +136,14 @@ int ckm_fit_run(const double *x, ckm_idx n, int d, int k, double *centers,
                 int *labels, double *wss, ckm_idx *size, double *trace,
                 const ckm_options *opt, const ckm_hooks *hooks, void *work,
                 ckm_info *info);
+
+/* Within-cluster sums of squares (weighted with weights, NULL: none) of
+ * the partition `labels` about `centers`, summed as ckm_fit_run sums its
+ * own (so bit-identical to them). work: ckm_wss_workspace() bytes. */
+size_t ckm_wss_workspace(ckm_idx n, int d, int k);
+void ckm_wss(const double *x, ckm_idx n, int d, int k, const int *labels,
+             const double *centers, const double *weights, int nthreads,
+             void *work, double *wss);
 
 /* Nearest centre (0-based, lowest index on ties) and its squared distance
  * for each of n points; `dist` may be NULL. hooks (may be NULL): polled

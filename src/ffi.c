@@ -25,6 +25,10 @@ typedef struct glue_ctx {
   double *trace;
   R_xlen_t len, cap;
   SEXP progress; /* an R function(done), or R_NilValue: no progress */
+  SEXP snapshot; /* an R function(iter, cluster, centers, relocated,
+                    converged), or R_NilValue/NULL: no snapshots */
+  int k, d;      /* for snapshots */
+  R_xlen_t n;
 } glue_ctx;
 
 static void trace_put(glue_ctx *g, R_xlen_t at, double v)
@@ -142,10 +146,30 @@ static void hook_progress(void *ctx, double done)
   UNPROTECT(1);
 }
 
+/* The state after an iteration, handed to R (ckm_converge()). */
+static void hook_snapshot(void *ctx, int iter, const int *labels,
+                          const double *centers, ckm_idx relocated,
+                          int converged)
+{
+  glue_ctx *g = (glue_ctx *) ctx;
+  SEXP cl = PROTECT(allocVector(INTSXP, g->n));
+  for (R_xlen_t i = 0; i < g->n; i++)
+    INTEGER(cl)[i] = labels[i] + 1;
+  SEXP cen = PROTECT(allocMatrix(REALSXP, g->k, g->d));
+  memcpy(REAL(cen), centers, sizeof(double) * (size_t) g->k * g->d);
+  SEXP args = PROTECT(list5(ScalarInteger(iter), cl, cen,
+                            ScalarReal((double) relocated),
+                            ScalarLogical(converged)));
+  SEXP call = PROTECT(LCONS(g->snapshot, args));
+  eval(call, R_GlobalEnv);
+  UNPROTECT(4);
+}
+
 static ckm_hooks make_hooks(glue_ctx *g)
 {
   ckm_hooks h = {g, hook_unif, hook_iteration, hook_poll, hook_record,
-                 g->progress != NULL && g->progress != R_NilValue ? hook_progress : NULL};
+                 g->progress != NULL && g->progress != R_NilValue ? hook_progress : NULL,
+                 g->snapshot != NULL && g->snapshot != R_NilValue ? hook_snapshot : NULL};
   return h;
 }
 
@@ -306,7 +330,7 @@ static int fit_run(void *p)
  * iter, converged, relocated, trace, status). */
 SEXP ffi_fit(SEXP x, SEXP centers, SEXP weights, SEXP max_iter, SEXP tol,
              SEXP algorithm, SEXP kernel, SEXP threads, SEXP verbose,
-             SEXP moments, SEXP comm)
+             SEXP moments, SEXP comm, SEXP snapshot)
 {
   const ckm_idx n = Rf_nrows(x);
   const int d = Rf_ncols(x);
@@ -324,7 +348,8 @@ SEXP ffi_fit(SEXP x, SEXP centers, SEXP weights, SEXP max_iter, SEXP tol,
   /* moments: NULL, or c(totss, the d column means) from ffi_totss */
   opt.totss = isNull(moments) ? 0.0 : REAL(moments)[0];
   opt.colmean = isNull(moments) ? NULL : REAL(moments) + 1;
-  glue_ctx g = {asLogical(verbose) == TRUE, NULL, 0, 0, R_NilValue};
+  glue_ctx g = {asLogical(verbose) == TRUE, NULL, 0, 0, R_NilValue, snapshot,
+                k, d, (R_xlen_t) n};
   ckm_hooks hooks = make_hooks(&g);
 
   SEXP cluster = PROTECT(allocVector(INTSXP, n));
@@ -374,7 +399,7 @@ SEXP ffi_kmeanspp(SEXP x, SEXP k_, SEXP weights, SEXP trials, SEXP threads,
   ckm_comm cm;
   comm_glue cg;
   const ckm_comm *c = comm_of(comm, &cm, &cg);
-  glue_ctx g = {0, NULL, 0, 0, R_NilValue};
+  glue_ctx g = {0, NULL, 0, 0, R_NilValue, R_NilValue, 0, 0, 0};
   ckm_hooks hooks = make_hooks(&g);
 
   static const char *names[] = {"centers", "rows", "status"};
@@ -419,7 +444,7 @@ SEXP ffi_minibatch(SEXP x, SEXP centers, SEXP weights, SEXP batch_size,
   opt.kernel = asInteger(kernel);
   opt.nthreads = asInteger(threads);
   opt.weights = weights_or_null(weights);
-  glue_ctx g = {0, NULL, 0, 0, progress};
+  glue_ctx g = {0, NULL, 0, 0, progress, R_NilValue, 0, 0, 0};
   ckm_hooks hooks = make_hooks(&g);
 
   static const char *names[] = {"centers", "counts", "trace", "n_steps",
@@ -456,7 +481,7 @@ SEXP ffi_assign(SEXP x, SEXP centers, SEXP kernel, SEXP threads)
   SEXP cluster = PROTECT(allocVector(INTSXP, n));
   SEXP dist = PROTECT(allocVector(REALSXP, n));
   const int nthreads = asInteger(threads);
-  glue_ctx g = {0, NULL, 0, 0};
+  glue_ctx g = {0, NULL, 0, 0, R_NilValue, R_NilValue, 0, 0, 0};
   ckm_hooks hooks = make_hooks(&g);
   void *work = R_alloc(ckm_assign_workspace(n, d, k, nthreads), 1);
   int status = ckm_assign(REAL(x), n, d, REAL(centers), k, INTEGER(cluster),
@@ -479,7 +504,7 @@ SEXP ffi_soft_assign(SEXP x, SEXP centers, SEXP beta, SEXP threads)
   const int k = Rf_nrows(centers);
   SEXP prob = PROTECT(allocMatrix(REALSXP, n, k));
   void *work = R_alloc((size_t) k * (size_t) d, sizeof(double));
-  glue_ctx g = {0, NULL, 0, 0};
+  glue_ctx g = {0, NULL, 0, 0, R_NilValue, R_NilValue, 0, 0, 0};
   ckm_hooks hooks = make_hooks(&g);
   int status = ckm_soft_assign(REAL(x), n, d, REAL(centers), k, asReal(beta),
                                REAL(prob), asInteger(threads), &hooks, work);
@@ -499,7 +524,7 @@ SEXP ffi_kmedians(SEXP x, SEXP centers, SEXP max_iter, SEXP threads)
   const int d = Rf_ncols(x);
   const int k = Rf_nrows(centers);
   const int mi = asInteger(max_iter), nthreads = asInteger(threads);
-  glue_ctx g = {0, NULL, 0, 0};
+  glue_ctx g = {0, NULL, 0, 0, R_NilValue, R_NilValue, 0, 0, 0};
   ckm_hooks hooks = make_hooks(&g);
 
   SEXP cluster = PROTECT(allocVector(INTSXP, n));
@@ -560,6 +585,23 @@ SEXP ffi_row_uniforms(SEXP n, SEXP row0, SEXP key)
   unsigned long long k = ((unsigned long long) REAL(key)[0] << 32) |
                          (unsigned long long) REAL(key)[1];
   ckm_row_uniforms(nn, (ckm_idx) asReal(row0), k, REAL(out));
+  UNPROTECT(1);
+  return out;
+}
+
+/* Within-cluster sums of squares of a partition (cluster: 1-based), summed
+ * as the fit sums its own. */
+SEXP ffi_wss(SEXP x, SEXP cluster, SEXP centers, SEXP weights, SEXP threads)
+{
+  const ckm_idx n = Rf_nrows(x);
+  const int d = Rf_ncols(x), k = Rf_nrows(centers);
+  int *lab = (int *) R_alloc((size_t) n, sizeof(int));
+  for (ckm_idx i = 0; i < n; i++)
+    lab[i] = INTEGER(cluster)[i] - 1;
+  SEXP out = PROTECT(allocVector(REALSXP, k));
+  void *work = R_alloc(ckm_wss_workspace(n, d, k), 1);
+  ckm_wss(REAL(x), n, d, k, lab, REAL(centers), weights_or_null(weights),
+          asInteger(threads), work, REAL(out));
   UNPROTECT(1);
   return out;
 }
@@ -650,7 +692,7 @@ SEXP ffi_silhouette(SEXP x, SEXP cl, SEXP k_, SEXP threads, SEXP progress)
 {
   const ckm_idx n = Rf_nrows(x);
   const int d = Rf_ncols(x), k = asInteger(k_), nthreads = asInteger(threads);
-  glue_ctx g = {0, NULL, 0, 0, progress};
+  glue_ctx g = {0, NULL, 0, 0, progress, R_NilValue, 0, 0, 0};
   ckm_hooks hooks = make_hooks(&g);
   static const char *names[] = {"width", "neighbor"};
   SEXP out = PROTECT(named_list(2, names));

@@ -4,7 +4,8 @@
 #include <R_ext/Rdynload.h>
 #include <R_ext/Visibility.h>
 
-SEXP ffi_fit(SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP);
+SEXP ffi_fit(SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP);
+SEXP ffi_wss(SEXP, SEXP, SEXP, SEXP, SEXP);
 SEXP ffi_kmeanspp(SEXP, SEXP, SEXP, SEXP, SEXP, SEXP);
 SEXP ffi_assign(SEXP, SEXP, SEXP, SEXP);
 SEXP ffi_minibatch(SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP);
@@ -28,7 +29,8 @@ SEXP ffi_affine(SEXP, SEXP, SEXP);
 void ckm_threads_init(void);
 
 static const R_CallMethodDef call_methods[] = {
-  {"ffi_fit", (DL_FUNC) &ffi_fit, 11},
+  {"ffi_fit", (DL_FUNC) &ffi_fit, 12},
+  {"ffi_wss", (DL_FUNC) &ffi_wss, 5},
   {"ffi_kmeanspp", (DL_FUNC) &ffi_kmeanspp, 6},
   {"ffi_assign", (DL_FUNC) &ffi_assign, 4},
   {"ffi_minibatch", (DL_FUNC) &ffi_minibatch, 11},

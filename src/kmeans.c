@@ -295,6 +295,9 @@ int ckm_fit_run(const double *x, ckm_idx n, int d, int k, double *centers,
     if (hooks && hooks->iteration &&
         hooks->iteration(hooks->ctx, it, inertia, changed))
       return CKM_INTERRUPTED;
+    if (hooks && hooks->snapshot)
+      hooks->snapshot(hooks->ctx, it, labels, centers, info->relocated,
+                      changed == 0);
     if (changed == 0) {
       info->converged = 1;
       break;
@@ -355,6 +358,33 @@ int ckm_fit_run(const double *x, ckm_idx n, int d, int k, double *centers,
   final_wss(s, centers, wss);
   global_sizes(s, size);
   return s->status;
+}
+
+size_t ckm_wss_workspace(ckm_idx n, int d, int k)
+{
+  return carved(sizeof(double) * (size_t) n) +
+         carved(sizeof(double) * (size_t) ckm_ntiles(n)) +
+         ckm_update_workspace(d, k, 1, 1);
+}
+
+void ckm_wss(const double *x, ckm_idx n, int d, int k, const int *labels,
+             const double *centers, const double *weights, int nthreads,
+             void *work, double *wss)
+{
+  carver cv = {(char *) work};
+  ckm_state st = {0};
+  st.x = x;
+  st.n = n;
+  st.d = d;
+  st.k = k;
+  st.nthreads = nthreads < 1 ? 1 : nthreads;
+  st.labels = (int *) labels;
+  st.w = weights;
+  st.dist = carve(&cv, sizeof(double) * (size_t) n);
+  st.tile_sums = carve(&cv, sizeof(double) * (size_t) ckm_ntiles(n));
+  ckm_update_carve(&st, &cv);
+  exact_dist_all(&st, centers);
+  ckm_cluster_wss(&st, wss);
 }
 
 /* ---- input scan -------------------------------------------------------- */

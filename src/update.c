@@ -21,15 +21,15 @@
 ckm_idx ckm_sum_block(int k)
 {
   ckm_idx b = (ckm_idx) 64 * k;
-  if (b < 4096)
-    b = 4096;
+  if (b < 8192)
+    b = 8192;
   return (b + CKM_TILE - 1) / CKM_TILE * CKM_TILE;
 }
 
-/* Per thread: block sums (kd), block counts, block weights, counts (k
- * each), then the reproducible sums of the centre sums (kd) and weights
- * (k), 4 doubles each. */
-static size_t thread_doubles(int d, int k)
+/* The update's scratch: block sums (kd), block counts, block weights,
+ * counts (k each), then the reproducible sums of the centre sums (kd) and
+ * weights (k), 4 doubles each. Threads share it (each owns columns). */
+static size_t area_doubles(int d, int k)
 {
   const size_t kd = (size_t) k * d, kk = (size_t) k;
   size_t v = kd + 3 * kk + (sizeof(ckm_rsum) / sizeof(double)) * (kd + kk);
@@ -43,9 +43,9 @@ static size_t pack_doubles(int d, int k)
 
 size_t ckm_update_workspace(int d, int k, int nthreads, int nranks)
 {
-  const size_t nt = (size_t) (nthreads < 1 ? 1 : nthreads);
+  (void) nthreads;
   const size_t nr = (size_t) (nranks < 1 ? 1 : nranks);
-  return carved(sizeof(double) * thread_doubles(d, k) * nt) +
+  return carved(sizeof(double) * area_doubles(d, k)) +
          carved(sizeof(double) * pack_doubles(d, k)) +
          carved(sizeof(double) * 3 * (size_t) k) +
          carved(sizeof(double) * 3 * (size_t) k * nr);
@@ -55,8 +55,8 @@ void ckm_update_carve(ckm_state *s, carver *cv)
 {
   const int nr = s->comm && s->comm->size > 1 ? s->comm->size : 1;
   s->block = ckm_sum_block(s->k);
-  s->ubuf_stride = thread_doubles(s->d, s->k);
-  s->ubuf = carve(cv, sizeof(double) * s->ubuf_stride * (size_t) s->nthreads);
+  s->ubuf_stride = area_doubles(s->d, s->k);
+  s->ubuf = carve(cv, sizeof(double) * s->ubuf_stride);
   s->upack = carve(cv, sizeof(double) * pack_doubles(s->d, s->k));
   s->gsend = carve(cv, sizeof(double) * 3 * (size_t) s->k);
   s->grecv = carve(cv, sizeof(double) * 3 * (size_t) s->k * (size_t) nr);
@@ -81,44 +81,45 @@ static thread_area area_of(const ckm_state *s, int t)
   return a;
 }
 
+static void area_zero(const ckm_state *s, thread_area *a, size_t m)
+{
+  memset(a->cnt, 0, sizeof(double) * (size_t) s->k);
+  for (size_t q = 0; q < m; q++)
+    ckm_rsum_zero(a->rs + q);
+}
+
 #define CKM_SUM_COLS 16
 
 /* Sums over rows [i0, i1) of each cluster's points (of w_i x_i with
- * weights), each in index order from 0, into a->sums; counts and weights
- * into a->bcnt, a->bw. The points are the outer loop and a block of
- * columns the inner one: the sums of different columns are independent
- * chains of additions, so they overlap even when consecutive points share
- * a cluster (sorted data). */
-static void block_sums(const ckm_state *s, ckm_idx i0, ckm_idx i1,
-                       thread_area *a)
+ * weights), columns [c0, c1), each in index order from 0, into sums (k x d,
+ * column-major; those columns zeroed first). The points are the outer loop
+ * and a block of columns the inner one: the sums of different columns are
+ * independent chains of additions, so they overlap even when consecutive
+ * points share a cluster (sorted data). */
+static void block_sums(const ckm_state *s, ckm_idx i0, ckm_idx i1, int c0,
+                       int c1, double *sums)
 {
   const ckm_idx n = s->n;
-  const int k = s->k, d = s->d;
+  const int k = s->k;
   const int *labels = s->labels;
   const double *w = s->w;
-  memset(a->sums, 0, sizeof(double) * (size_t) k * d);
-  memset(a->bcnt, 0, sizeof(double) * (size_t) k);
-  for (ckm_idx i = i0; i < i1; i++)
-    a->bcnt[labels[i]] += 1.0;
+  memset(sums + (size_t) k * c0, 0, sizeof(double) * (size_t) k * (c1 - c0));
   if (w) {
-    memset(a->bw, 0, sizeof(double) * (size_t) k);
-    for (ckm_idx i = i0; i < i1; i++)
-      a->bw[labels[i]] += w[i];
-    for (int c = 0; c < d; c++) {
+    for (int c = c0; c < c1; c++) {
       const double *xc = s->x + (size_t) c * (size_t) n;
-      double *sc = a->sums + (size_t) k * c;
+      double *sc = sums + (size_t) k * c;
       for (ckm_idx i = i0; i < i1; i++)
         sc[labels[i]] += w[i] * xc[i];
     }
     return;
   }
-  for (int cb = 0; cb < d; cb += CKM_SUM_COLS) {
-    const int nc = d - cb < CKM_SUM_COLS ? d - cb : CKM_SUM_COLS;
+  for (int cb = c0; cb < c1; cb += CKM_SUM_COLS) {
+    const int nc = c1 - cb < CKM_SUM_COLS ? c1 - cb : CKM_SUM_COLS;
     const double *xc[CKM_SUM_COLS];
     double *sc[CKM_SUM_COLS];
     for (int c = 0; c < nc; c++) {
       xc[c] = s->x + (size_t) (cb + c) * (size_t) n;
-      sc[c] = a->sums + (size_t) k * (size_t) (cb + c);
+      sc[c] = sums + (size_t) k * (size_t) (cb + c);
     }
     if (nc == 1) {
       for (ckm_idx i = i0; i < i1; i++)
@@ -139,60 +140,53 @@ static void block_sums(const ckm_state *s, ckm_idx i0, ckm_idx i1,
   }
 }
 
-/* Block sums into the thread's reproducible sums (clusters of the block). */
-static void block_merge(const ckm_state *s, thread_area *a)
-{
-  const int k = s->k, d = s->d;
-  for (int j = 0; j < k; j++) {
-    if (a->bcnt[j] == 0.0)
-      continue;
-    a->cnt[j] += a->bcnt[j];
-    for (int c = 0; c < d; c++)
-      ckm_rsum_add(a->rs + j + (size_t) k * c, a->sums[j + (size_t) k * c]);
-    if (s->w)
-      ckm_rsum_add(a->rw + j, a->bw[j]);
-  }
-}
-
-static void area_zero(const ckm_state *s, thread_area *a, size_t m)
-{
-  memset(a->cnt, 0, sizeof(double) * (size_t) s->k);
-  for (size_t q = 0; q < m; q++)
-    ckm_rsum_zero(a->rs + q);
-}
-
 /* Sizes (s->counts), total weights (s->wsum, with weights) and column sums
  * (s->centers: sums of the points, or of w_i x_i) per cluster, over all
- * rows of all processes. */
+ * rows of all processes. Threads own contiguous ranges of columns (as in
+ * FAISS each thread owns a range of centres) and walk all blocks: every
+ * block sum is still a sum in index order, and the exact addition of the
+ * block sums makes the result independent of who added what. */
 int ckm_cluster_sums(ckm_state *s)
 {
   const ckm_idx n = s->n, B = s->block, nblocks = (n + B - 1) / B;
   const int k = s->k, d = s->d;
   const size_t kd = (size_t) k * d, m = kd + (s->w ? (size_t) k : 0);
-  int nt = s->nthreads < nblocks ? s->nthreads : (int) nblocks;
-  nt = ckm_team(nt < 1 ? 1 : nt, (double) n * d);
-
-  for (int t = 0; t < nt; t++) {
-    thread_area a = area_of(s, t);
-    area_zero(s, &a, kd + (size_t) k); /* rw follows rs */
-  }
-#ifdef _OPENMP
-#pragma omp parallel for num_threads(nt) schedule(dynamic, 1)
-#endif
-  for (ckm_idx b = 0; b < nblocks; b++) {
-    thread_area a = area_of(s, omp_get_thread_num());
-    const ckm_idx i0 = b * B, i1 = i0 + B < n ? i0 + B : n;
-    block_sums(s, i0, i1, &a);
-    block_merge(s, &a);
-  }
   thread_area a0 = area_of(s, 0);
-  for (int t = 1; t < nt; t++) {
-    thread_area a = area_of(s, t);
-    for (int j = 0; j < k; j++)
-      a0.cnt[j] += a.cnt[j];
-    for (size_t q = 0; q < kd + (size_t) k; q++)
-      ckm_rsum_merge(a0.rs + q, a.rs + q);
+  area_zero(s, &a0, kd + (size_t) k); /* rw follows rs */
+
+  /* counts (integers: exact in any order), and weights block by block */
+  for (int j = 0; j < k; j++)
+    s->counts[j] = 0;
+  for (ckm_idx i = 0; i < n; i++)
+    s->counts[s->labels[i]]++;
+  for (int j = 0; j < k; j++)
+    a0.cnt[j] = (double) s->counts[j];
+  if (s->w)
+    for (ckm_idx b = 0; b < nblocks; b++) {
+      const ckm_idx i0 = b * B, i1 = i0 + B < n ? i0 + B : n;
+      memset(a0.bw, 0, sizeof(double) * (size_t) k);
+      for (ckm_idx i = i0; i < i1; i++)
+        a0.bw[s->labels[i]] += s->w[i];
+      for (int j = 0; j < k; j++)
+        ckm_rsum_add(a0.rw + j, a0.bw[j]);
+    }
+
+  const int nt = ckm_team(s->nthreads < d ? s->nthreads : d, (double) n * d);
+  (void) nt;
+#ifdef _OPENMP
+#pragma omp parallel num_threads(nt)
+#endif
+  {
+    const int me = omp_get_thread_num(), team = omp_get_num_threads();
+    const int c0 = (int) ((long) d * me / team), c1 = (int) ((long) d * (me + 1) / team);
+    for (ckm_idx b = 0; b < nblocks; b++) {
+      const ckm_idx i0 = b * B, i1 = i0 + B < n ? i0 + B : n;
+      block_sums(s, i0, i1, c0, c1, a0.sums);
+      for (size_t q = (size_t) k * c0; q < (size_t) k * c1; q++)
+        ckm_rsum_add(a0.rs + q, a0.sums[q]);
+    }
   }
+
   /* rw follows rs, so the m sums are contiguous */
   int st = ckm_rsum_allreduce(s->comm, a0.rs, m, s->upack);
   if (!st)

@@ -50,7 +50,7 @@ compare <- function(label, X, cuts, k, threads, ...) {
 }
 
 set.seed(1)
-# 9000 x 5 (three 4096-row blocks), 6 blobs, far from the origin in col 2
+# 9000 x 5 (two blocks of 8192 rows), 6 blobs, far from the origin in col 2
 X1 <- matrix(rnorm(9000 * 5), ncol = 5) + kronecker(matrix(rnorm(6 * 5, sd = 4), 6), rep(1, 1500))
 X1[, 2] <- X1[, 2] + 1e7
 # 30000 x 3: many blocks
@@ -80,7 +80,7 @@ compare("30000x3 k=8 start with an empty cluster, uneven", X2, uneven(N2), 8, 1,
         init = start_bad, algorithm = "lloyd")
 compare("30000x3 k=8 tol = 0.01 (stops on the shift)", X2, even(N2), 8, 1, tol = 0.01,
         init = X2[1:8, ])
-compare("30000x3 k=100 (blocks of 6400 rows) yinyang, tiny blocks", X2, tiny(N2), 100, 2,
+compare("30000x3 k=150 (blocks of 9728 rows) yinyang, tiny blocks", X2, tiny(N2), 150, 2,
         algorithm = "yinyang")
 compare("9000x5 k=6 kmeans++ lloyd, tiny blocks, 2 threads", X1, tiny(N1), 6, 2,
         algorithm = "lloyd")

@@ -37,3 +37,24 @@ test_that("ckm_converge seeds with R's generator and plots", {
     plot(a, b$X[1:10, ])
   })
 })
+
+test_that("the steps of one run are the fits of ckm_fit() stopped there", {
+  # ckm_converge() records every state of one run (the core's snapshot
+  # hook); each must be, field for field, what ckm_fit() returns with
+  # max_iter = t, tol = 0 from the same start: also with relocation of an
+  # empty cluster, and for data far from the origin (conditioned)
+  set.seed(8)
+  X <- rbind(matrix(rnorm(200, sd = 0.5), ncol = 2), matrix(rnorm(200, 4, 0.5), ncol = 2))
+  far <- X
+  far[, 1] <- far[, 1] + 1e8
+  starts <- list(X[c(1, 2, 150), ], rbind(X[c(1, 150), ], c(40, 40)))
+  for (data in list(X, far)) for (C0 in starts) {
+    if (identical(data, far)) C0[, 1] <- C0[, 1] + 1e8
+    cv <- ckm_converge(data, init = C0, iterations = 6, threads = 1)
+    for (t in seq_along(cv$fits)) {
+      ref <- suppressWarnings(ckm_fit(data, init = C0, max_iter = t, tol = 0,
+                                      algorithm = "lloyd", threads = 1))
+      expect_identical(cv$fits[[t]], ref)
+    }
+  }
+})

@@ -73,7 +73,7 @@ test_that("block sums are added exactly: the total does not depend on their orde
 })
 
 test_that("centres match stats::kmeans over many blocks (sums added exactly)", {
-  # 20000 rows: five blocks of 4096; the same start gives the same labels,
+  # 20000 rows: three blocks of 8192; the same start gives the same labels,
   # and centres within a few ulps of stats::kmeans' running sums
   b <- blobs(20000, 3, 6, sd = 1)
   start <- b$X[match(1:6, b$truth), ]
