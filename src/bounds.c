@@ -77,7 +77,7 @@ void ckm_bounds_carve(ckm_state *s, carver *cv, int algorithm)
     s->group_members = carve(cv, sizeof(int) * kk);
     s->group_start = carve(cv, sizeof(int) * (t + 1));
     s->group_drift = carve(cv, sizeof(double) * t);
-    s->half = carve(cv, sizeof(double) * kk * (size_t) s->d); /* ctg */
+    s->ctg = carve(cv, sizeof(double) * kk * (size_t) s->d);
     s->yy_cent = carve(cv, sizeof(double) * t * (size_t) s->d);
     s->yy_sum = carve(cv, sizeof(double) * t * (size_t) s->d);
     s->yy_cnt = carve(cv, sizeof(int) * t);
@@ -137,12 +137,12 @@ static void group_centres(ckm_state *s)
     s->group_members[fill[s->group_of[j]]++] = j;
 }
 
-/* The centres in group order (s->half holds them for Yinyang: ctg). */
+/* The centres in group order (s->ctg). */
 static void fill_ctg(ckm_state *s)
 {
   const int d = s->d;
   for (int q = 0; q < s->k; q++)
-    memcpy(s->half + (size_t) q * d, s->ct + (size_t) s->group_members[q] * d,
+    memcpy(s->ctg + (size_t) q * d, s->ct + (size_t) s->group_members[q] * d,
            sizeof(double) * d);
 }
 
@@ -154,7 +154,7 @@ static int yinyang_point(ckm_state *s, const double *pt, double *buf,
                          double *lb, double *best_d2)
 {
   const int d = s->d, t = s->groups;
-  const double *ctg = s->half;
+  const double *ctg = s->ctg;
   const double slack = ckm_slack(d), abs_slack = ckm_abs_slack(d);
   int best = own;
   double bd = d2own;

@@ -64,6 +64,7 @@ typedef struct ckm_state {
   double *lower;     /* hamerly: n; yinyang: n * groups */
   double *drift;     /* per centre: upper bound on its last move */
   double *half;      /* hamerly: half the distance to the nearest other centre */
+  double *ctg;       /* yinyang: the centres in group order (k rows of d) */
   int groups;        /* yinyang */
   int *group_of;     /* centre -> group */
   int *group_start;  /* groups + 1 offsets into group_members */

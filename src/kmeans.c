@@ -132,6 +132,65 @@ static double inertia_from_means(const ckm_state *s, double totss,
   return (w > 0.0 ? w : 0.0) + extra;
 }
 
+/* ---- the algorithms' steps ------------------------------------------------ */
+
+/* What distinguishes the algorithms: the first assignment pass, the later
+ * ones, and what follows a centre update. Lloyd's passes compute every
+ * distance (`exact`), so they give the inertia; the bound-based ones skip
+ * distances and get the trace from the means (inertia_from_means). Every
+ * algorithm makes Lloyd's assignments, so the driver may switch to Lloyd's
+ * steps at any iteration. */
+typedef struct ckm_steps {
+  int exact;
+  ckm_idx (*first)(ckm_state *s, double *inertia);
+  ckm_idx (*pass)(ckm_state *s, double *inertia);
+  void (*after_update)(ckm_state *s, ckm_idx moved);
+} ckm_steps;
+
+static ckm_idx lloyd_pass(ckm_state *s, double *inertia)
+{
+  ckm_transpose_centres(s->centers, s->k, s->d, s->ct);
+  return ckm_assign_pass(s, NULL, inertia);
+}
+
+static ckm_idx hamerly_first(ckm_state *s, double *inertia)
+{
+  return ckm_bounds_first(s, CKM_HAMERLY, inertia);
+}
+
+static ckm_idx hamerly_pass(ckm_state *s, double *inertia)
+{
+  (void) inertia;
+  return ckm_bounds_pass(s, CKM_HAMERLY);
+}
+
+static void hamerly_after(ckm_state *s, ckm_idx moved)
+{
+  ckm_bounds_after_update(s, CKM_HAMERLY, moved);
+}
+
+static ckm_idx yinyang_first(ckm_state *s, double *inertia)
+{
+  return ckm_bounds_first(s, CKM_YINYANG, inertia);
+}
+
+static ckm_idx yinyang_pass(ckm_state *s, double *inertia)
+{
+  (void) inertia;
+  return ckm_bounds_pass(s, CKM_YINYANG);
+}
+
+static void yinyang_after(ckm_state *s, ckm_idx moved)
+{
+  ckm_bounds_after_update(s, CKM_YINYANG, moved);
+}
+
+static const ckm_steps steps_of[3] = {
+  {1, lloyd_pass, lloyd_pass, NULL},            /* CKM_LLOYD */
+  {0, hamerly_first, hamerly_pass, hamerly_after}, /* CKM_HAMERLY */
+  {0, yinyang_first, yinyang_pass, yinyang_after}  /* CKM_YINYANG */
+};
+
 /* ---- the fit ------------------------------------------------------------ */
 
 size_t ckm_fit_workspace(ckm_idx n, int d, int k, const ckm_options *opt)
@@ -250,21 +309,14 @@ int ckm_fit_run(const double *x, ckm_idx n, int d, int k, double *centers,
     }
   }
 
+  const ckm_steps *step = &steps_of[alg];
   for (int it = 1; it <= opt->max_iter; it++) {
     double inertia = NAN;
-    ckm_idx changed;
-    if (alg == CKM_LLOYD) {
-      ckm_transpose_centres(centers, k, d, s->ct);
-      changed = ckm_assign_pass(s, NULL, &inertia);
-    } else if (it == 1) {
-      changed = ckm_bounds_first(s, alg, &inertia);
-    } else {
-      changed = ckm_bounds_pass(s, alg);
-    }
+    ckm_idx changed = it == 1 ? step->first(s, &inertia) : step->pass(s, &inertia);
     if (s->stopped)
       return CKM_INTERRUPTED;
     changed = ckm_count_total(s->comm, changed, &s->status);
-    if (s->w && (alg == CKM_LLOYD || it == 1))
+    if (s->w && (step->exact || it == 1))
       inertia = weighted_inertia(s);
     if (s->status)
       return s->status;
@@ -275,7 +327,7 @@ int ckm_fit_run(const double *x, ckm_idx n, int d, int k, double *centers,
     ckm_idx moved = 0;
     if (changed > 0) {
       memcpy(s->old, centers, sizeof(double) * kd);
-      moved = update_centres(s, alg != CKM_LLOYD);
+      moved = update_centres(s, !step->exact);
       if (s->status)
         return s->status;
       info->relocated += moved;
@@ -284,10 +336,10 @@ int ckm_fit_run(const double *x, ckm_idx n, int d, int k, double *centers,
       for (size_t q = 0; q < kd; q++)
         if (!isfinite(centers[q]))
           return CKM_ERR_NONFINITE;
-      if (alg != CKM_LLOYD && it > 1)
+      if (!step->exact && it > 1)
         inertia = moved > 0 ? exact_dist_all(s, s->old)
                             : inertia_from_means(s, totss, s->colmean);
-    } else if (alg != CKM_LLOYD && it > 1) {
+    } else if (!step->exact && it > 1) {
       inertia = exact_dist_all(s, centers);
     }
     if (trace)
@@ -302,8 +354,8 @@ int ckm_fit_run(const double *x, ckm_idx n, int d, int k, double *centers,
       info->converged = 1;
       break;
     }
-    if (alg != CKM_LLOYD)
-      ckm_bounds_after_update(s, alg, moved);
+    if (step->after_update)
+      step->after_update(s, moved);
 
     if (opt->tol > 0 && moved == 0) {
       double shift = 0.0;
@@ -350,7 +402,7 @@ int ckm_fit_run(const double *x, ckm_idx n, int d, int k, double *centers,
         for (size_t q = 0; q < kd; q++)
           if (!isfinite(centers[q]))
             return CKM_ERR_NONFINITE;
-        alg = CKM_LLOYD;
+        step = &steps_of[CKM_LLOYD];
       }
     }
   }

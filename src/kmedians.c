@@ -118,29 +118,29 @@ size_t ckm_kmedians_workspace(ckm_idx n, int d, int k, int nthreads)
   return carved(sizeof(double) * (size_t) k * (size_t) d) +
          carved(sizeof(ckm_idx) * (size_t) n) +
          carved(sizeof(ckm_idx) * ((size_t) k + 1)) +
-         carved(sizeof(double) * (size_t) n * (size_t) nt);
+         carved(sizeof(double) * (size_t) n * (size_t) nt) +
+         carved(sizeof(double) * (size_t) k) +      /* relocation: keys */
+         carved(sizeof(ckm_idx) * (size_t) k) +     /* rows */
+         carved(sizeof(double) * 6 * (size_t) k);   /* candidates */
 }
 
+/* Empty clusters take the points farthest (in L1) from their centres, as
+ * in k-means: the one relocation of update.c. */
 static ckm_idx relocate_empty_l1(ckm_idx n, int k, int *labels, double *dist,
-                                 ckm_idx *size)
+                                 ckm_idx *size, double *hd, ckm_idx *hi,
+                                 double *cand)
 {
-  ckm_idx moved = 0;
-  for (int j = 0; j < k; j++) {
-    if (size[j] > 0)
-      continue;
-    ckm_idx far = -1;
-    for (ckm_idx i = 0; i < n; i++)
-      if (size[labels[i]] > 1 && (far < 0 || dist[i] > dist[far]))
-        far = i;
-    if (far < 0)
-      break; /* cannot happen with k <= n */
-    size[labels[far]]--;
-    labels[far] = j;
-    size[j] = 1;
-    dist[far] = 0.0;
-    moved++;
-  }
-  return moved;
+  ckm_state st = {0};
+  st.n = n;
+  st.k = k;
+  st.labels = labels;
+  st.dist = dist;
+  st.counts = size;
+  st.hd = hd;
+  st.hi = hi;
+  st.gsend = cand;
+  st.grecv = cand + 3 * (size_t) k;
+  return ckm_relocate(&st);
 }
 
 int ckm_kmedians(const double *x, ckm_idx n, int d, int k, double *centers,
@@ -154,6 +154,9 @@ int ckm_kmedians(const double *x, ckm_idx n, int d, int k, double *centers,
   ckm_idx *start = carve(&cv, sizeof(ckm_idx) * ((size_t) k + 1));
   double *scratch = carve(&cv, sizeof(double) * (size_t) n *
                                    (size_t) (nthreads < 1 ? 1 : nthreads));
+  double *hd = carve(&cv, sizeof(double) * (size_t) k);
+  ckm_idx *hi = carve(&cv, sizeof(ckm_idx) * (size_t) k);
+  double *cand = carve(&cv, sizeof(double) * 6 * (size_t) k);
   info->n_iter = 0;
   info->converged = 0;
   info->relocated = 0;
@@ -202,7 +205,7 @@ int ckm_kmedians(const double *x, ckm_idx n, int d, int k, double *centers,
       size[j] = 0;
     for (ckm_idx i = 0; i < n; i++)
       size[labels[i]]++;
-    info->relocated += relocate_empty_l1(n, k, labels, dist, size);
+    info->relocated += relocate_empty_l1(n, k, labels, dist, size, hd, hi, cand);
     start[0] = 0;
     for (int j = 0; j < k; j++)
       start[j + 1] = start[j] + size[j];
