@@ -192,3 +192,16 @@ test_that("under mpirun, a fault on one process is the same error on all", {
   expect_true("ALL OK" %in% r$out, label = paste(r$out, collapse = "\n"))
   expect_identical(sum(grepl("same error on every rank", r$out)), 8L)
 })
+
+test_that("under mpirun, the cluster vignette's job runs and matches ckm_fit()", {
+  skip_on_cran()
+  skip_if_not(mpi_ready(), "needs mpirun and Rmpi")
+  dir <- withr::local_tempdir()
+  withr::local_dir(dir)
+  r <- run_mpi(2, "cluster-vignette.R")
+  expect_identical(r$status, 0L)
+  expect_true(any(r$out == "identical to ckm_fit() of all rows: TRUE "),
+              label = paste(r$out, collapse = "\n"))
+  expect_identical(sum(grepl("^rank [01]: rows", r$out)), 2L)
+  expect_false(file.exists(file.path(dir, "ckm-cluster-example.bin")))
+})
