@@ -60,27 +60,27 @@ size_t ckm_bounds_workspace(ckm_idx n, int d, int k, int algorithm,
 void ckm_bounds_carve(ckm_state *s, carver *cv, int algorithm)
 {
   size_t kk = (size_t) s->k, nn = (size_t) s->n;
-  s->groups = algorithm == CKM_YINYANG ? yinyang_groups(s->k) : 0;
+  s->yy.groups = algorithm == CKM_YINYANG ? yinyang_groups(s->k) : 0;
   s->drift = carve(cv, sizeof(double) * kk);
   if (algorithm != CKM_LLOYD)
     s->upper = carve(cv, sizeof(double) * nn);
-  s->thread_buf_stride = kk + (size_t) s->d + (size_t) s->groups;
+  s->thread_buf_stride = kk + (size_t) s->d + (size_t) s->yy.groups;
   s->thread_buf = carve(cv, sizeof(double) * s->thread_buf_stride *
                                 (size_t) s->nthreads);
   if (algorithm == CKM_HAMERLY) {
-    s->lower = carve(cv, sizeof(double) * nn);
-    s->half = carve(cv, sizeof(double) * kk);
+    s->ham.lower = carve(cv, sizeof(double) * nn);
+    s->ham.half = carve(cv, sizeof(double) * kk);
   } else if (algorithm == CKM_YINYANG) {
-    size_t t = (size_t) s->groups;
-    s->lower = carve(cv, sizeof(double) * nn * t);
-    s->group_of = carve(cv, sizeof(int) * kk);
-    s->group_members = carve(cv, sizeof(int) * kk);
-    s->group_start = carve(cv, sizeof(int) * (t + 1));
-    s->group_drift = carve(cv, sizeof(double) * t);
-    s->ctg = carve(cv, sizeof(double) * kk * (size_t) s->d);
-    s->yy_cent = carve(cv, sizeof(double) * t * (size_t) s->d);
-    s->yy_sum = carve(cv, sizeof(double) * t * (size_t) s->d);
-    s->yy_cnt = carve(cv, sizeof(int) * t);
+    size_t t = (size_t) s->yy.groups;
+    s->yy.lower = carve(cv, sizeof(double) * nn * t);
+    s->yy.group_of = carve(cv, sizeof(int) * kk);
+    s->yy.group_members = carve(cv, sizeof(int) * kk);
+    s->yy.group_start = carve(cv, sizeof(int) * (t + 1));
+    s->yy.group_drift = carve(cv, sizeof(double) * t);
+    s->yy.ctg = carve(cv, sizeof(double) * kk * (size_t) s->d);
+    s->yy.cent = carve(cv, sizeof(double) * t * (size_t) s->d);
+    s->yy.sum = carve(cv, sizeof(double) * t * (size_t) s->d);
+    s->yy.cnt = carve(cv, sizeof(int) * t);
   }
 }
 
@@ -90,9 +90,9 @@ void ckm_bounds_carve(ckm_state *s, carver *cv, int algorithm)
  * Lloyd steps from evenly spaced centres; deterministic, no randomness. */
 static void group_centres(ckm_state *s)
 {
-  const int k = s->k, d = s->d, t = s->groups;
-  double *gc = s->yy_cent, *gs = s->yy_sum;
-  int *cnt = s->yy_cnt;
+  const int k = s->k, d = s->d, t = s->yy.groups;
+  double *gc = s->yy.cent, *gs = s->yy.sum;
+  int *cnt = s->yy.cnt;
   for (int g = 0; g < t; g++)
     memcpy(gc + (size_t) g * d, s->ct + (size_t) ((size_t) g * k / t) * d,
            sizeof(double) * d);
@@ -107,12 +107,12 @@ static void group_centres(ckm_state *s)
           best = g;
         }
       }
-      s->group_of[j] = best;
+      s->yy.group_of[j] = best;
     }
     memset(gs, 0, sizeof(double) * (size_t) t * d);
     memset(cnt, 0, sizeof(int) * (size_t) t);
     for (int j = 0; j < k; j++) {
-      int g = s->group_of[j];
+      int g = s->yy.group_of[j];
       cnt[g]++;
       for (int c = 0; c < d; c++)
         gs[(size_t) g * d + c] += s->ct[(size_t) j * d + c];
@@ -123,26 +123,26 @@ static void group_centres(ckm_state *s)
           gc[(size_t) g * d + c] = gs[(size_t) g * d + c] / cnt[g];
   }
   /* members listed group by group, in index order within a group */
-  s->group_start[0] = 0;
+  s->yy.group_start[0] = 0;
   for (int g = 0; g < t; g++) {
     int c = 0;
     for (int j = 0; j < k; j++)
-      c += s->group_of[j] == g;
-    s->group_start[g + 1] = s->group_start[g] + c;
+      c += s->yy.group_of[j] == g;
+    s->yy.group_start[g + 1] = s->yy.group_start[g] + c;
   }
   int *fill = cnt;
   for (int g = 0; g < t; g++)
-    fill[g] = s->group_start[g];
+    fill[g] = s->yy.group_start[g];
   for (int j = 0; j < k; j++)
-    s->group_members[fill[s->group_of[j]]++] = j;
+    s->yy.group_members[fill[s->yy.group_of[j]]++] = j;
 }
 
-/* The centres in group order (s->ctg). */
+/* The centres in group order (s->yy.ctg). */
 static void fill_ctg(ckm_state *s)
 {
   const int d = s->d;
   for (int q = 0; q < s->k; q++)
-    memcpy(s->ctg + (size_t) q * d, s->ct + (size_t) s->group_members[q] * d,
+    memcpy(s->yy.ctg + (size_t) q * d, s->ct + (size_t) s->yy.group_members[q] * d,
            sizeof(double) * d);
 }
 
@@ -153,18 +153,18 @@ static int yinyang_point(ckm_state *s, const double *pt, double *buf,
                          const double *look, int own, double d2own,
                          double *lb, double *best_d2)
 {
-  const int d = s->d, t = s->groups;
-  const double *ctg = s->ctg;
+  const int d = s->d, t = s->yy.groups;
+  const double *ctg = s->yy.ctg;
   const double slack = ckm_slack(d), abs_slack = ckm_abs_slack(d);
   int best = own;
   double bd = d2own;
   for (int g = 0; g < t; g++) {
     if (look && look[g] == 0.0)
       continue;
-    const int q0 = s->group_start[g], q1 = s->group_start[g + 1];
+    const int q0 = s->yy.group_start[g], q1 = s->yy.group_start[g + 1];
     ckm_exact_range(pt, ctg, d, q0, q1, buf);
     for (int q = q0; q < q1; q++) {
-      int j = s->group_members[q];
+      int j = s->yy.group_members[q];
       if (buf[q] < bd || (buf[q] == bd && j < best)) {
         bd = buf[q];
         best = j;
@@ -175,15 +175,15 @@ static int yinyang_point(ckm_state *s, const double *pt, double *buf,
     if (look && look[g] == 0.0)
       continue;
     double m = INFINITY;
-    for (int q = s->group_start[g]; q < s->group_start[g + 1]; q++)
-      if (s->group_members[q] != best && buf[q] < m)
+    for (int q = s->yy.group_start[g]; q < s->yy.group_start[g + 1]; q++)
+      if (s->yy.group_members[q] != best && buf[q] < m)
         m = buf[q];
     lb[g] = ckm_dist_down(m, slack, abs_slack);
   }
   if (look && best != own && own >= 0) {
     /* the old centre is now one of the others: its group's bound must
      * cover it (when the group was searched, it already does) */
-    int g = s->group_of[own];
+    int g = s->yy.group_of[own];
     double v = ckm_dist_down(d2own, slack, abs_slack);
     if (look[g] == 0.0 && v < lb[g])
       lb[g] = v;
@@ -202,9 +202,9 @@ ckm_idx ckm_bounds_first(ckm_state *s, int algorithm, double *inertia)
   if (algorithm == CKM_HAMERLY) {
     /* the second-smallest distances land in `lower`, which becomes the
      * bound in place (no array of its own: n doubles less at the peak) */
-    ckm_idx changed = ckm_assign_pass(s, s->lower, inertia);
+    ckm_idx changed = ckm_assign_pass(s, s->ham.lower, inertia);
     for (ckm_idx i = 0; i < n; i++) {
-      s->lower[i] = ckm_dist_down(s->lower[i], slack, abs_slack);
+      s->ham.lower[i] = ckm_dist_down(s->ham.lower[i], slack, abs_slack);
       s->upper[i] = ckm_dist_up(s->dist[i], slack, abs_slack);
     }
     return changed;
@@ -235,7 +235,7 @@ ckm_idx ckm_bounds_first(ckm_state *s, int algorithm, double *inertia)
       double bd;
       ckm_gather(s->x, n, d, i, pt);
       int best = yinyang_point(s, pt, buf, NULL, s->k, INFINITY,
-                               s->lower + (size_t) i * s->groups, &bd);
+                               s->yy.lower + (size_t) i * s->yy.groups, &bd);
       changed += s->labels[i] != best;
       s->labels[i] = best;
       s->dist[i] = bd;
@@ -267,33 +267,33 @@ void ckm_bounds_after_update(ckm_state *s, int algorithm, ckm_idx moved)
   if (algorithm == CKM_HAMERLY) {
     /* half the distance to the nearest other centre: O(k^2 d) */
     for (int j = 0; j < k; j++)
-      s->half[j] = INFINITY;
+      s->ham.half[j] = INFINITY;
     for (int j = 0; j < k; j++) {
       for (int j2 = j + 1; j2 < k; j2++) {
         double v = ckm_exact_d2(s->ct + (size_t) j * d, s->ct + (size_t) j2 * d, d);
-        if (v < s->half[j]) s->half[j] = v;
-        if (v < s->half[j2]) s->half[j2] = v;
+        if (v < s->ham.half[j]) s->ham.half[j] = v;
+        if (v < s->ham.half[j2]) s->ham.half[j2] = v;
       }
     }
     for (int j = 0; j < k; j++)
-      s->half[j] = 0.5 * ckm_dist_down(s->half[j], slack, abs_slack);
+      s->ham.half[j] = 0.5 * ckm_dist_down(s->ham.half[j], slack, abs_slack);
     if (moved > 0)
       for (ckm_idx i = 0; i < s->n; i++) {
-        s->lower[i] = 0.0;
+        s->ham.lower[i] = 0.0;
         s->upper[i] = INFINITY;
       }
   } else if (algorithm == CKM_YINYANG) {
-    for (int g = 0; g < s->groups; g++) {
+    for (int g = 0; g < s->yy.groups; g++) {
       double m = 0.0;
-      for (int q = s->group_start[g]; q < s->group_start[g + 1]; q++)
-        if (s->drift[s->group_members[q]] > m)
-          m = s->drift[s->group_members[q]];
-      s->group_drift[g] = m;
+      for (int q = s->yy.group_start[g]; q < s->yy.group_start[g + 1]; q++)
+        if (s->drift[s->yy.group_members[q]] > m)
+          m = s->drift[s->yy.group_members[q]];
+      s->yy.group_drift[g] = m;
     }
     fill_ctg(s);
     if (moved > 0) {
-      for (size_t q = 0; q < (size_t) s->n * s->groups; q++)
-        s->lower[q] = 0.0;
+      for (size_t q = 0; q < (size_t) s->n * s->yy.groups; q++)
+        s->yy.lower[q] = 0.0;
       for (ckm_idx i = 0; i < s->n; i++)
         s->upper[i] = INFINITY;
     }
@@ -355,14 +355,14 @@ ckm_idx ckm_bounds_pass(ckm_state *s, int algorithm)
       double u = widen(upper[t], s->drift[a]);
       double m;
       if (algorithm == CKM_HAMERLY) {
-        double l = loosen(s->lower[i0 + t], a == jmax ? p2 : p1);
-        s->lower[i0 + t] = l;
-        m = l > s->half[a] ? l : s->half[a];
+        double l = loosen(s->ham.lower[i0 + t], a == jmax ? p2 : p1);
+        s->ham.lower[i0 + t] = l;
+        m = l > s->ham.half[a] ? l : s->ham.half[a];
       } else {
-        double *lb = s->lower + (size_t) (i0 + t) * s->groups;
+        double *lb = s->yy.lower + (size_t) (i0 + t) * s->yy.groups;
         m = INFINITY;
-        for (int g = 0; g < s->groups; g++) {
-          lb[g] = loosen(lb[g], s->group_drift[g]);
+        for (int g = 0; g < s->yy.groups; g++) {
+          lb[g] = loosen(lb[g], s->yy.group_drift[g]);
           if (lb[g] < m)
             m = lb[g];
         }
@@ -410,11 +410,11 @@ ckm_idx ckm_bounds_pass(ckm_state *s, int algorithm)
               sd = buf[j];
             }
           }
-          s->lower[i] = ckm_dist_down(sd, slack, abs_slack);
+          s->ham.lower[i] = ckm_dist_down(sd, slack, abs_slack);
           u = ckm_dist_up(bd, slack, abs_slack);
         } else {
-          double *lb = s->lower + (size_t) i * s->groups;
-          for (int g = 0; g < s->groups; g++)
+          double *lb = s->yy.lower + (size_t) i * s->yy.groups;
+          for (int g = 0; g < s->yy.groups; g++)
             look[g] = !(u < lb[g]);
           double bd;
           best = yinyang_point(s, pt, buf, look, a, own[q], lb, &bd);

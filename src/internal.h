@@ -59,19 +59,25 @@ typedef struct ckm_state {
   int stopped;       /* a poll asked to stop: the pass is incomplete */
   double *wsum;      /* total weight per cluster (k), with weights */
   ckm_fast *fast;    /* the AVX2 kernel, or NULL for the plain one */
-  /* bound-based algorithms */
+  /* bound-based algorithms: shared, then each one's own state */
   double *upper;     /* upper bound on the distance to the own centre (n) */
-  double *lower;     /* hamerly: n; yinyang: n * groups */
   double *drift;     /* per centre: upper bound on its last move */
-  double *half;      /* hamerly: half the distance to the nearest other centre */
-  double *ctg;       /* yinyang: the centres in group order (k rows of d) */
-  int groups;        /* yinyang */
-  int *group_of;     /* centre -> group */
-  int *group_start;  /* groups + 1 offsets into group_members */
-  int *group_members;
-  double *group_drift;
-  double *yy_cent, *yy_sum; /* grouping scratch */
-  int *yy_cnt;
+  struct {
+    double *lower;   /* lower bound on the distance to the second nearest (n) */
+    double *half;    /* half the distance to the nearest other centre (k) */
+  } ham;             /* Hamerly */
+  struct {
+    int groups;      /* groups of centres, about k / 10 */
+    double *lower;   /* per point and group: lower bound on the distance to
+                        the group's centres other than its own (n x groups) */
+    int *group_of;   /* centre -> group */
+    int *group_start; /* groups + 1 offsets into group_members */
+    int *group_members;
+    double *group_drift;
+    double *ctg;     /* the centres in group order (k rows of d) */
+    double *cent, *sum; /* grouping scratch */
+    int *cnt;
+  } yy;              /* Yinyang */
   double *thread_buf; /* per thread: k + d + groups doubles */
   size_t thread_buf_stride;
   /* the centre update (update.c) */
