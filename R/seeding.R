@@ -52,6 +52,10 @@ seed_kmeanspp <- function(X, k, threads, call, weights = NULL, trials = 1L,
                           comm = NULL) {
   s <- .Call(ffi_kmeanspp, X, k, weights, as.integer(trials), threads, comm)
   if (s$status == status_code("distinct")) {
+    if (!is.null(comm)) {
+      # the same words on every process (each sees only its own rows)
+      abort(sprintf("`k` = %d is larger than the number of distinct rows over all processes.", k), call)
+    }
     abort(sprintf("`k` = %d is larger than the number of distinct rows of `X` (%d).",
                   k, nrow(unique(X))), call)
   }

@@ -46,6 +46,8 @@ case("NA in the rows of one rank",
      ckm_fit_mpi({m <- mine; if (rank == last) m[2, 2] <- NA; m}, 3, comm = comm, threads = 1))
 case("a bad argument on one rank",
      ckm_fit_mpi(mine, 3, tol = if (rank == last) -1 else 1e-4, comm = comm, threads = 1))
+case("fewer distinct rows than k over all processes",
+     ckm_fit_mpi(matrix(rep(c(1, 2), length.out = 2 * nrow(mine)), ncol = 2), 3, comm = comm, threads = 1))
 case("k larger than all rows together",
      ckm_fit_mpi(mine[1:2, , drop = FALSE], 2 * p + 1, comm = comm, threads = 1))
 

@@ -190,7 +190,7 @@ test_that("under mpirun, a fault on one process is the same error on all", {
   r <- run_mpi(3, "faults.R")
   expect_identical(r$status, 0L)
   expect_true("ALL OK" %in% r$out, label = paste(r$out, collapse = "\n"))
-  expect_identical(sum(grepl("same error on every rank", r$out)), 8L)
+  expect_identical(sum(grepl("same error on every rank", r$out)), 9L)
 })
 
 test_that("under mpirun, the cluster vignette's job runs and matches ckm_fit()", {
