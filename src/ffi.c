@@ -157,12 +157,13 @@ static void hook_snapshot(void *ctx, int iter, const int *labels,
     INTEGER(cl)[i] = labels[i] + 1;
   SEXP cen = PROTECT(allocMatrix(REALSXP, g->k, g->d));
   memcpy(REAL(cen), centers, sizeof(double) * (size_t) g->k * g->d);
-  SEXP args = PROTECT(list5(ScalarInteger(iter), cl, cen,
-                            ScalarReal((double) relocated),
-                            ScalarLogical(converged)));
+  SEXP it = PROTECT(ScalarInteger(iter));
+  SEXP rel = PROTECT(ScalarReal((double) relocated));
+  SEXP conv = PROTECT(ScalarLogical(converged));
+  SEXP args = PROTECT(list5(it, cl, cen, rel, conv));
   SEXP call = PROTECT(LCONS(g->snapshot, args));
   eval(call, R_GlobalEnv);
-  UNPROTECT(4);
+  UNPROTECT(7);
 }
 
 static ckm_hooks make_hooks(glue_ctx *g)

@@ -22,6 +22,22 @@ calls <- list(
   metrics = function() list(ckm_ari(rep(1:2, 20), rep(1:4, 10)), ckm_nmi(rep(1:2, 20), rep(1:4, 10), "max")),
   silhouette = function() { f <- ckm_fit(X, init = X[c(1, 25), ]); list(ckm_silhouette(X, f$cluster), ckm_silhouette(X, f, method = "simplified")) },
   errors = function() tryCatch(ckm_fit(matrix(rep(1, 10)), 2), error = conditionMessage),
+  # the collectives' glue (C calling R's allreduce and allgather) with a
+  # second, empty process; the snapshot hook of ckm_converge(); k-means||
+  collectives = function() {
+    cc <- list(rank = 0L, size = 2L, row0 = 0, n_global = nrow(X),
+               allreduce = function(x, op) x,
+               allgather = function(x) c(x, rep(-1, length(x))),
+               allgather_obj = function(obj) list(obj))
+    mom <- ckm:::data_moments(X, NULL, 2L, cc)
+    set.seed(5)
+    start <- ckm:::seed_kmeanspp(X, 3, 2L, NULL, trials = 3L, comm = cc)
+    z <- ckm:::run_fit(X, rbind(start[1:2, ], c(50, 50)), NULL, 20L, 0, 2L, 0L, 2L, FALSE,
+                       NULL, mom$moments, cc)
+    list(mom, start, z$centers, z$cluster, z$relocated)
+  },
+  converge = function() ckm_converge(X, init = X[c(1, 2, 25), ], iterations = 4)$fits,
+  kmeans_parallel = function() { set.seed(6); ckm_fit(X, 3, init = "kmeans||")$centers },
   # data far from the origin and at extreme magnitudes: the conditioned copy
   conditioned = function() {
     set.seed(1); a <- ckm_fit(X + 1e12, 2)

@@ -33,6 +33,35 @@ test_that("in one process ckm_fit_mpi() is ckm_fit(), field by field", {
   expect_identical(unname(predict(f, new)), unname(near))
 })
 
+test_that("a second process with no rows changes nothing (the C side's collectives)", {
+  # the core's collectives, driven through R: a fake second process that
+  # holds no rows (its sums are 0, it has no candidates, it holds no row to
+  # fetch); every result must equal one process's, bit for bit
+  cc <- list(rank = 0L, size = 2L, row0 = 0, n_global = 6000,
+             allreduce = function(x, op) x,
+             allgather = function(x) c(x, rep(-1, length(x))),
+             allgather_obj = function(obj) list(obj))
+  b <- blobs(6000, 3, 8)
+  X <- b$X
+  expect_identical(ckm:::data_moments(X, NULL, 2L, cc), ckm:::data_moments(X, NULL, 2L))
+  for (trials in c(1L, 3L)) {
+    s1 <- withr::with_seed(4, ckm:::seed_kmeanspp(X, 8, 2L, NULL, trials = trials, comm = cc))
+    s0 <- withr::with_seed(4, ckm:::seed_kmeanspp(X, 8, 2L, NULL, trials = trials))
+    expect_identical(s1, s0)
+  }
+  p1 <- withr::with_seed(4, ckm:::seed_kmeans_parallel(X, 8, 2L, NULL, comm = cc))
+  p0 <- withr::with_seed(4, ckm:::seed_kmeans_parallel(X, 8, 2L, NULL))
+  expect_identical(p1, p0)
+  mom <- ckm:::data_moments(X, NULL, 2L)
+  start <- rbind(X[1:7, ], c(50, 50, 50)) # the last one empties: relocation
+  for (alg in 0:2) {
+    z1 <- ckm:::run_fit(X, start, NULL, 50L, 0, alg, 0L, 2L, FALSE, NULL, mom$moments, cc)
+    z0 <- ckm:::run_fit(X, start, NULL, 50L, 0, alg, 0L, 2L, FALSE, NULL, mom$moments)
+    expect_identical(z1, z0)
+    expect_gte(z0$relocated, 1)
+  }
+})
+
 test_that("far from the origin the fit over processes conditions as ckm_fit()", {
   b <- blobs(3000, 3, 4)
   X <- b$X
