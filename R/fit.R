@@ -221,18 +221,9 @@ ckm_fit <- function(X, k, init = "kmeans++", n_init = NULL, max_iter = 300L,
   init_method <- start$method
   init_matrix <- init_method == "matrix"
 
-  if (is.null(n_init)) {
-    n_init <- if (init_method == "random") 10L else 1L
-  } else {
-    n_init <- check_count(n_init, "n_init", call = ecall)
-    if (init_matrix && n_init != 1L) {
-      abort(sprintf("`n_init` must be 1 when `init` is a matrix of centres, not %d.", n_init), ecall)
-    }
-  }
+  n_init <- check_n_init(n_init, init_method, ecall)
   max_iter <- check_count(max_iter, "max_iter", call = ecall)
-  if (!is.numeric(tol) || length(tol) != 1L || is.na(tol) || !is.finite(tol) || tol < 0) {
-    abort(sprintf("`tol` must be a single number of at least 0, not %s.", describe(tol)), ecall)
-  }
+  tol <- check_tol(tol, ecall)
   algorithm <- check_choice(algorithm, c("auto", "lloyd", "hamerly", "yinyang"),
                             "algorithm", ecall, default_ok = TRUE)
   if (algorithm == "auto") algorithm <- choose_algorithm(n, d, k)
@@ -537,6 +528,24 @@ check_k <- function(k, n, call) {
                   n, describe(k)), call)
   }
   as.integer(k)
+}
+
+# Restarts: by default 1 for k-means++ and k-means||, 10 for random
+# starts; exactly 1 from a matrix of centres.
+check_n_init <- function(n_init, init_method, call) {
+  if (is.null(n_init)) return(if (init_method == "random") 10L else 1L)
+  n_init <- check_count(n_init, "n_init", call = call)
+  if (init_method == "matrix" && n_init != 1L) {
+    abort(sprintf("`n_init` must be 1 when `init` is a matrix of centres, not %d.", n_init), call)
+  }
+  n_init
+}
+
+check_tol <- function(tol, call) {
+  if (!is.numeric(tol) || length(tol) != 1L || is.na(tol) || !is.finite(tol) || tol < 0) {
+    abort(sprintf("`tol` must be a single number of at least 0, not %s.", describe(tol)), call)
+  }
+  as.double(tol)
 }
 
 # n: the rows available (nrow(X); in a fit over processes, all of them)

@@ -219,25 +219,16 @@ ckm_fit_mpi <- function(X, k, init = "kmeans++", n_init = NULL, max_iter = 300L,
       method <- check_choice(init, init_methods, "init", ecall)
       k <- check_count(k, "k", call = ecall)
     }
-    if (is.null(n_init)) {
-      n_init <- if (method == "random") 10L else 1L
-    } else {
-      n_init <- check_count(n_init, "n_init", call = ecall)
-      if (init_matrix && n_init != 1L) {
-        abort(sprintf("`n_init` must be 1 when `init` is a matrix of centres, not %d.", n_init), ecall)
-      }
-    }
+    n_init <- check_n_init(n_init, method, ecall)
     max_iter <- check_count(max_iter, "max_iter", call = ecall)
-    if (!is.numeric(tol) || length(tol) != 1L || is.na(tol) || !is.finite(tol) || tol < 0) {
-      abort(sprintf("`tol` must be a single number of at least 0, not %s.", describe(tol)), ecall)
-    }
+    tol <- check_tol(tol, ecall)
     algorithm <- check_choice(algorithm, c("auto", "lloyd", "hamerly", "yinyang"),
                               "algorithm", ecall, default_ok = TRUE)
     threads <- check_threads(threads, ecall)
     verbose <- check_flag(verbose, "verbose", ecall)
     list(error = NULL, n = nrow(X), d = ncol(X), k = k, method = method,
          init = if (init_matrix) init, n_init = n_init, max_iter = max_iter,
-         tol = as.double(tol), algorithm = algorithm)
+         tol = tol, algorithm = algorithm)
   }, ckm_error = function(e) list(error = conditionMessage(e)))
   all <- agree_or_abort(comm, local, ecall)
 
@@ -290,7 +281,7 @@ ckm_fit_mpi <- function(X, k, init = "kmeans++", n_init = NULL, max_iter = 300L,
   for (rr in seq_len(n_init)) {
     start <- switch(method,
       matrix = init,
-      random = seed_random_mpi(Xw, k, comm, s0, N, ecall),
+      random = seed_random_mpi(Xw, k, cc, N, ecall),
       "kmeans++" = seed_kmeanspp(Xw, k, threads, ecall, comm = cc),
       "greedy-kmeans++" = seed_kmeanspp(Xw, k, threads, ecall, trials = greedy_trials(k), comm = cc),
       "kmeans||" = seed_kmeans_parallel(Xw, k, threads, ecall, comm = cc)
@@ -320,31 +311,40 @@ ckm_fit_mpi <- function(X, k, init = "kmeans++", n_init = NULL, max_iter = 300L,
 
 # Row blocks: process r holds global rows [a[r], a[r+1]) and works on
 # [s[r], s[r+1]) (whole blocks). The rows [a[q], min(a[q+1], s[q])) at the
-# head of process q belong to the process whose working range holds them;
-# they are sent there, lower ranks only (no cycle, no deadlock).
+# head of process q belong to the process whose working range holds them.
+# Rows move to lower ranks and labels come back to higher ones only, so the
+# blocking sends cannot wait on each other in a cycle.
+
+# The rows at the head of this process's block that another one works on
+# (0-based, half-open), and the rank that works on them.
+head_of <- function(a, s, rank) {
+  p <- length(a) - 1L
+  from <- a[rank + 1L]
+  to <- min(a[rank + 2L], s[rank + 1L])
+  owner <- if (to > from) max(which(s[seq_len(p)] <= from & s[seq_len(p)] < s[-1L])) - 1L
+  list(from = from, to = to, owner = owner)
+}
+
+# The higher ranks whose heads fall in this process's working range.
+heads_in_range <- function(a, s, rank) {
+  p <- length(a) - 1L
+  out <- list()
+  if (s[rank + 1L] >= s[rank + 2L]) return(out)
+  for (q in seq.int(rank + 1L, length.out = p - rank - 1L)) {
+    h <- head_of(a, s, q)
+    if (h$from >= s[rank + 2L]) break
+    if (h$to > h$from) out[[length(out) + 1L]] <- c(rank = q, from = h$from, to = h$to)
+  }
+  out
+}
+
 rebalance_rows <- function(X, comm, a, s) {
   if (comm$size == 1L) return(X)
-  rank <- comm$rank
-  p <- comm$size
-  my0 <- a[rank + 1L]
-  my1 <- a[rank + 2L]
-  head_end <- min(my1, s[rank + 1L])
-  n_head <- head_end - my0
-  if (n_head > 0) {
-    dest <- max(which(s[seq_len(p)] <= my0 & s[seq_len(p)] < s[-1L])) - 1L
-    comm$send_obj(X[seq_len(n_head), , drop = FALSE], dest)
-  }
-  keep <- if (n_head < nrow(X)) X[(n_head + 1L):nrow(X), , drop = FALSE] else X[0L, , drop = FALSE]
-  # heads of higher ranks that fall in my working range
-  parts <- list(keep)
-  w1 <- s[rank + 2L]
-  if (s[rank + 1L] < w1) {
-    for (q in seq.int(rank + 1L, length.out = p - rank - 1L)) {
-      q0 <- a[q + 1L]
-      if (q0 >= w1) break
-      if (min(a[q + 2L], s[q + 1L]) > q0) parts[[length(parts) + 1L]] <- comm$recv_obj(q)
-    }
-  }
+  h <- head_of(a, s, comm$rank)
+  n_head <- h$to - h$from
+  if (n_head > 0) comm$send_obj(X[seq_len(n_head), , drop = FALSE], h$owner)
+  parts <- list(if (n_head > 0) X[-seq_len(n_head), , drop = FALSE] else X)
+  for (q in heads_in_range(a, s, comm$rank)) parts[[length(parts) + 1L]] <- comm$recv_obj(q[["rank"]])
   out <- do.call(rbind, parts)
   storage.mode(out) <- "double"
   out
@@ -353,40 +353,20 @@ rebalance_rows <- function(X, comm, a, s) {
 # The labels of the working rows back to the processes that hold them.
 return_labels <- function(cl, comm, a, s) {
   if (comm$size == 1L) return(cl)
-  rank <- comm$rank
-  p <- comm$size
-  w0 <- s[rank + 1L]
-  w1 <- s[rank + 2L]
-  # send: the parts of my working range that are heads of higher ranks
-  if (w0 < w1) {
-    for (q in seq.int(rank + 1L, length.out = p - rank - 1L)) {
-      q0 <- a[q + 1L]
-      if (q0 >= w1) break
-      q1 <- min(a[q + 2L], s[q + 1L])
-      if (q1 > q0) comm$send_obj(cl[(q0 - w0 + 1):(q1 - w0)], q)
-    }
+  w0 <- s[comm$rank + 1L]
+  for (q in heads_in_range(a, s, comm$rank)) {
+    comm$send_obj(cl[(q[["from"]] - w0 + 1):(q[["to"]] - w0)], q[["rank"]])
   }
-  my0 <- a[rank + 1L]
-  my1 <- a[rank + 2L]
-  head_end <- min(my1, s[rank + 1L])
-  own <- if (w0 < w1 && my1 > w0) cl[seq_len(min(my1, w1) - w0)] else integer()
-  if (head_end > my0) {
-    src <- max(which(s[seq_len(p)] <= my0 & s[seq_len(p)] < s[-1L])) - 1L
-    c(comm$recv_obj(src), own)
-  } else {
-    own
-  }
+  h <- head_of(a, s, comm$rank)
+  my1 <- a[comm$rank + 2L]
+  own <- if (my1 > w0) cl[seq_len(my1 - w0)] else integer() # my rows past my head
+  if (h$to > h$from) c(comm$recv_obj(h$owner), own) else own
 }
 
 # Random starting rows, drawn over all rows (the same draw as ckm_fit()'s
 # in one process) and fetched from the processes that hold them.
-seed_random_mpi <- function(X, k, comm, s, N, call) {
-  rows <- sample.int(N, k) - 1
-  mine <- rows >= s[comm$rank + 1L] & rows < s[comm$rank + 2L]
-  got <- X[rows[mine] - s[comm$rank + 1L] + 1, , drop = FALSE]
-  parts <- comm$allgather_obj(list(which(mine), got))
-  C <- matrix(0, k, ncol(X))
-  for (p in parts) if (length(p[[1L]])) C[p[[1L]], ] <- p[[2L]]
+seed_random_mpi <- function(X, k, comm, N, call) {
+  C <- fetch_rows(X, sample.int(N, k) - 1, comm)
   if (anyDuplicated(C)) {
     abort("`init = \"random\"` drew equal rows; use `init = \"kmeans++\"` for data with repeated rows.", call)
   }
