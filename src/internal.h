@@ -84,8 +84,7 @@ typedef struct ckm_state {
   const ckm_comm *comm; /* other processes, or NULL */
   int status;           /* a failed collective: CKM_ERR_COMM */
   ckm_idx block;        /* rows per block of the centre sums */
-  double *ubuf;         /* per thread: ckm_update_thread_doubles() */
-  size_t ubuf_stride;
+  double *ubuf;         /* the update's scratch (update.c) */
   double *upack;        /* collectives' buffer: ckm_update_pack_doubles() */
   double *gsend, *grecv; /* relocation candidates, sent and gathered */
 } ckm_state;

@@ -26,13 +26,13 @@ ckm_idx ckm_sum_block(int k)
   return (b + CKM_TILE - 1) / CKM_TILE * CKM_TILE;
 }
 
-/* The update's scratch: block sums (kd), block counts, block weights,
- * counts (k each), then the reproducible sums of the centre sums (kd) and
- * weights (k), 4 doubles each. Threads share it (each owns columns). */
+/* The update's scratch: block sums (kd), block weights and counts (k
+ * each), then the reproducible sums of the centre sums (kd) and weights
+ * (k), 4 doubles each. Threads share it (each owns columns). */
 static size_t area_doubles(int d, int k)
 {
   const size_t kd = (size_t) k * d, kk = (size_t) k;
-  size_t v = kd + 3 * kk + (sizeof(ckm_rsum) / sizeof(double)) * (kd + kk);
+  size_t v = kd + 2 * kk + (sizeof(ckm_rsum) / sizeof(double)) * (kd + kk);
   return (v + 7) / 8 * 8;
 }
 
@@ -55,33 +55,31 @@ void ckm_update_carve(ckm_state *s, carver *cv)
 {
   const int nr = s->comm && s->comm->size > 1 ? s->comm->size : 1;
   s->block = ckm_sum_block(s->k);
-  s->ubuf_stride = area_doubles(s->d, s->k);
-  s->ubuf = carve(cv, sizeof(double) * s->ubuf_stride);
+  s->ubuf = carve(cv, sizeof(double) * area_doubles(s->d, s->k));
   s->upack = carve(cv, sizeof(double) * pack_doubles(s->d, s->k));
   s->gsend = carve(cv, sizeof(double) * 3 * (size_t) s->k);
   s->grecv = carve(cv, sizeof(double) * 3 * (size_t) s->k * (size_t) nr);
 }
 
-typedef struct thread_area {
-  double *sums, *bcnt, *bw, *cnt;
-  ckm_rsum *rs, *rw;
-} thread_area;
+typedef struct update_area {
+  double *sums, *bw, *cnt;
+  ckm_rsum *rs, *rw; /* rw follows rs: kd + k sums in one array */
+} update_area;
 
-static thread_area area_of(const ckm_state *s, int t)
+static update_area area_of(const ckm_state *s)
 {
   const size_t kd = (size_t) s->k * s->d, kk = (size_t) s->k;
-  double *p = s->ubuf + s->ubuf_stride * (size_t) t;
-  thread_area a;
+  double *p = s->ubuf;
+  update_area a;
   a.sums = p;
-  a.bcnt = p + kd;
-  a.bw = a.bcnt + kk;
+  a.bw = p + kd;
   a.cnt = a.bw + kk;
   a.rs = (ckm_rsum *) (a.cnt + kk);
   a.rw = a.rs + kd;
   return a;
 }
 
-static void area_zero(const ckm_state *s, thread_area *a, size_t m)
+static void area_zero(const ckm_state *s, update_area *a, size_t m)
 {
   memset(a->cnt, 0, sizeof(double) * (size_t) s->k);
   for (size_t q = 0; q < m; q++)
@@ -151,7 +149,7 @@ int ckm_cluster_sums(ckm_state *s)
   const ckm_idx n = s->n, B = s->block, nblocks = (n + B - 1) / B;
   const int k = s->k, d = s->d;
   const size_t kd = (size_t) k * d, m = kd + (s->w ? (size_t) k : 0);
-  thread_area a0 = area_of(s, 0);
+  update_area a0 = area_of(s);
   area_zero(s, &a0, kd + (size_t) k); /* rw follows rs */
 
   /* counts (integers: exact in any order), and weights block by block */
@@ -219,7 +217,7 @@ void ckm_cluster_wss(ckm_state *s, double *wss)
 {
   const ckm_idx n = s->n, B = s->block, nblocks = (n + B - 1) / B;
   const int k = s->k;
-  thread_area a = area_of(s, 0);
+  update_area a = area_of(s);
   for (int j = 0; j < k; j++)
     ckm_rsum_zero(a.rw + j);
   for (ckm_idx b = 0; b < nblocks; b++) {
