@@ -87,6 +87,13 @@ typedef struct ckm_state {
   double *ubuf;         /* the update's scratch (update.c) */
   double *upack;        /* collectives' buffer: ckm_update_pack_doubles() */
   double *gsend, *grecv; /* relocation candidates, sent and gathered */
+  struct {
+    int *prev;          /* the labels the cached sums were formed from (n) */
+    double *sums;       /* per block: the sums of each cluster (k x d) */
+    double *bw;         /* per block: the weights of each cluster (k) */
+    unsigned char *dirty; /* per block: 0 clean, 1 some clusters, 2 all */
+    unsigned char *cl;  /* per block: the clusters to sum again (k) */
+  } cache;              /* incremental centre sums (a fit), or all NULL */
 } ckm_state;
 
 /* reduce.c */
@@ -99,8 +106,9 @@ double ckm_tile_total(const ckm_comm *c, const double *tile_sums,
 ckm_idx ckm_count_total(const ckm_comm *c, ckm_idx local, int *status);
 
 /* update.c */
-size_t ckm_update_workspace(int d, int k, int nthreads, int nranks);
-void ckm_update_carve(ckm_state *s, carver *cv);
+size_t ckm_update_workspace(ckm_idx n_cache, int d, int k, int nthreads,
+                            int nranks);
+void ckm_update_carve(ckm_state *s, carver *cv, int cache);
 int ckm_cluster_sums(ckm_state *s);
 ckm_idx ckm_relocate(ckm_state *s);
 void ckm_divide(ckm_state *s);

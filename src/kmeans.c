@@ -206,7 +206,7 @@ size_t ckm_fit_workspace(ckm_idx n, int d, int k, const ckm_options *opt)
                  carved(sizeof(double) * (size_t) k) +  /* cluster weights */
                  carved(sizeof(ckm_fast)) +
                  carved(ckm_totss_workspace(d)) +
-                 ckm_update_workspace(d, k, nt,
+                 ckm_update_workspace(n, d, k, nt,
                                       opt->comm ? opt->comm->size : 1);
   if (ckm_use_fast(opt->kernel, k, d))
     bytes += carved(sizeof(double) * ckm_fast_shared_doubles(d, k)) +
@@ -278,7 +278,7 @@ int ckm_fit_run(const double *x, ckm_idx n, int d, int k, double *centers,
   s->hooks = hooks;
   s->comm = opt->comm && opt->comm->size > 1 ? opt->comm : NULL;
   double *colmean_work = carve(&cv, ckm_totss_workspace(d));
-  ckm_update_carve(s, &cv);
+  ckm_update_carve(s, &cv, 1);
   ckm_fast *fast = carve(&cv, sizeof(ckm_fast));
   if (ckm_use_fast(opt->kernel, k, d)) {
     double *shared = carve(&cv, sizeof(double) * ckm_fast_shared_doubles(d, k));
@@ -416,7 +416,7 @@ size_t ckm_wss_workspace(ckm_idx n, int d, int k)
 {
   return carved(sizeof(double) * (size_t) n) +
          carved(sizeof(double) * (size_t) ckm_ntiles(n)) +
-         ckm_update_workspace(d, k, 1, 1);
+         ckm_update_workspace(0, d, k, 1, 1);
 }
 
 void ckm_wss(const double *x, ckm_idx n, int d, int k, const int *labels,
@@ -434,7 +434,7 @@ void ckm_wss(const double *x, ckm_idx n, int d, int k, const int *labels,
   st.w = weights;
   st.dist = carve(&cv, sizeof(double) * (size_t) n);
   st.tile_sums = carve(&cv, sizeof(double) * (size_t) ckm_ntiles(n));
-  ckm_update_carve(&st, &cv);
+  ckm_update_carve(&st, &cv, 0);
   exact_dist_all(&st, centers);
   ckm_cluster_wss(&st, wss);
 }

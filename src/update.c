@@ -41,17 +41,34 @@ static size_t pack_doubles(int d, int k)
   return (size_t) CKM_RSUM_K * ((size_t) k * d + (size_t) k) + (size_t) k;
 }
 
-size_t ckm_update_workspace(int d, int k, int nthreads, int nranks)
+/* The cache of a fit (n_cache rows): the labels of the last update and,
+ * per block, each cluster's sums and weights and what to sum again. At
+ * most about n / 64 + k rows of d: a block has at least 64 k rows. */
+static size_t cache_blocks(ckm_idx n, int k)
+{
+  const ckm_idx B = ckm_sum_block(k);
+  return (size_t) ((n + B - 1) / B);
+}
+
+size_t ckm_update_workspace(ckm_idx n_cache, int d, int k, int nthreads,
+                            int nranks)
 {
   (void) nthreads;
   const size_t nr = (size_t) (nranks < 1 ? 1 : nranks);
-  return carved(sizeof(double) * area_doubles(d, k)) +
-         carved(sizeof(double) * pack_doubles(d, k)) +
-         carved(sizeof(double) * 3 * (size_t) k) +
-         carved(sizeof(double) * 3 * (size_t) k * nr);
+  size_t bytes = carved(sizeof(double) * area_doubles(d, k)) +
+                 carved(sizeof(double) * pack_doubles(d, k)) +
+                 carved(sizeof(double) * 3 * (size_t) k) +
+                 carved(sizeof(double) * 3 * (size_t) k * nr);
+  if (n_cache > 0) {
+    const size_t nb = cache_blocks(n_cache, k), kk = (size_t) k;
+    bytes += carved(sizeof(int) * (size_t) n_cache) +
+             carved(sizeof(double) * nb * kk * (size_t) d) +
+             carved(sizeof(double) * nb * kk) + carved(nb) + carved(nb * kk);
+  }
+  return bytes;
 }
 
-void ckm_update_carve(ckm_state *s, carver *cv)
+void ckm_update_carve(ckm_state *s, carver *cv, int cache)
 {
   const int nr = s->comm && s->comm->size > 1 ? s->comm->size : 1;
   s->block = ckm_sum_block(s->k);
@@ -59,6 +76,17 @@ void ckm_update_carve(ckm_state *s, carver *cv)
   s->upack = carve(cv, sizeof(double) * pack_doubles(s->d, s->k));
   s->gsend = carve(cv, sizeof(double) * 3 * (size_t) s->k);
   s->grecv = carve(cv, sizeof(double) * 3 * (size_t) s->k * (size_t) nr);
+  memset(&s->cache, 0, sizeof s->cache);
+  if (cache && s->n > 0) {
+    const size_t nb = cache_blocks(s->n, s->k), kk = (size_t) s->k;
+    s->cache.prev = carve(cv, sizeof(int) * (size_t) s->n);
+    s->cache.sums = carve(cv, sizeof(double) * nb * kk * (size_t) s->d);
+    s->cache.bw = carve(cv, sizeof(double) * nb * kk);
+    s->cache.dirty = carve(cv, nb);
+    s->cache.cl = carve(cv, nb * kk);
+    for (ckm_idx i = 0; i < s->n; i++)
+      s->cache.prev[i] = -1; /* nothing cached yet */
+  }
 }
 
 typedef struct update_area {
@@ -138,38 +166,140 @@ static void block_sums(const ckm_state *s, ckm_idx i0, ckm_idx i1, int c0,
   }
 }
 
+/* Sums again of the clusters flagged in cl over rows [i0, i1), columns
+ * [c0, c1), into sums (those entries zeroed first): the rows of the other
+ * clusters are not read. Each sum is still formed over its members in
+ * index order from 0, so it equals block_sums()'s bit for bit. */
+static void block_sums_of(const ckm_state *s, ckm_idx i0, ckm_idx i1, int c0,
+                          int c1, const unsigned char *cl, double *sums)
+{
+  const ckm_idx n = s->n;
+  const int k = s->k;
+  const int *labels = s->labels;
+  for (int c = c0; c < c1; c++)
+    for (int j = 0; j < k; j++)
+      if (cl[j])
+        sums[j + (size_t) k * c] = 0.0;
+  if (s->w) {
+    /* the same expression as block_sums(): w_i x_i added */
+    const double *w = s->w;
+    for (int c = c0; c < c1; c++) {
+      const double *xc = s->x + (size_t) c * (size_t) n;
+      double *sc = sums + (size_t) k * c;
+      for (ckm_idx i = i0; i < i1; i++)
+        if (cl[labels[i]])
+          sc[labels[i]] += w[i] * xc[i];
+    }
+    return;
+  }
+  for (ckm_idx i = i0; i < i1; i++) {
+    const int j = labels[i];
+    if (!cl[j])
+      continue;
+    for (int c = c0; c < c1; c++)
+      sums[j + (size_t) k * c] += s->x[i + (size_t) n * c];
+  }
+}
+
+/* Which blocks, and which of their clusters, have changed members since
+ * the sums were cached (a label moved from one cluster to another changes
+ * both; a block seen for the first time is summed whole). A block where
+ * more than half the clusters changed is summed whole as well. Returns the
+ * number of blocks to sum again. */
+static ckm_idx mark_dirty(ckm_state *s, ckm_idx nblocks)
+{
+  const ckm_idx n = s->n, B = s->block;
+  const int k = s->k;
+  ckm_idx ndirty = 0;
+  for (ckm_idx b = 0; b < nblocks; b++) {
+    const ckm_idx i0 = b * B, i1 = i0 + B < n ? i0 + B : n;
+    unsigned char *cl = s->cache.cl + (size_t) b * k;
+    int *prev = s->cache.prev;
+    unsigned char state = 0;
+    memset(cl, 0, (size_t) k);
+    for (ckm_idx i = i0; i < i1; i++) {
+      const int now = s->labels[i], was = prev[i];
+      if (now == was)
+        continue;
+      if (was < 0)
+        state = 2;
+      else
+        cl[was] = 1;
+      cl[now] = 1;
+      prev[i] = now;
+      if (state == 0)
+        state = 1;
+    }
+    if (state == 1) {
+      int m = 0;
+      for (int j = 0; j < k; j++)
+        m += cl[j];
+      if (2 * m > k)
+        state = 2;
+    }
+    s->cache.dirty[b] = state;
+    ndirty += state != 0;
+  }
+  return ndirty;
+}
+
 /* Sizes (s->counts), total weights (s->wsum, with weights) and column sums
  * (s->centers: sums of the points, or of w_i x_i) per cluster, over all
  * rows of all processes. Threads own contiguous ranges of columns (as in
  * FAISS each thread owns a range of centres) and walk all blocks: every
  * block sum is still a sum in index order, and the exact addition of the
- * block sums makes the result independent of who added what. */
+ * block sums makes the result independent of who added what.
+ *
+ * In a fit the block sums are kept from one update to the next, and only
+ * the clusters whose members changed within a block are summed again (late
+ * in a fit few points move: most of X is not read). The kept sums are the
+ * ones a full pass would form, so the centres are the same bit for bit. */
 int ckm_cluster_sums(ckm_state *s)
 {
   const ckm_idx n = s->n, B = s->block, nblocks = (n + B - 1) / B;
   const int k = s->k, d = s->d;
   const size_t kd = (size_t) k * d, m = kd + (s->w ? (size_t) k : 0);
+  const int cached = s->cache.prev != NULL;
   update_area a0 = area_of(s);
   area_zero(s, &a0, kd + (size_t) k); /* rw follows rs */
 
-  /* counts (integers: exact in any order), and weights block by block */
+  /* counts (integers: exact in any order) */
   for (int j = 0; j < k; j++)
     s->counts[j] = 0;
   for (ckm_idx i = 0; i < n; i++)
     s->counts[s->labels[i]]++;
   for (int j = 0; j < k; j++)
     a0.cnt[j] = (double) s->counts[j];
+
+  ckm_idx todo = nblocks;
+  if (cached)
+    todo = mark_dirty(s, nblocks);
+
+  /* weights block by block */
   if (s->w)
     for (ckm_idx b = 0; b < nblocks; b++) {
       const ckm_idx i0 = b * B, i1 = i0 + B < n ? i0 + B : n;
-      memset(a0.bw, 0, sizeof(double) * (size_t) k);
-      for (ckm_idx i = i0; i < i1; i++)
-        a0.bw[s->labels[i]] += s->w[i];
+      double *bw = cached ? s->cache.bw + (size_t) b * k : a0.bw;
+      const unsigned char st = cached ? s->cache.dirty[b] : 2;
+      const unsigned char *cl = cached ? s->cache.cl + (size_t) b * k : NULL;
+      if (st == 2) {
+        memset(bw, 0, sizeof(double) * (size_t) k);
+        for (ckm_idx i = i0; i < i1; i++)
+          bw[s->labels[i]] += s->w[i];
+      } else if (st == 1) {
+        for (int j = 0; j < k; j++)
+          if (cl[j])
+            bw[j] = 0.0;
+        for (ckm_idx i = i0; i < i1; i++)
+          if (cl[s->labels[i]])
+            bw[s->labels[i]] += s->w[i];
+      }
       for (int j = 0; j < k; j++)
-        ckm_rsum_add(a0.rw + j, a0.bw[j]);
+        ckm_rsum_add(a0.rw + j, bw[j]);
     }
 
-  const int nt = ckm_team(s->nthreads < d ? s->nthreads : d, (double) n * d);
+  const double work = cached ? (double) todo * B * d : (double) n * d;
+  const int nt = ckm_team(s->nthreads < d ? s->nthreads : d, work);
   (void) nt;
 #ifdef _OPENMP
 #pragma omp parallel num_threads(nt)
@@ -179,9 +309,14 @@ int ckm_cluster_sums(ckm_state *s)
     const int c0 = (int) ((long) d * me / team), c1 = (int) ((long) d * (me + 1) / team);
     for (ckm_idx b = 0; b < nblocks; b++) {
       const ckm_idx i0 = b * B, i1 = i0 + B < n ? i0 + B : n;
-      block_sums(s, i0, i1, c0, c1, a0.sums);
+      double *sums = cached ? s->cache.sums + (size_t) b * kd : a0.sums;
+      const unsigned char st = cached ? s->cache.dirty[b] : 2;
+      if (st == 2)
+        block_sums(s, i0, i1, c0, c1, sums);
+      else if (st == 1)
+        block_sums_of(s, i0, i1, c0, c1, s->cache.cl + (size_t) b * k, sums);
       for (size_t q = (size_t) k * c0; q < (size_t) k * c1; q++)
-        ckm_rsum_add(a0.rs + q, a0.sums[q]);
+        ckm_rsum_add(a0.rs + q, sums[q]);
     }
   }
 
