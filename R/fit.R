@@ -515,11 +515,35 @@ choose_algorithm <- function(n, d, k) {
   "hamerly"
 }
 
-# Which assignment kernel: the AVX2 one where the CPU has it (0), or the
-# portable one (1). Both give identical results; the option exists so that
-# tests can compare them.
+# Which assignment kernel. options(ckm.kernel =): "auto" (the default: the
+# widest blocked kernel this CPU runs, AVX-512F or AVX2/FMA, else the plain
+# one), "plain" (the portable kernel), "avx2" or "avx512" (that blocked
+# kernel, an error where the CPU lacks it), or "avx512-emulated" (the
+# AVX-512 kernel's code with each 8-lane register emulated by two AVX2
+# registers: slower, for testing that code on machines without AVX-512).
+# All give identical results; the option exists so that tests and
+# benchmarks can compare them.
+kernel_codes <- c(auto = 0L, plain = 1L, avx2 = 2L, avx512 = 3L, "avx512-emulated" = 4L)
+
 kernel_code <- function() {
-  if (identical(getOption("ckm.kernel"), "plain")) 1L else 0L
+  k <- getOption("ckm.kernel", "auto")
+  if (is.null(k)) k <- "auto"
+  if (!is.character(k) || length(k) != 1L || is.na(k) || !k %in% names(kernel_codes)) {
+    abort(sprintf("`options(ckm.kernel)` must be one of %s, not %s.",
+                  paste0("\"", names(kernel_codes), "\"", collapse = ", "), describe(k)))
+  }
+  code <- kernel_codes[[k]]
+  if (code >= 2L && .Call(ffi_kernel_isa, code) == 0L) {
+    abort(sprintf("`options(ckm.kernel = \"%s\")`: this CPU does not run the %s kernel (it runs %s).",
+                  k, k, kernel_name()))
+  }
+  code
+}
+
+# The blocked kernel "auto" runs on this CPU: "avx512", "avx2" or "plain".
+kernel_name <- function() {
+  isa <- .Call(ffi_kernel_isa, 0L)
+  if (isa == 0L) "plain" else names(kernel_codes)[match(isa, kernel_codes)]
 }
 
 check_k <- function(k, n, call) {

@@ -133,7 +133,7 @@ size_t ckm_assign_workspace(ckm_idx n, int d, int k, int nthreads)
   size_t bytes = carved(sizeof(double) * (size_t) k * (size_t) d) +
                  carved(sizeof(double) * (size_t) ckm_ntiles(n)) +
                  carved(sizeof(ckm_fast));
-  if (ckm_fast_available())
+  if (ckm_fast_isa(CKM_KERNEL_AUTO))
     bytes += carved(sizeof(double) * ckm_fast_shared_doubles(d, k)) +
              carved(sizeof(double) * ckm_fast_thread_doubles(d) *
                     (size_t) (nthreads < 1 ? 1 : nthreads));
@@ -162,7 +162,7 @@ int ckm_assign(const double *x, ckm_idx n, int d, const double *centers, int k,
     double *shared = carve(&cv, sizeof(double) * ckm_fast_shared_doubles(d, k));
     double *scratch = carve(&cv, sizeof(double) * ckm_fast_thread_doubles(d) *
                                      (size_t) s.nthreads);
-    ckm_fast_prepare(fast, x, n, d, shared, scratch);
+    ckm_fast_prepare(fast, x, n, d, kernel, shared, scratch);
     s.fast = fast;
   }
   double inertia;

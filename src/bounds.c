@@ -332,6 +332,8 @@ ckm_idx ckm_bounds_pass(ckm_state *s, int algorithm)
   }
   const int nt = ckm_team(s->nthreads, 3.0 * (double) n * d * 4.0);
   ckm_idx changed = 0;
+  if (algorithm == CKM_HAMERLY && s->fast)
+    ckm_fast_pack(s->fast, s->centers, k); /* this pass's centres */
 
 #ifdef _OPENMP
 #pragma omp parallel for num_threads(nt) schedule(dynamic, 4) reduction(+:changed)
@@ -389,13 +391,21 @@ ckm_idx ckm_bounds_pass(ckm_state *s, int algorithm)
       }
     }
 
-    /* 3. the points still not settled: compare with the candidates */
+    /* 3. the points still not settled: compare with the candidates. With
+     *    the blocked kernel, Hamerly's go through it together (it gives
+     *    the nearest centre, the exact distance to it and a lower bound on
+     *    the second nearest: all that the bounds need). */
+    int nb = 0;
     for (int q = 0; q < nf; q++) {
       const int t = fail[q], a = lab[t];
       const ckm_idx i = i0 + t;
       double u = ckm_dist_up(own[q], slack, abs_slack);
       int best = a;
       if (!(u < bound[q])) {
+        if (algorithm == CKM_HAMERLY && s->fast) {
+          fail[nb++] = t; /* q >= nb: fail[q] is already read */
+          continue;
+        }
         ckm_gather(s->x, n, d, i, pt);
         if (algorithm == CKM_HAMERLY) {
           ckm_exact_range(pt, s->ct, d, 0, k, buf);
@@ -424,6 +434,21 @@ ckm_idx ckm_bounds_pass(ckm_state *s, int algorithm)
       changed += best != a;
       lab[t] = best;
       upper[t] = u;
+    }
+    if (nb > 0) {
+      ckm_idx rows[CKM_TILE];
+      int win[CKM_TILE];
+      for (int q = 0; q < nb; q++)
+        rows[q] = i0 + fail[q];
+      /* own and bound are free now: the distances and second bounds */
+      ckm_fast_rows(s->fast, s->x, n, s->ct, rows, nb, win, own, bound);
+      for (int q = 0; q < nb; q++) {
+        const int t = fail[q];
+        changed += win[q] != lab[t];
+        lab[t] = win[q];
+        s->ham.lower[i0 + t] = ckm_dist_down(bound[q], slack, abs_slack);
+        upper[t] = ckm_dist_up(own[q], slack, abs_slack);
+      }
     }
   }
   (void) nt;

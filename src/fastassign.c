@@ -26,8 +26,17 @@
  * L1 while all point panels of the tile (64 d doubles) stream from L1/L2.
  * No BLAS: a threaded BLAS inside our OpenMP loop would oversubscribe.
  *
- * The kernel is compiled for AVX2+FMA with a target attribute and chosen at
- * run time; elsewhere ckm_fast_available() is 0 and the plain kernel is used.
+ * Two builds of the micro-kernel, chosen at run time: AVX2+FMA (4 points x
+ * 8 centres, 8 ymm accumulators) and AVX-512F (8 points x 16 centres, 16
+ * zmm accumulators: one register holds a whole 8-centre panel, and there
+ * are twice the registers to block with). Each is compiled with a target
+ * attribute, so the package needs no special flags. Both do, for every
+ * (point, centre) pair, the same operations in the same order (one FMA per
+ * column, in column order, from zero; then s = norm - 2 acc; then the same
+ * comparisons, centre panel by centre panel), so they give the same s, the
+ * same winners and the same bounds, bit for bit: the wider one only does
+ * more pairs at once. Elsewhere ckm_fast_isa() is 0 and the plain kernel
+ * is used.
  */
 #include <float.h>
 #include <math.h>
@@ -50,18 +59,41 @@
 #define MR 4
 #define NR 8
 
-int ckm_fast_available(void)
+/* The CPU's blocked kernel: AVX-512F, AVX2+FMA or none. GCC's and clang's
+ * __builtin_cpu_supports() also check that the OS saves the wider
+ * registers (XGETBV), so a CPU with AVX-512 under an OS without it reports
+ * AVX2. */
+static int cpu_isa(void)
 {
 #if CKM_HAVE_AVX2_KERNEL
   static int cached = -1;
   if (cached < 0) {
     __builtin_cpu_init();
-    cached = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    int avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    int avx512 = avx2 && __builtin_cpu_supports("avx512f");
+    cached = avx512 ? CKM_KERNEL_AVX512 : avx2 ? CKM_KERNEL_AVX2 : 0;
   }
   return cached;
 #else
   return 0;
 #endif
+}
+
+int ckm_fast_isa(int kernel)
+{
+  const int cpu = cpu_isa();
+  switch (kernel) {
+  case CKM_KERNEL_AUTO:
+    return cpu;
+  case CKM_KERNEL_AVX2:
+    return cpu >= CKM_KERNEL_AVX2 ? CKM_KERNEL_AVX2 : 0;
+  case CKM_KERNEL_AVX512:
+    return cpu == CKM_KERNEL_AVX512 ? CKM_KERNEL_AVX512 : 0;
+  case CKM_KERNEL_AVX512_EMULATED:
+    return cpu >= CKM_KERNEL_AVX2 ? CKM_KERNEL_AVX512_EMULATED : 0;
+  default:
+    return 0;
+  }
 }
 
 static size_t round_up(size_t v, size_t m) { return (v + m - 1) / m * m; }
@@ -82,9 +114,10 @@ size_t ckm_fast_thread_doubles(int d)
 }
 
 void ckm_fast_prepare(ckm_fast *f, const double *x, ckm_idx n, int d,
-                      double *shared, double *thread_scratch)
+                      int kernel, double *shared, double *thread_scratch)
 {
   f->d = d;
+  f->isa = ckm_fast_isa(kernel);
   f->mu = shared;
   f->panels = shared + round_up((size_t) d, 8);
   f->scratch = thread_scratch;
@@ -192,13 +225,101 @@ static void kernel_avx2(const double *Q, int nq, const double *P,
   }
 }
 
+/* The 8-lane kernel (8 points x 16 centres), from kernel8.h: built once with
+ * AVX-512F registers (the kernel CPUs with AVX-512 run) and once with each
+ * 8-lane register emulated by two AVX2 registers. The emulated build runs
+ * the same blocking, remainders and order of updates on any AVX2 machine,
+ * so the tests check that code against the plain kernel where no AVX-512
+ * is at hand; only the mapping of a few 8-lane operations to intrinsics
+ * (below) differs between the two builds. */
+#define K8_TARGET "avx512f"
+#define K8_NAME kernel_avx512
+#define K8_BLOCK block_avx512
+typedef __m512d k8v;
+typedef __mmask8 k8m;
+#define K8_ATTR __attribute__((target(K8_TARGET)))
+K8_ATTR static inline k8v k8_load(const double *p) { return _mm512_loadu_pd(p); }
+K8_ATTR static inline void k8_store(double *p, k8v v) { _mm512_storeu_pd(p, v); }
+K8_ATTR static inline k8v k8_set1(double x) { return _mm512_set1_pd(x); }
+K8_ATTR static inline k8v k8_zero(void) { return _mm512_setzero_pd(); }
+K8_ATTR static inline k8v k8_fma(k8v a, k8v b, k8v c) { return _mm512_fmadd_pd(a, b, c); }
+K8_ATTR static inline k8v k8_fnma(k8v a, k8v b, k8v c) { return _mm512_fnmadd_pd(a, b, c); }
+K8_ATTR static inline k8m k8_lt(k8v a, k8v b) { return _mm512_cmp_pd_mask(a, b, _CMP_LT_OQ); }
+/* b where m, else a */
+K8_ATTR static inline k8v k8_blend(k8m m, k8v a, k8v b) { return _mm512_mask_blend_pd(m, a, b); }
+#include "kernel8.h"
+#undef K8_TARGET
+#undef K8_NAME
+#undef K8_BLOCK
+#undef K8_ATTR
+
+#define K8_TARGET "avx2,fma"
+#define K8_NAME kernel_avx512_emulated
+#define K8_BLOCK block_avx512_emulated
+#define k8v k8e_v
+#define k8m k8e_v
+#define k8_load k8e_load
+#define k8_store k8e_store
+#define k8_set1 k8e_set1
+#define k8_zero k8e_zero
+#define k8_fma k8e_fma
+#define k8_fnma k8e_fnma
+#define k8_lt k8e_lt
+#define k8_blend k8e_blend
+typedef struct k8e_v { __m256d lo, hi; } k8e_v;
+#define K8_ATTR __attribute__((target(K8_TARGET)))
+K8_ATTR static inline k8v k8_load(const double *p)
+{
+  k8v v = {_mm256_loadu_pd(p), _mm256_loadu_pd(p + 4)};
+  return v;
+}
+K8_ATTR static inline void k8_store(double *p, k8v v)
+{
+  _mm256_storeu_pd(p, v.lo);
+  _mm256_storeu_pd(p + 4, v.hi);
+}
+K8_ATTR static inline k8v k8_set1(double x)
+{
+  k8v v = {_mm256_set1_pd(x), _mm256_set1_pd(x)};
+  return v;
+}
+K8_ATTR static inline k8v k8_zero(void)
+{
+  k8v v = {_mm256_setzero_pd(), _mm256_setzero_pd()};
+  return v;
+}
+K8_ATTR static inline k8v k8_fma(k8v a, k8v b, k8v c)
+{
+  k8v v = {_mm256_fmadd_pd(a.lo, b.lo, c.lo), _mm256_fmadd_pd(a.hi, b.hi, c.hi)};
+  return v;
+}
+K8_ATTR static inline k8v k8_fnma(k8v a, k8v b, k8v c)
+{
+  k8v v = {_mm256_fnmadd_pd(a.lo, b.lo, c.lo), _mm256_fnmadd_pd(a.hi, b.hi, c.hi)};
+  return v;
+}
+K8_ATTR static inline k8m k8_lt(k8v a, k8v b)
+{
+  k8m v = {_mm256_cmp_pd(a.lo, b.lo, _CMP_LT_OQ), _mm256_cmp_pd(a.hi, b.hi, _CMP_LT_OQ)};
+  return v;
+}
+K8_ATTR static inline k8v k8_blend(k8m m, k8v a, k8v b)
+{
+  k8v v = {_mm256_blendv_pd(a.lo, b.lo, m.lo), _mm256_blendv_pd(a.hi, b.hi, m.hi)};
+  return v;
+}
+#include "kernel8.h"
+
 #endif
 
-ckm_idx ckm_fast_tile(const ckm_fast *f, const double *x, ckm_idx n,
-                      const double *ct, ckm_idx i0, int len, int *labels,
-                      double *dist, double *second, double *tile_sum)
-{
 #if CKM_HAVE_AVX2_KERNEL
+/* The nearest centre of len <= MB points: rows i0 + t, or rows[t] when rows
+ * is not NULL. Writes, per point t, the label, the exact squared distance
+ * to it and a lower bound on the squared distance to the second nearest. */
+static void fast_points(const ckm_fast *f, const double *x, ckm_idx n,
+                        const double *ct, ckm_idx i0, const ckm_idx *rows,
+                        int len, int *win_lab, double *own, double *m2s)
+{
   const int d = f->d, k = f->k;
   double *Q = f->scratch + (size_t) omp_get_thread_num() * f->scratch_stride;
   double *xn = Q + (size_t) SUB * d;
@@ -221,27 +342,36 @@ ckm_idx ckm_fast_tile(const ckm_fast *f, const double *x, ckm_idx n,
     for (int t = 0; t < nq * MR; t++)
       xn[t] = 0.0;
     for (int c = 0; c < d; c++) {
-      const double *xc = x + (size_t) c * (size_t) n + (size_t) (i0 + s0);
+      const double *xc = x + (size_t) c * (size_t) n;
       const double m = f->mu[c];
       for (int t = 0; t < nq * MR; t++) {
-        double v = t < sl ? xc[t] - m : 0.0;
+        double v = t >= sl ? 0.0
+                   : (rows ? xc[rows[s0 + t]] : xc[i0 + s0 + t]) - m;
         Q[((size_t) (t / MR) * d + c) * MR + t % MR] = v;
         xn[t] += v * v;
       }
     }
     for (int t = 0; t < sl; t++)
       xnorm[s0 + t] = xn[t];
-    kernel_avx2(Q, nq, f->panels, f->norms, f->kp / NR, d,
-                b1 + (size_t) s0 * NR, b2 + (size_t) s0 * NR,
-                i1 + (size_t) s0 * NR);
+    if (f->isa == CKM_KERNEL_AVX512_EMULATED)
+      kernel_avx512_emulated(Q, nq, f->panels, f->norms, f->kp / NR, d,
+                             b1 + (size_t) s0 * NR, b2 + (size_t) s0 * NR,
+                             i1 + (size_t) s0 * NR);
+    else if (f->isa == CKM_KERNEL_AVX512)
+      kernel_avx512(Q, nq, f->panels, f->norms, f->kp / NR, d,
+                    b1 + (size_t) s0 * NR, b2 + (size_t) s0 * NR,
+                    i1 + (size_t) s0 * NR);
+    else
+      kernel_avx2(Q, nq, f->panels, f->norms, f->kp / NR, d,
+                  b1 + (size_t) s0 * NR, b2 + (size_t) s0 * NR,
+                  i1 + (size_t) s0 * NR);
   }
 
   const double eps_fac = 8.0 * (d + 4) * DBL_EPSILON;
   /* squares below DBL_MIN carry an absolute error (up to half the
    * smallest subnormal each) that no relative bound covers */
   const double eps_abs = 8.0 * (d + 4) * 4.9406564584124654e-324;
-  int win_lab[MB], unsure[MB], nu = 0;
-  double m2s[MB], own[MB];
+  int unsure[MB], nu = 0;
 
   /* reduce the 8 lanes of each point: the smallest s, its centre, and the
    * second smallest; is the gap wide enough to trust the winner? */
@@ -270,10 +400,17 @@ ckm_idx ckm_fast_tile(const ckm_fast *f, const double *x, ckm_idx n,
   for (int t = 0; t < len; t++)
     own[t] = 0.0;
   for (int c = 0; c < d; c++) {
-    const double *xc = x + (size_t) c * (size_t) n + (size_t) i0;
-    for (int t = 0; t < len; t++) {
-      double df = xc[t] - ct[(size_t) win_lab[t] * d + c];
-      own[t] += df * df;
+    const double *xc = x + (size_t) c * (size_t) n;
+    if (rows) {
+      for (int t = 0; t < len; t++) {
+        double df = xc[rows[t]] - ct[(size_t) win_lab[t] * d + c];
+        own[t] += df * df;
+      }
+    } else {
+      for (int t = 0; t < len; t++) {
+        double df = xc[i0 + t] - ct[(size_t) win_lab[t] * d + c];
+        own[t] += df * df;
+      }
     }
   }
 
@@ -281,8 +418,9 @@ ckm_idx ckm_fast_tile(const ckm_fast *f, const double *x, ckm_idx n,
    * distance, the exact way */
   for (int q = 0; q < nu; q++) {
     const int t = unsure[q];
+    const ckm_idx row = rows ? rows[t] : i0 + t;
     for (int c = 0; c < d; c++)
-      pt[c] = x[i0 + t + (size_t) c * (size_t) n];
+      pt[c] = x[row + (size_t) c * (size_t) n];
     int best = 0;
     double bd = ckm_exact_d2(pt, ct, d), sd = INFINITY;
     for (int j = 1; j < k; j++) {
@@ -300,6 +438,17 @@ ckm_idx ckm_fast_tile(const ckm_fast *f, const double *x, ckm_idx n,
     m2s[t] = sd * (1.0 - eps_fac);
   }
 
+}
+#endif
+
+ckm_idx ckm_fast_tile(const ckm_fast *f, const double *x, ckm_idx n,
+                      const double *ct, ckm_idx i0, int len, int *labels,
+                      double *dist, double *second, double *tile_sum)
+{
+#if CKM_HAVE_AVX2_KERNEL
+  int win_lab[MB];
+  double m2s[MB], own[MB];
+  fast_points(f, x, n, ct, i0, NULL, len, win_lab, own, m2s);
   ckm_idx changed = 0;
   double sum = 0.0;
   for (int t = 0; t < len; t++) {
@@ -318,5 +467,19 @@ ckm_idx ckm_fast_tile(const ckm_fast *f, const double *x, ckm_idx n,
   (void) f; (void) x; (void) n; (void) ct; (void) i0; (void) len;
   (void) labels; (void) dist; (void) second; (void) tile_sum;
   return -1;
+#endif
+}
+
+void ckm_fast_rows(const ckm_fast *f, const double *x, ckm_idx n,
+                   const double *ct, const ckm_idx *rows, int len, int *label,
+                   double *dist, double *second)
+{
+#if CKM_HAVE_AVX2_KERNEL
+  fast_points(f, x, n, ct, 0, rows, len, label, dist, second);
+  for (int t = 0; t < len; t++)
+    second[t] = second[t] > 0.0 ? second[t] : 0.0;
+#else
+  (void) f; (void) x; (void) n; (void) ct; (void) rows; (void) len;
+  (void) label; (void) dist; (void) second;
 #endif
 }

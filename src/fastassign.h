@@ -15,12 +15,16 @@ typedef struct ckm_fast {
   double *panels;  /* centred centres, packed in panels of 8 (kp x d) */
   double *norms;   /* squared norms of the centred centres (kp) */
   double cnmax;    /* their maximum */
+  int isa;         /* CKM_KERNEL_AVX2 or CKM_KERNEL_AVX512 */
   double *scratch; /* per-thread buffers */
   size_t scratch_stride;
 } ckm_fast;
 
-/* 1 when the CPU runs the AVX2/FMA kernel (x86-64 with GCC or clang). */
-int ckm_fast_available(void);
+/* The blocked kernel a request (enum ckm_kernel) gets on this CPU:
+ * CKM_KERNEL_AVX512 where the CPU (and the OS) run AVX-512F, else
+ * CKM_KERNEL_AVX2 where they run AVX2 and FMA, else 0 (the plain kernel).
+ * A request for a kernel the CPU lacks gets 0; CKM_KERNEL_PLAIN gets 0. */
+int ckm_fast_isa(int kernel);
 
 /* The blocked kernel pays a fixed cost per point (packing, the lane
  * reduction, the exact recompute of the winner) that only many centres
@@ -32,7 +36,7 @@ int ckm_fast_available(void);
 static inline int ckm_use_fast(int kernel, int k, int d)
 {
   return kernel != CKM_KERNEL_PLAIN && k >= 16 && (double) k * d >= 128.0 &&
-         ckm_fast_available();
+         ckm_fast_isa(kernel) != 0;
 }
 
 /* Doubles of workspace: shared, and per thread. */
@@ -41,7 +45,7 @@ size_t ckm_fast_thread_doubles(int d);
 
 /* Once per fit: the column means. */
 void ckm_fast_prepare(ckm_fast *f, const double *x, ckm_idx n, int d,
-                      double *shared, double *thread_scratch);
+                      int kernel, double *shared, double *thread_scratch);
 
 /* Once per iteration: centre the centres and pack them. */
 void ckm_fast_pack(ckm_fast *f, const double *centers, int k);
@@ -55,5 +59,14 @@ void ckm_fast_pack(ckm_fast *f, const double *centers, int k);
 ckm_idx ckm_fast_tile(const ckm_fast *f, const double *x, ckm_idx n,
                       const double *ct, ckm_idx i0, int len, int *labels,
                       double *dist, double *second, double *tile_sum);
+
+/* The same for len <= CKM_FAST_MB rows listed in `rows` (any rows, e.g.
+ * those a bound could not settle): per listed row t, its nearest centre
+ * (label[t]), the exact squared distance to it (dist[t]) and a lower bound
+ * on the squared distance to the second nearest (second[t]); the same
+ * values the tile kernel gives those rows. */
+void ckm_fast_rows(const ckm_fast *f, const double *x, ckm_idx n,
+                   const double *ct, const ckm_idx *rows, int len, int *label,
+                   double *dist, double *second);
 
 #endif

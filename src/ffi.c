@@ -11,6 +11,7 @@
 #include <Rinternals.h>
 
 #include "ckm.h"
+#include "fastassign.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -616,6 +617,12 @@ SEXP ffi_sum_block(SEXP k)
 
 /* The core's status codes by name: R's check_status() reads them from
  * here, so C and R share one table. */
+/* The blocked kernel a request gets on this CPU (0: the plain one). */
+SEXP ffi_kernel_isa(SEXP kernel)
+{
+  return ScalarInteger(ckm_fast_isa(asInteger(kernel)));
+}
+
 SEXP ffi_status_table(void)
 {
   static const char *names[] = {"ok", "distinct", "nonfinite", "interrupted",

@@ -17,6 +17,7 @@ SEXP ffi_sum_block(SEXP);
 SEXP ffi_vector_total(SEXP, SEXP);
 SEXP ffi_row_uniforms(SEXP, SEXP, SEXP);
 SEXP ffi_status_table(void);
+SEXP ffi_kernel_isa(SEXP);
 SEXP ffi_first_nonfinite(SEXP);
 SEXP ffi_ari(SEXP, SEXP, SEXP, SEXP);
 SEXP ffi_nmi(SEXP, SEXP, SEXP, SEXP, SEXP);
@@ -42,6 +43,7 @@ static const R_CallMethodDef call_methods[] = {
   {"ffi_vector_total", (DL_FUNC) &ffi_vector_total, 2},
   {"ffi_row_uniforms", (DL_FUNC) &ffi_row_uniforms, 3},
   {"ffi_status_table", (DL_FUNC) &ffi_status_table, 0},
+  {"ffi_kernel_isa", (DL_FUNC) &ffi_kernel_isa, 1},
   {"ffi_first_nonfinite", (DL_FUNC) &ffi_first_nonfinite, 1},
   {"ffi_ari", (DL_FUNC) &ffi_ari, 4},
   {"ffi_nmi", (DL_FUNC) &ffi_nmi, 5},

@@ -284,7 +284,7 @@ int ckm_fit_run(const double *x, ckm_idx n, int d, int k, double *centers,
     double *shared = carve(&cv, sizeof(double) * ckm_fast_shared_doubles(d, k));
     double *scratch = carve(&cv, sizeof(double) * ckm_fast_thread_doubles(d) *
                                      (size_t) s->nthreads);
-    ckm_fast_prepare(fast, x, n, d, shared, scratch);
+    ckm_fast_prepare(fast, x, n, d, opt->kernel, shared, scratch);
     s->fast = fast;
   }
   ckm_bounds_carve(s, &cv, alg);

@@ -1,0 +1,98 @@
+# The blocked assignment kernels (AVX2, AVX-512 and the AVX-512 code with
+# emulated registers) screen with an expanded distance and certify the
+# winner; every one must give the plain kernel's results bit for bit, and
+# those are stats::kmeans' from the same start.
+
+runnable_kernels <- function() {
+  isa <- ckm:::kernel_name()
+  c("plain", if (isa %in% c("avx2", "avx512")) c("avx2", "avx512-emulated"),
+    if (isa == "avx512") "avx512")
+}
+
+fit_with <- function(kernel, X, C0, algorithm = "lloyd", weights = NULL) {
+  withr::with_options(list(ckm.kernel = kernel),
+    ckm_fit(X, init = C0, tol = 0, max_iter = 300, algorithm = algorithm,
+            weights = weights, threads = 2))
+}
+
+same_fit <- function(a, b, label) {
+  expect_identical(a$cluster, b$cluster, label = paste(label, "cluster"))
+  expect_identical(a$centers, b$centers, label = paste(label, "centers"))
+  expect_identical(a$iter, b$iter, label = paste(label, "iter"))
+  expect_identical(a$tot.withinss, b$tot.withinss, label = paste(label, "inertia"))
+}
+
+test_that("every kernel this CPU runs gives the plain kernel's fit and stats::kmeans' labels", {
+  kernels <- runnable_kernels()
+  skip_if(length(kernels) < 2, "no blocked kernel on this CPU")
+  set.seed(71)
+  # shapes that leave every remainder of the blocking: k not a multiple of
+  # 8 or 16, an odd number of 8-centre panels, n not a multiple of the
+  # 256-point tile nor of the 8-point block, d = 1, 2 and above 32
+  shapes <- list(c(1000, 1, 17), c(777, 2, 40), c(3001, 5, 100), c(513, 64, 24),
+                 c(999, 33, 16), c(2003, 8, 31), c(20000, 3, 250))
+  for (sh in shapes) {
+    n <- sh[1]; d <- sh[2]; k <- sh[3]
+    X <- ref_blobs(n, k, d = d, sd = 2, spread = 1)$X
+    C0 <- ref_start(X, k)
+    plain <- fit_with("plain", X, C0)
+    for (kn in setdiff(kernels, "plain")) {
+      label <- sprintf("%s, %d x %d, k = %d", kn, n, d, k)
+      same_fit(fit_with(kn, X, C0), plain, label)
+      expect_identical(withr::with_options(list(ckm.kernel = kn), predict(plain, X + 0.3)),
+                       withr::with_options(list(ckm.kernel = "plain"), predict(plain, X + 0.3)),
+                       label = label)
+    }
+    st <- suppressWarnings(kmeans(X, C0, algorithm = "Lloyd", iter.max = 300))
+    if (!plain$relocated) {
+      expect_identical(unname(plain$cluster), unname(st$cluster))
+      expect_identical(plain$iter, st$iter)
+    }
+  }
+})
+
+test_that("the kernels agree on points tied between centres and on bound algorithms", {
+  kernels <- runnable_kernels()
+  skip_if(length(kernels) < 2, "no blocked kernel on this CPU")
+  set.seed(72)
+  # integer grid points: many exactly equidistant from two centres
+  X <- matrix(sample(0:6, 4000 * 4, replace = TRUE), ncol = 4)
+  C0 <- ref_start(X, 24)
+  w <- runif(nrow(X), 0.5, 2)
+  for (a in c("lloyd", "hamerly", "yinyang")) {
+    plain <- fit_with("plain", X, C0, a)
+    plain_w <- fit_with("plain", X, C0, a, weights = w)
+    for (kn in setdiff(kernels, "plain")) {
+      same_fit(fit_with(kn, X, C0, a), plain, paste(kn, a))
+      same_fit(fit_with(kn, X, C0, a, weights = w), plain_w, paste(kn, a, "weighted"))
+    }
+  }
+})
+
+test_that("a kernel the CPU lacks, or an unknown one, is a clear error", {
+  X <- matrix(rnorm(400), ncol = 2)
+  expect_snapshot(error = TRUE, withr::with_options(list(ckm.kernel = "sse"), ckm_fit(X, 3)))
+  expect_snapshot(error = TRUE, withr::with_options(list(ckm.kernel = c("avx2", "plain")), ckm_fit(X, 3)))
+  if (ckm:::kernel_name() != "avx512") {
+    expect_error(withr::with_options(list(ckm.kernel = "avx512"), ckm_fit(X, 3)),
+                 class = "ckm_error", regexp = "does not run the avx512 kernel")
+  }
+})
+
+test_that("centre sums kept between iterations equal the means of the final clusters", {
+  # 60,000 rows are 8 blocks of centre sums at k = 12; late iterations move
+  # few points, so most block sums are reused: they must not go stale
+  set.seed(73)
+  X <- ref_blobs(60000, 12, d = 3, sd = 3, spread = 0.5)$X
+  C0 <- ref_start(X, 12)
+  w <- runif(nrow(X), 0.5, 2)
+  for (a in c("lloyd", "hamerly", "yinyang")) {
+    f <- ckm_fit(X, init = C0, tol = 0, max_iter = 500, algorithm = a)
+    expect_gt(f$iter, 10)
+    means <- rowsum(X, f$cluster) / as.vector(table(f$cluster))
+    expect_equal(unname(f$centers), unname(means), tolerance = 1e-13)
+    fw <- ckm_fit(X, init = C0, tol = 0, max_iter = 500, algorithm = a, weights = w)
+    wmeans <- rowsum(X * w, fw$cluster) / as.vector(rowsum(w, fw$cluster))
+    expect_equal(unname(fw$centers), unname(wmeans), tolerance = 1e-13)
+  }
+})
