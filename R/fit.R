@@ -97,14 +97,17 @@
 #' @param tol Relative tolerance on the centre shift (see Algorithm); `0`
 #'   stops only when the labels stop changing.
 #' @param algorithm `"auto"` (the default) picks one of the others from n,
-#'   d and k: `"lloyd"` when d >= 32 and k >= 64; `"yinyang"` when k >= 64
-#'   otherwise, if its bounds (n x k/10 doubles) fit in 1 GiB; else
-#'   `"hamerly"`. The rule comes from the benchmark in `bench/`. `"lloyd"` computes every distance at every
-#'   iteration, with a blocked, vectorised kernel. `"hamerly"` (Hamerly 2010)
-#'   keeps one lower bound per point and skips the points that cannot change
-#'   cluster; it is fastest for small k. `"yinyang"` (Ding et al. 2015) keeps
-#'   a bound per point and group of about ten centres; it is fastest for
-#'   large k. All give the same result, bit for bit, from the same start.
+#'   d and k: `"yinyang"` when k < 32 (if its bounds, n x k/10 doubles, fit
+#'   in 1 GiB); otherwise `"hamerly"` where the CPU runs the blocked
+#'   kernel (AVX2 or AVX-512), and elsewhere `"lloyd"` when d >= 32 and
+#'   k >= 64, `"yinyang"` when k >= 64, else `"hamerly"`. The rule comes
+#'   from the benchmark in `bench/`. `"lloyd"` computes every distance at
+#'   every iteration, with a blocked, vectorised kernel. `"hamerly"`
+#'   (Hamerly 2010) keeps one lower bound per point and skips the points
+#'   that cannot change cluster; those it cannot skip go through the blocked
+#'   kernel together. `"yinyang"` (Ding et al. 2015) keeps a bound per point
+#'   and group of about ten centres. All give the same result, bit for bit,
+#'   from the same start.
 #' @param weights `NULL`, or a vector of `nrow(X)` positive, finite
 #'   observation weights. Each centre is then the weighted mean of its
 #'   points, the inertia, `withinss` and `totss` are weighted sums of squares,
@@ -431,7 +434,10 @@ unscale_fit <- function(fit, cond, wexp = 0L) {
 
 # After a fit that relocated and did not converge: were there fewer
 # distinct rows than clusters? (Then relocation goes round in circles.)
+# unique() of a large X takes seconds: the first 4k rows usually settle it.
 check_distinct_rows <- function(X, k, call) {
+  m <- min(nrow(X), 4 * k)
+  if (nrow(unique(X[seq_len(m), , drop = FALSE])) >= k) return(invisible())
   distinct <- nrow(unique(X))
   if (distinct < k) {
     abort(sprintf("`k` = %d is larger than the number of distinct rows of `X` (%d): some clusters must stay empty.",
@@ -499,19 +505,29 @@ new_ckm <- function(z, X, totss, init_method, n_init, algorithm, threads,
   )
 }
 
-# The algorithm "auto" picks, from the shape of the problem alone (so the
-# choice, like the result, does not depend on the machine). Measured with
-# bench/bench.R (see bench/README.md): with d >= 32 and k >= 64 a Lloyd
-# iteration is a dense matrix product that the blocked kernel runs near the
-# machine's limit, and bounds save little over the few iterations such fits
-# take. With k >= 64 and low d, Yinyang's group bounds skip most centres,
-# unless its n x k/10 bounds would take more than 1 GiB. Below that, and as
-# the fallback, Hamerly's single bound per point: on the 1,000,000 x 8,
-# k = 16 row it was about as fast as Yinyang with two threads and scaled
-# better from one thread to two (1.85x against 1.4x).
-choose_algorithm <- function(n, d, k) {
+# The algorithm "auto" picks, from the shape of the problem and whether the
+# CPU runs a blocked kernel. Measured with bench/bench.R on 14 shapes (the
+# grid, the second grid drawn at random and the shapes of issue 13; see
+# bench/README.md), 2 threads:
+# - k < 32: "yinyang" (one to three groups of centres). Its single check per
+#   point settles more points than Hamerly's when there are few centres:
+#   1.35 s against 1.68 on 1,000,000 x 8, k = 16; 1.28 against 1.74 on
+#   800,000 x 6, k = 12; within 10% of Hamerly at k = 4.
+# - k >= 32 with a blocked kernel: "hamerly". The points its bound cannot
+#   settle go through the blocked kernel together, which makes it fastest
+#   on every such shape measured, up to d = 64 (2.4x faster than Lloyd at
+#   50,000 x 64, k = 256) and k = 1,000 (1.3x faster than Yinyang at d = 2).
+# - k >= 32 with the plain kernel (no AVX2): the rule measured before the
+#   blocked kernel served the bounds: "lloyd" when d >= 32 and k >= 64,
+#   "yinyang" when k >= 64, else "hamerly".
+# Yinyang keeps n x k/10 bounds: not when they would pass 1 GiB.
+# All algorithms give the same result, so the rule changes only the time.
+choose_algorithm <- function(n, d, k, blocked = blocked_kernel()) {
+  yinyang_fits <- as.double(n) * max(1L, k %/% 10L) * 8 <= 2^30
+  if (k < 32L && yinyang_fits) return("yinyang")
+  if (blocked && k >= 16L && as.double(k) * d >= 128) return("hamerly")
   if (d >= 32L && k >= 64L) return("lloyd")
-  if (k >= 64L && as.double(n) * (k %/% 10L) * 8 <= 2^30) return("yinyang")
+  if (k >= 64L && yinyang_fits) return("yinyang")
   "hamerly"
 }
 
@@ -538,6 +554,12 @@ kernel_code <- function() {
                   k, k, kernel_name()))
   }
   code
+}
+
+# Will fits here run a blocked kernel? (the CPU has one, and
+# options(ckm.kernel) does not ask for the plain one)
+blocked_kernel <- function() {
+  kernel_code() != kernel_codes[["plain"]] && kernel_name() != "plain"
 }
 
 # The blocked kernel "auto" runs on this CPU: "avx512", "avx2" or "plain".

@@ -228,7 +228,7 @@ ckm_fit_mpi <- function(X, k, init = "kmeans++", n_init = NULL, max_iter = 300L,
     verbose <- check_flag(verbose, "verbose", ecall)
     list(error = NULL, n = nrow(X), d = ncol(X), k = k, method = method,
          init = if (init_matrix) init, n_init = n_init, max_iter = max_iter,
-         tol = tol, algorithm = algorithm)
+         tol = tol, algorithm = algorithm, blocked = blocked_kernel())
   }, ckm_error = function(e) list(error = conditionMessage(e)))
   all <- agree_or_abort(comm, local, ecall)
 
@@ -253,7 +253,10 @@ ckm_fit_mpi <- function(X, k, init = "kmeans++", n_init = NULL, max_iter = 300L,
     abort(sprintf("`k` = %d is larger than the number of rows over all processes (%s).",
                   k, format(N)), ecall)
   }
-  if (algorithm == "auto") algorithm <- choose_algorithm(N, d, k)
+  # "auto" must pick the same algorithm everywhere: the blocked kernel's
+  # rule only when every process runs it
+  blocked <- all(vapply(all, function(a) isTRUE(a$blocked), logical(1)))
+  if (algorithm == "auto") algorithm <- choose_algorithm(N, d, k, blocked)
   alg_code <- match(algorithm, c("lloyd", "hamerly", "yinyang")) - 1L
 
   # conditioning from the global column ranges, as ckm_fit() decides it

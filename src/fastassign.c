@@ -329,7 +329,10 @@ static void fast_points(const ckm_fast *f, const double *x, ckm_idx n,
   double *pt = i1 + (size_t) MB * NR;
   double xnorm[MB];
 
-  for (size_t q = 0; q < (size_t) MB * NR; q++) {
+  /* the trackers of the points the kernel visits (len rounded up to whole
+   * point panels) */
+  const size_t ntrack = (size_t) ((len + MR - 1) / MR * MR) * NR;
+  for (size_t q = 0; q < ntrack; q++) {
     b1[q] = INFINITY;
     b2[q] = INFINITY;
     i1[q] = 0.0;
@@ -339,15 +342,21 @@ static void fast_points(const ckm_fast *f, const double *x, ckm_idx n,
   for (int s0 = 0; s0 < len; s0 += SUB) {
     const int sl = len - s0 < SUB ? len - s0 : SUB;
     const int nq = (sl + MR - 1) / MR;
-    for (int t = 0; t < nq * MR; t++)
+    /* column by column (a run of rows of X, read once), into the 4-point
+     * panels; each point's squared norm summed in column order */
+    const int np4 = nq * MR;
+    ckm_idx ix[SUB];
+    for (int t = 0; t < np4; t++) {
       xn[t] = 0.0;
+      ix[t] = t < sl ? (rows ? rows[s0 + t] : i0 + s0 + t) : -1;
+    }
     for (int c = 0; c < d; c++) {
       const double *xc = x + (size_t) c * (size_t) n;
       const double m = f->mu[c];
-      for (int t = 0; t < nq * MR; t++) {
-        double v = t >= sl ? 0.0
-                   : (rows ? xc[rows[s0 + t]] : xc[i0 + s0 + t]) - m;
-        Q[((size_t) (t / MR) * d + c) * MR + t % MR] = v;
+      double *Qc = Q + (size_t) c * MR;
+      for (int t = 0; t < np4; t++) {
+        const double v = ix[t] >= 0 ? xc[ix[t]] - m : 0.0;
+        Qc[(size_t) (t / MR) * d * MR + t % MR] = v;
         xn[t] += v * v;
       }
     }

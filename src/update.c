@@ -192,12 +192,23 @@ static void block_sums_of(const ckm_state *s, ckm_idx i0, ckm_idx i1, int c0,
     }
     return;
   }
-  for (ckm_idx i = i0; i < i1; i++) {
-    const int j = labels[i];
-    if (!cl[j])
-      continue;
-    for (int c = c0; c < c1; c++)
-      sums[j + (size_t) k * c] += s->x[i + (size_t) n * c];
+  /* CKM_SUM_COLS columns at a time, as block_sums(): each column of X is
+   * read as a stream (a row at a time would be a cache miss per column) */
+  for (int cb = c0; cb < c1; cb += CKM_SUM_COLS) {
+    const int nc = c1 - cb < CKM_SUM_COLS ? c1 - cb : CKM_SUM_COLS;
+    const double *xc[CKM_SUM_COLS];
+    double *sc[CKM_SUM_COLS];
+    for (int c = 0; c < nc; c++) {
+      xc[c] = s->x + (size_t) (cb + c) * (size_t) n;
+      sc[c] = sums + (size_t) k * (size_t) (cb + c);
+    }
+    for (ckm_idx i = i0; i < i1; i++) {
+      const int j = labels[i];
+      if (!cl[j])
+        continue;
+      for (int c = 0; c < nc; c++)
+        sc[c][j] += xc[c][i];
+    }
   }
 }
 

@@ -123,6 +123,20 @@ test_that("auto picks by the shape of the problem, as documented", {
   expect_true(all(vapply(list(c(1e5, 16, 32), c(5e4, 64, 256), c(1e6, 8, 16), c(2e5, 2, 1000)),
                          function(g) pick(g[1], g[2], g[3]), "") %in% algorithms))
   for (a in algorithms) expect_identical(ckm_fit(X, 3, algorithm = a)$algorithm, a)
+  # the documented rule, with and without a blocked kernel
+  rule <- function(n, d, k, blocked) ckm:::choose_algorithm(n, d, k, blocked)
+  expect_identical(rule(1e6, 8, 16, TRUE), "yinyang")
+  expect_identical(rule(1e6, 8, 16, FALSE), "yinyang")
+  expect_identical(rule(5e4, 64, 256, TRUE), "hamerly")
+  expect_identical(rule(5e4, 64, 256, FALSE), "lloyd")
+  expect_identical(rule(2e5, 2, 1000, TRUE), "hamerly")
+  expect_identical(rule(2e5, 2, 1000, FALSE), "yinyang")
+  expect_identical(rule(1e5, 16, 32, TRUE), "hamerly")
+  # Yinyang's n x k/10 bounds past 1 GiB: Hamerly
+  expect_identical(rule(2e8, 8, 20, TRUE), "hamerly")
+  # options(ckm.kernel = "plain") is a machine without the blocked kernel
+  expect_identical(withr::with_options(list(ckm.kernel = "plain"), ckm:::choose_algorithm(5e4, 64, 256)),
+                   "lloyd")
 })
 
 test_that("k = 1 and k = n work in every algorithm", {
