@@ -72,6 +72,24 @@
 #' Every sum in the C code runs in an order fixed by the data, so results are
 #' bit-identical whatever the number of threads.
 #'
+#' @section Kernels:
+#' The distances are computed by one of several kernels, chosen at run
+#' time; all give the same results bit for bit. The plain kernel computes
+#' exact distances, vectorised over a tile of points (built for AVX2 where
+#' the CPU has it, else for any x86-64). With many centres (k >= 64 and
+#' k d >= 1024) a blocked kernel screens the centres with a small matrix
+#' product held in registers (AVX-512F where the CPU has it, else AVX2 and
+#' FMA), certifies each winner against the rounding of that product,
+#' recomputes exactly the rare points too close to call, and always
+#' recomputes the winner's distance exactly. Hamerly's algorithm sends the
+#' points its bounds cannot settle through the blocked kernel together from
+#' k = 32. `options(ckm.kernel =)` overrides the choice, for comparisons:
+#' `"auto"` (the default), `"plain"` (the plain kernel built for any
+#' x86-64), `"avx2"` or `"avx512"` (that blocked kernel wherever it serves,
+#' an error where the CPU lacks it) and `"avx512-emulated"` (the AVX-512
+#' kernel's code with each 8-lane register emulated by two AVX2 ones:
+#' slow, for testing that code on machines without AVX-512).
+#'
 #' @param X A numeric matrix, a numeric vector (one column) or a data frame
 #'   of numeric columns; one row per observation. Integers are converted,
 #'   and so are `bit64::integer64` values (exactly, up to 2^53). Dates,
@@ -97,11 +115,12 @@
 #' @param tol Relative tolerance on the centre shift (see Algorithm); `0`
 #'   stops only when the labels stop changing.
 #' @param algorithm `"auto"` (the default) picks one of the others from n,
-#'   d and k: `"yinyang"` when k < 32 (if its bounds, n x k/10 doubles, fit
-#'   in 1 GiB); otherwise `"hamerly"` where the CPU runs the blocked
-#'   kernel (AVX2 or AVX-512), and elsewhere `"lloyd"` when d >= 32 and
-#'   k >= 64, `"yinyang"` when k >= 64, else `"hamerly"`. The rule comes
-#'   from the benchmark in `bench/`. `"lloyd"` computes every distance at
+#'   d, k and `tol`: with k < 32, `"yinyang"` when `tol = 0` (if its bounds,
+#'   n x k/10 doubles, fit in 1 GiB), else `"hamerly"`; with k >= 32,
+#'   `"hamerly"` where the CPU runs a blocked kernel (AVX2 or AVX-512, see
+#'   Kernels), and elsewhere `"lloyd"` when d >= 32 and k >= 64,
+#'   `"yinyang"` when k >= 64, else `"hamerly"`. The rule comes from the
+#'   benchmark in `bench/`. `"lloyd"` computes every distance at
 #'   every iteration, with a blocked, vectorised kernel. `"hamerly"`
 #'   (Hamerly 2010) keeps one lower bound per point and skips the points
 #'   that cannot change cluster; those it cannot skip go through the blocked
@@ -229,7 +248,7 @@ ckm_fit <- function(X, k, init = "kmeans++", n_init = NULL, max_iter = 300L,
   tol <- check_tol(tol, ecall)
   algorithm <- check_choice(algorithm, c("auto", "lloyd", "hamerly", "yinyang"),
                             "algorithm", ecall, default_ok = TRUE)
-  if (algorithm == "auto") algorithm <- choose_algorithm(n, d, k)
+  if (algorithm == "auto") algorithm <- choose_algorithm(n, d, k, tol)
   weights <- check_weights(weights, n, ecall)
   min_size <- check_min_size(min_size, n, k, ecall)
   threads <- check_threads(threads, ecall)
@@ -505,27 +524,33 @@ new_ckm <- function(z, X, totss, init_method, n_init, algorithm, threads,
   )
 }
 
-# The algorithm "auto" picks, from the shape of the problem and whether the
-# CPU runs a blocked kernel. Measured with bench/bench.R on 14 shapes (the
-# grid, the second grid drawn at random and the shapes of issue 13; see
-# bench/README.md), 2 threads:
-# - k < 32: "yinyang" (one to three groups of centres). Its single check per
-#   point settles more points than Hamerly's when there are few centres:
-#   1.35 s against 1.68 on 1,000,000 x 8, k = 16; 1.28 against 1.74 on
-#   800,000 x 6, k = 12; within 10% of Hamerly at k = 4.
-# - k >= 32 with a blocked kernel: "hamerly". The points its bound cannot
-#   settle go through the blocked kernel together, which makes it fastest
-#   on every such shape measured, up to d = 64 (2.4x faster than Lloyd at
-#   50,000 x 64, k = 256) and k = 1,000 (1.3x faster than Yinyang at d = 2).
-# - k >= 32 with the plain kernel (no AVX2): the rule measured before the
+# The algorithm "auto" picks, from the shape of the problem, the tolerance
+# and whether the CPU runs a blocked kernel. Measured with bench/bench.R and
+# bench/auto.R on the grid, the second grid (drawn at random) and the shapes
+# of issue 13 (see bench/README.md), 2 threads, both to convergence from
+# the same start (tol = 0) and as default calls (k-means++, tol = 1e-4):
+# - "hamerly" in general: one bound per point and half the distance to the
+#   nearest other centre settle most points; with a blocked kernel and
+#   k >= 32 the points it cannot settle go through that kernel together,
+#   which made it the fastest on every such shape measured, up to d = 64
+#   (2.4x faster than Lloyd at 50,000 x 64, k = 256) and k = 1,000 (1.35x
+#   faster than Yinyang at d = 2), in default calls as in runs to
+#   convergence.
+# - "yinyang" for k < 32 with tol = 0: the long tail of iterations where
+#   few points move is cheaper with its bounds (1.35x faster than Hamerly
+#   on 1,000,000 x 8, k = 16, 136 iterations; 1.36x on 800,000 x 6,
+#   k = 12); a default call stops after a few iterations, where Hamerly's
+#   first passes are cheaper (1.35x at 1,000,000 x 8, k = 16, 7
+#   iterations).
+# - without a blocked kernel, k >= 32 keeps the rule measured before the
 #   blocked kernel served the bounds: "lloyd" when d >= 32 and k >= 64,
 #   "yinyang" when k >= 64, else "hamerly".
 # Yinyang keeps n x k/10 bounds: not when they would pass 1 GiB.
 # All algorithms give the same result, so the rule changes only the time.
-choose_algorithm <- function(n, d, k, blocked = blocked_kernel()) {
+choose_algorithm <- function(n, d, k, tol = 0, blocked = blocked_kernel()) {
   yinyang_fits <- as.double(n) * max(1L, k %/% 10L) * 8 <= 2^30
-  if (k < 32L && yinyang_fits) return("yinyang")
-  if (blocked && k >= 16L && as.double(k) * d >= 128) return("hamerly")
+  if (k < 32L) return(if (tol == 0 && yinyang_fits) "yinyang" else "hamerly")
+  if (blocked && as.double(k) * d >= 128) return("hamerly")
   if (d >= 32L && k >= 64L) return("lloyd")
   if (k >= 64L && yinyang_fits) return("yinyang")
   "hamerly"

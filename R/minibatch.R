@@ -177,10 +177,10 @@ ckm_minibatch <- function(X, k, batch_size = 1024L, max_iter = 100L,
     warn(sprintf("ckm_minibatch(): %d of the k = %d clusters are empty: `X` has fewer distinct rows than k.",
                     sum(tabulate(a$cluster, k) == 0L), k))
   }
-  dist <- if (is.null(weights)) a$dist else weights * a$dist
-  wss <- numeric(k)
-  s <- rowsum(dist, a$cluster, reorder = TRUE)
-  wss[as.integer(rownames(s))] <- s[, 1L]
+  # within sums of squares from the distances, as ckm_fit() forms them
+  # (block by block, then exactly), in C: rowsum() over n rows took longer
+  # than the steps
+  wss <- .Call(ffi_wss_of_dist, a$cluster, a$dist, weights, k)
   steps <- as.integer(z$n_steps)
   fit <- new_ckm(
     list(cluster = a$cluster, centers = z$centers, wss = wss,
@@ -210,7 +210,7 @@ seed_on_sample <- function(X, k, method, init_size, weights, threads, call) {
     return(seed_kmeans_parallel(S, k, threads, call, w))
   }
   trials <- if (method == "greedy-kmeans++") greedy_trials(k) else 1L
-  s <- .Call(ffi_kmeanspp, S, k, w, trials, threads, NULL)
+  s <- .Call(ffi_kmeanspp, S, k, w, trials, threads, kernel_code(), NULL)
   if (s$status == status_code("distinct")) return(seed_kmeanspp(X, k, threads, call, weights, trials))
   check_status(s$status, call, !is.null(weights))
   s$centers

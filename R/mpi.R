@@ -256,7 +256,7 @@ ckm_fit_mpi <- function(X, k, init = "kmeans++", n_init = NULL, max_iter = 300L,
   # "auto" must pick the same algorithm everywhere: the blocked kernel's
   # rule only when every process runs it
   blocked <- all(vapply(all, function(a) isTRUE(a$blocked), logical(1)))
-  if (algorithm == "auto") algorithm <- choose_algorithm(N, d, k, blocked)
+  if (algorithm == "auto") algorithm <- choose_algorithm(N, d, k, local$tol, blocked)
   alg_code <- match(algorithm, c("lloyd", "hamerly", "yinyang")) - 1L
 
   # conditioning from the global column ranges, as ckm_fit() decides it

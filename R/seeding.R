@@ -50,7 +50,7 @@ seed_random_weighted <- function(X, k, call, weights) {
 # and the draw is over all rows: the same centres on every process.
 seed_kmeanspp <- function(X, k, threads, call, weights = NULL, trials = 1L,
                           comm = NULL) {
-  s <- .Call(ffi_kmeanspp, X, k, weights, as.integer(trials), threads, comm)
+  s <- .Call(ffi_kmeanspp, X, k, weights, as.integer(trials), threads, kernel_code(), comm)
   if (s$status == status_code("distinct")) {
     if (!is.null(comm)) {
       # the same words on every process (each sees only its own rows)

@@ -121,7 +121,9 @@ resolve_threads <- function(threads = NULL) {
 #'
 #' @param n Number of threads, a whole number of at least 1, or `NULL` to
 #'   return to the automatic choice. Leave it missing to query.
-#' @param verbose If `TRUE`, print how the count was reached.
+#' @param verbose If `TRUE`, print how the count was reached, and the
+#'   widest distance kernel the CPU runs (`"avx512"`, `"avx2"` or `"plain"`;
+#'   see Kernels in [ckm_fit()]).
 #' @return The number of threads in use: visibly when querying, invisibly (the
 #'   previous value) when setting.
 #' @export
@@ -146,6 +148,7 @@ ckm_threads <- function(n, verbose = FALSE) {
                 if (is.na(req$n)) "all cores" else req$n, req$from))
     if (length(cap$why)) cat(sprintf("capped by %s\n", cap$why))
     cat(sprintf("threads used: %d\n", cap$n))
+    cat(sprintf("distance kernel: %s\n", kernel_name()))
   }
   cap$n
 }

@@ -133,7 +133,7 @@ all_rows <- list()
 for (g in seq_len(nrow(grid))) {
   n <- grid$n[g]; d <- grid$d[g]; k <- grid$k[g]; max_iter <- grid$max_iter[g]
   # the first grid keeps its seeds; the others get their own
-  seed <- if (gname == "grid") g else match(gname, names(grids)) * 100 + g
+  seed <- if (gname == "grid") g else match(gname, c("grid", "grid2", "issue")) * 100 + g
   X <- blobs(n, d, k, seed = seed)
   y <- truth(X)
   set.seed(100 + seed)

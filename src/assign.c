@@ -17,9 +17,10 @@
 
 /* Assign the points of one tile with exact distances; returns the number
  * of labels changed. second: the second smallest squared distance. */
-static ckm_idx plain_tile(const double *x, ckm_idx n, int d, const double *ct,
-                          int k, ckm_idx i0, int len, int *labels, double *dist,
-                          double *second, double *tile_sum)
+static inline __attribute__((always_inline)) ckm_idx
+plain_tile_body(const double *x, ckm_idx n, int d, const double *ct, int k,
+                ckm_idx i0, int len, int *labels, double *dist, double *second,
+                double *tile_sum)
 {
   double best[CKM_TILE], sec[CKM_TILE], acc[CKM_TILE];
   double lab[CKM_TILE]; /* labels as doubles: one vector width in the loop */
@@ -64,6 +65,46 @@ static ckm_idx plain_tile(const double *x, ckm_idx n, int d, const double *ct,
   return changed;
 }
 
+/* The plain kernel as the compiler builds it for any x86-64 (SSE2: two
+ * doubles per operation), and, where the CPU runs AVX2, built for AVX2 (four
+ * per operation). AVX2 without FMA: the compiler cannot fuse a multiply and
+ * an add, so every lane does the same subtractions, products, sums and
+ * comparisons in the same order, and both give the same bits. */
+static ckm_idx plain_tile_base(const double *x, ckm_idx n, int d,
+                               const double *ct, int k, ckm_idx i0, int len,
+                               int *labels, double *dist, double *second,
+                               double *tile_sum)
+{
+  return plain_tile_body(x, n, d, ct, k, i0, len, labels, dist, second,
+                         tile_sum);
+}
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+__attribute__((target("avx2")))
+static ckm_idx plain_tile_avx2(const double *x, ckm_idx n, int d,
+                               const double *ct, int k, ckm_idx i0, int len,
+                               int *labels, double *dist, double *second,
+                               double *tile_sum)
+{
+  return plain_tile_body(x, n, d, ct, k, i0, len, labels, dist, second,
+                         tile_sum);
+}
+#endif
+
+static ckm_idx plain_tile(int wide, const double *x, ckm_idx n, int d,
+                          const double *ct, int k, ckm_idx i0, int len,
+                          int *labels, double *dist, double *second,
+                          double *tile_sum)
+{
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+  if (wide)
+    return plain_tile_avx2(x, n, d, ct, k, i0, len, labels, dist, second,
+                           tile_sum);
+#endif
+  return plain_tile_base(x, n, d, ct, k, i0, len, labels, dist, second,
+                         tile_sum);
+}
+
 ckm_idx ckm_assign_pass(ckm_state *s, double *second, double *inertia)
 {
   const ckm_idx n = s->n, ntiles = ckm_ntiles(n);
@@ -72,7 +113,7 @@ ckm_idx ckm_assign_pass(ckm_state *s, double *second, double *inertia)
   const long block = ckm_block_tiles(3.0 * (double) k * d);
   ckm_idx changed = 0;
 
-  if (s->fast)
+  if (s->fast && s->fast_full)
     ckm_fast_pack(s->fast, s->centers, k);
 
   for (ckm_idx b0 = 0; b0 < ntiles; b0 += block) {
@@ -87,11 +128,11 @@ ckm_idx ckm_assign_pass(ckm_state *s, double *second, double *inertia)
     for (ckm_idx t = b0; t < b1; t++) {
       ckm_idx i0 = t * CKM_TILE;
       int len = (int) (n - i0 < CKM_TILE ? n - i0 : CKM_TILE);
-      if (s->fast)
+      if (s->fast && s->fast_full)
         changed += ckm_fast_tile(s->fast, s->x, n, s->ct, i0, len, s->labels,
                                  s->dist, second, s->tile_sums + t);
       else
-        changed += plain_tile(s->x, n, d, s->ct, k, i0, len, s->labels, s->dist,
+        changed += plain_tile(s->wide, s->x, n, d, s->ct, k, i0, len, s->labels, s->dist,
                               second, s->tile_sums + t);
     }
   }
@@ -158,13 +199,15 @@ int ckm_assign(const double *x, ckm_idx n, int d, const double *centers, int k,
   s.dist = dist;
   s.hooks = hooks;
   ckm_fast *fast = carve(&cv, sizeof(ckm_fast));
-  if (ckm_use_fast(kernel, k, d)) {
+  if (ckm_fast_full(kernel, k, d)) {
     double *shared = carve(&cv, sizeof(double) * ckm_fast_shared_doubles(d, k));
     double *scratch = carve(&cv, sizeof(double) * ckm_fast_thread_doubles(d) *
                                      (size_t) s.nthreads);
     ckm_fast_prepare(fast, x, n, d, kernel, shared, scratch);
     s.fast = fast;
+    s.fast_full = ckm_fast_full(kernel, k, d);
   }
+  s.wide = ckm_plain_wide(kernel);
   double inertia;
   ckm_transpose_centres(centers, k, d, s.ct);
   for (ckm_idx i = 0; i < n; i++)

@@ -213,6 +213,16 @@ ckm_idx ckm_bounds_first(ckm_state *s, int algorithm, double *inertia)
   /* Yinyang: group the centres, then one exact pass over all of them */
   group_centres(s);
   fill_ctg(s);
+  if (s->yy.groups == 1) {
+    /* one group: its bound is the second-nearest distance, which the
+     * assignment pass gives (as for Hamerly, into the bounds in place) */
+    ckm_idx changed = ckm_assign_pass(s, s->yy.lower, inertia);
+    for (ckm_idx i = 0; i < n; i++) {
+      s->yy.lower[i] = ckm_dist_down(s->yy.lower[i], slack, abs_slack);
+      s->upper[i] = ckm_dist_up(s->dist[i], slack, abs_slack);
+    }
+    return changed;
+  }
   const ckm_idx ntiles = ckm_ntiles(n);
   const int nt = ckm_team(s->nthreads, 3.0 * (double) n * s->k * d);
   const long block = ckm_block_tiles(3.0 * (double) s->k * d);

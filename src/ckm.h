@@ -149,6 +149,11 @@ void ckm_wss(const double *x, ckm_idx n, int d, int k, const int *labels,
              const double *centers, const double *weights, int nthreads,
              void *work, double *wss);
 
+/* The same from the squared distances already known (dist, n), summed the
+ * same way. work: ckm_wss_workspace(0, 1, k) bytes. */
+void ckm_wss_of_dist(ckm_idx n, int k, const int *labels, const double *dist,
+                     const double *weights, void *work, double *wss);
+
 /* Nearest centre (0-based, lowest index on ties) and its squared distance
  * for each of n points; `dist` may be NULL. hooks (may be NULL): polled
  * between blocks of points (CKM_INTERRUPTED when a poll says stop); the
@@ -259,8 +264,8 @@ size_t ckm_kmeanspp_workspace(ckm_idx n, int d, int k, int trials, int nranks);
  */
 int ckm_kmeanspp(const double *x, ckm_idx n, int d, int k,
                  const double *weights, int trials, double *centers,
-                 ckm_idx *chosen, int nthreads, const ckm_hooks *hooks,
-                 const ckm_comm *comm, void *work);
+                 ckm_idx *chosen, int nthreads, int kernel,
+                 const ckm_hooks *hooks, const ckm_comm *comm, void *work);
 
 /* k-means|| (Bahmani et al. 2012) draws each row independently: u[i] in
  * [0, 1) for global rows row0 .. row0 + n - 1, a function of (key, global

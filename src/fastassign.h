@@ -28,15 +28,37 @@ int ckm_fast_isa(int kernel);
 
 /* The blocked kernel pays a fixed cost per point (packing, the lane
  * reduction, the exact recompute of the winner) that only many centres
- * repay. Measured on 50,000 points, 10 Lloyd iterations, one thread, d from
- * 2 to 32 (the plain kernel's comparisons vectorised): the plain kernel was
- * as fast or faster up to k = 8, and at k = 16 with d <= 4; the blocked one
- * 1.1x to 1.5x faster at k = 16 with d >= 8, and 1.35x to 2.9x from
- * k * d = 128 up. Both give identical results. */
+ * repay. Measured with one assignment pass over 200,000 points, 2 threads,
+ * AVX2, against the plain kernel's AVX2 build (bench/README.md, "Where the
+ * blocked kernel starts"): the plain kernel was faster up to k = 32 at
+ * every d up to 64 (0.29x to 0.84x), and the blocked one from k d = 1024
+ * with k >= 64 (1.1x at d = 16, k = 64 and at d = 4, k = 256; 2.4x at
+ * d = 64, k = 256). Both give identical results.
+ *
+ * Hamerly's points that its bound cannot settle are another matter: the
+ * alternative there is one point's distances at a time, and the blocked
+ * kernel pays from k = 32, k d >= 128 (ckm_use_fast: it is then prepared
+ * for the fit). A full pass takes it from ckm_fast_full() on, or whenever
+ * a blocked kernel was asked for by name (so tests and benchmarks can run
+ * it on any shape it serves). */
 static inline int ckm_use_fast(int kernel, int k, int d)
 {
-  return kernel != CKM_KERNEL_PLAIN && k >= 16 && (double) k * d >= 128.0 &&
+  return kernel != CKM_KERNEL_PLAIN && k >= 32 && (double) k * d >= 128.0 &&
          ckm_fast_isa(kernel) != 0;
+}
+
+static inline int ckm_fast_full(int kernel, int k, int d)
+{
+  return ckm_use_fast(kernel, k, d) &&
+         (kernel != CKM_KERNEL_AUTO || (k >= 64 && (double) k * d >= 1024.0));
+}
+
+/* May the plain kernel run its AVX2 build (same results, four doubles per
+ * operation)? Where the CPU has AVX2, unless the plain kernel was asked for
+ * (CKM_KERNEL_PLAIN: the build for any x86-64, as the tests compare). */
+static inline int ckm_plain_wide(int kernel)
+{
+  return kernel != CKM_KERNEL_PLAIN && ckm_fast_isa(CKM_KERNEL_AVX2) != 0;
 }
 
 /* Doubles of workspace: shared, and per thread. */

@@ -378,7 +378,7 @@ typedef struct kpp_args {
   int trials;
   double *centers;
   ckm_idx *chosen;
-  int nthreads;
+  int nthreads, kernel;
   const ckm_hooks *hooks;
   const ckm_comm *comm;
   void *work;
@@ -388,12 +388,13 @@ static int kpp_run(void *p)
 {
   kpp_args *a = (kpp_args *) p;
   return ckm_kmeanspp(a->x, a->n, a->d, a->k, a->w, a->trials, a->centers,
-                      a->chosen, a->nthreads, a->hooks, a->comm, a->work);
+                      a->chosen, a->nthreads, a->kernel, a->hooks, a->comm,
+                      a->work);
 }
 
 /* k-means++ centres: list(centers (k x d), rows (1-based), status). */
 SEXP ffi_kmeanspp(SEXP x, SEXP k_, SEXP weights, SEXP trials, SEXP threads,
-                  SEXP comm)
+                  SEXP kernel, SEXP comm)
 {
   const ckm_idx n = Rf_nrows(x);
   const int d = Rf_ncols(x);
@@ -411,7 +412,8 @@ SEXP ffi_kmeanspp(SEXP x, SEXP k_, SEXP weights, SEXP trials, SEXP threads,
   ckm_idx *chosen = (ckm_idx *) R_alloc(k, sizeof(ckm_idx));
   const int nt = asInteger(trials);
   kpp_args a = {REAL(x), n, d, k, weights_or_null(weights), nt, REAL(cen),
-                chosen, asInteger(threads), &hooks, c, NULL};
+                chosen, asInteger(threads), asInteger(kernel), &hooks, c,
+                NULL};
   a.work = scratch_malloc(ckm_kmeanspp_workspace(n, d, k, nt, c ? c->size : 1));
 
   GetRNGstate();
@@ -604,6 +606,23 @@ SEXP ffi_wss(SEXP x, SEXP cluster, SEXP centers, SEXP weights, SEXP threads)
   void *work = R_alloc(ckm_wss_workspace(n, d, k), 1);
   ckm_wss(REAL(x), n, d, k, lab, REAL(centers), weights_or_null(weights),
           asInteger(threads), work, REAL(out));
+  UNPROTECT(1);
+  return out;
+}
+
+/* Within sums of squares from the distances of an assignment (1-based
+ * cluster, dist), summed as a fit sums them. */
+SEXP ffi_wss_of_dist(SEXP cluster, SEXP dist, SEXP weights, SEXP k_)
+{
+  const ckm_idx n = XLENGTH(dist);
+  const int k = asInteger(k_);
+  int *lab = (int *) R_alloc((size_t) n, sizeof(int));
+  for (ckm_idx i = 0; i < n; i++)
+    lab[i] = INTEGER(cluster)[i] - 1;
+  SEXP out = PROTECT(allocVector(REALSXP, k));
+  void *work = R_alloc(ckm_wss_workspace(0, 1, k), 1);
+  ckm_wss_of_dist(n, k, lab, REAL(dist), weights_or_null(weights), work,
+                  REAL(out));
   UNPROTECT(1);
   return out;
 }

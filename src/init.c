@@ -6,7 +6,7 @@
 
 SEXP ffi_fit(SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP);
 SEXP ffi_wss(SEXP, SEXP, SEXP, SEXP, SEXP);
-SEXP ffi_kmeanspp(SEXP, SEXP, SEXP, SEXP, SEXP, SEXP);
+SEXP ffi_kmeanspp(SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP);
 SEXP ffi_assign(SEXP, SEXP, SEXP, SEXP);
 SEXP ffi_minibatch(SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP);
 SEXP ffi_soft_assign(SEXP, SEXP, SEXP, SEXP);
@@ -18,6 +18,7 @@ SEXP ffi_vector_total(SEXP, SEXP);
 SEXP ffi_row_uniforms(SEXP, SEXP, SEXP);
 SEXP ffi_status_table(void);
 SEXP ffi_kernel_isa(SEXP);
+SEXP ffi_wss_of_dist(SEXP, SEXP, SEXP, SEXP);
 SEXP ffi_first_nonfinite(SEXP);
 SEXP ffi_ari(SEXP, SEXP, SEXP, SEXP);
 SEXP ffi_nmi(SEXP, SEXP, SEXP, SEXP, SEXP);
@@ -32,7 +33,7 @@ void ckm_threads_init(void);
 static const R_CallMethodDef call_methods[] = {
   {"ffi_fit", (DL_FUNC) &ffi_fit, 12},
   {"ffi_wss", (DL_FUNC) &ffi_wss, 5},
-  {"ffi_kmeanspp", (DL_FUNC) &ffi_kmeanspp, 6},
+  {"ffi_kmeanspp", (DL_FUNC) &ffi_kmeanspp, 7},
   {"ffi_assign", (DL_FUNC) &ffi_assign, 4},
   {"ffi_minibatch", (DL_FUNC) &ffi_minibatch, 11},
   {"ffi_soft_assign", (DL_FUNC) &ffi_soft_assign, 4},
@@ -44,6 +45,7 @@ static const R_CallMethodDef call_methods[] = {
   {"ffi_row_uniforms", (DL_FUNC) &ffi_row_uniforms, 3},
   {"ffi_status_table", (DL_FUNC) &ffi_status_table, 0},
   {"ffi_kernel_isa", (DL_FUNC) &ffi_kernel_isa, 1},
+  {"ffi_wss_of_dist", (DL_FUNC) &ffi_wss_of_dist, 4},
   {"ffi_first_nonfinite", (DL_FUNC) &ffi_first_nonfinite, 1},
   {"ffi_ari", (DL_FUNC) &ffi_ari, 4},
   {"ffi_nmi", (DL_FUNC) &ffi_nmi, 5},

@@ -58,7 +58,9 @@ typedef struct ckm_state {
   const ckm_hooks *hooks; /* poll between blocks of a long pass, or NULL */
   int stopped;       /* a poll asked to stop: the pass is incomplete */
   double *wsum;      /* total weight per cluster (k), with weights */
-  ckm_fast *fast;    /* the AVX2 kernel, or NULL for the plain one */
+  ckm_fast *fast;    /* the blocked kernel, or NULL for the plain one */
+  int fast_full;     /* full passes use it too (ckm_fast_full()) */
+  int wide;          /* the plain kernel's AVX2 build (ckm_plain_wide()) */
   /* bound-based algorithms: shared, then each one's own state */
   double *upper;     /* upper bound on the distance to the own centre (n) */
   double *drift;     /* per centre: upper bound on its last move */

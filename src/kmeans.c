@@ -286,7 +286,9 @@ int ckm_fit_run(const double *x, ckm_idx n, int d, int k, double *centers,
                                      (size_t) s->nthreads);
     ckm_fast_prepare(fast, x, n, d, opt->kernel, shared, scratch);
     s->fast = fast;
+    s->fast_full = ckm_fast_full(opt->kernel, k, d);
   }
+  s->wide = ckm_plain_wide(opt->kernel);
   ckm_bounds_carve(s, &cv, alg);
 
   info->n_iter = 0;
@@ -436,6 +438,22 @@ void ckm_wss(const double *x, ckm_idx n, int d, int k, const int *labels,
   st.tile_sums = carve(&cv, sizeof(double) * (size_t) ckm_ntiles(n));
   ckm_update_carve(&st, &cv, 0);
   exact_dist_all(&st, centers);
+  ckm_cluster_wss(&st, wss);
+}
+
+void ckm_wss_of_dist(ckm_idx n, int k, const int *labels, const double *dist,
+                     const double *weights, void *work, double *wss)
+{
+  carver cv = {(char *) work};
+  ckm_state st = {0};
+  st.n = n;
+  st.d = 1;
+  st.k = k;
+  st.nthreads = 1;
+  st.labels = (int *) labels;
+  st.w = weights;
+  st.dist = (double *) dist;
+  ckm_update_carve(&st, &cv, 0);
   ckm_cluster_wss(&st, wss);
 }
 

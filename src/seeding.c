@@ -122,28 +122,65 @@ static void candidate_potentials(const double *x, ckm_idx n, int d,
 
 /* Lower w[i] to the squared distance to centre `cen` where that is smaller
  * (or set it, when first), and recompute the tile sums of w (of pw * w with
- * observation weights pw). */
+ * observation weights pw). One tile; built twice, as the plain assignment
+ * kernel (assign.c): for any x86-64 and for AVX2 without FMA, the same
+ * operations in the same order in each lane, so the same bits. */
+static inline __attribute__((always_inline)) void
+lower_tile(const double *x, ckm_idx n, int d, const double *cen,
+           const double *pw, double *w, double *tile_sums, int first,
+           ckm_idx t)
+{
+  double acc[CKM_TILE];
+  ckm_idx i0 = t * CKM_TILE;
+  int len = (int) (n - i0 < CKM_TILE ? n - i0 : CKM_TILE);
+  ckm_tile_dist(x, n, d, i0, len, cen, acc);
+  double s = 0.0;
+  for (int q = 0; q < len; q++) {
+    double v = first || acc[q] < w[i0 + q] ? acc[q] : w[i0 + q];
+    w[i0 + q] = v;
+    s += pw ? pw[i0 + q] * v : v;
+  }
+  tile_sums[t] = s;
+}
+
+static void lower_tile_base(const double *x, ckm_idx n, int d,
+                            const double *cen, const double *pw, double *w,
+                            double *tile_sums, int first, ckm_idx t)
+{
+  lower_tile(x, n, d, cen, pw, w, tile_sums, first, t);
+}
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define CKM_LOWER_WIDE 1
+__attribute__((target("avx2")))
+static void lower_tile_avx2(const double *x, ckm_idx n, int d,
+                            const double *cen, const double *pw, double *w,
+                            double *tile_sums, int first, ckm_idx t)
+{
+  lower_tile(x, n, d, cen, pw, w, tile_sums, first, t);
+}
+#else
+#define CKM_LOWER_WIDE 0
+#endif
+
 static void lower_weights(const double *x, ckm_idx n, int d, const double *cen,
                           const double *pw, double *w, double *tile_sums,
-                          int first, int nthreads)
+                          int first, int nthreads, int wide)
 {
   const ckm_idx ntiles = ckm_ntiles(n);
   const int nt = ckm_team(nthreads, 3.0 * (double) n * d);
+  (void) wide;
 #ifdef _OPENMP
 #pragma omp parallel for num_threads(nt) schedule(dynamic, ckm_chunk(ntiles, nt))
 #endif
   for (ckm_idx t = 0; t < ntiles; t++) {
-    double acc[CKM_TILE];
-    ckm_idx i0 = t * CKM_TILE;
-    int len = (int) (n - i0 < CKM_TILE ? n - i0 : CKM_TILE);
-    ckm_tile_dist(x, n, d, i0, len, cen, acc);
-    double s = 0.0;
-    for (int q = 0; q < len; q++) {
-      double v = first || acc[q] < w[i0 + q] ? acc[q] : w[i0 + q];
-      w[i0 + q] = v;
-      s += pw ? pw[i0 + q] * v : v;
+#if CKM_LOWER_WIDE
+    if (wide) {
+      lower_tile_avx2(x, n, d, cen, pw, w, tile_sums, first, t);
+      continue;
     }
-    tile_sums[t] = s;
+#endif
+    lower_tile_base(x, n, d, cen, pw, w, tile_sums, first, t);
   }
   (void) nt;
 }
@@ -253,9 +290,10 @@ static ckm_idx draw_weighted(double u, const double *a, const double *b,
 
 int ckm_kmeanspp(const double *x, ckm_idx n, int d, int k,
                  const double *pw, int trials, double *centers,
-                 ckm_idx *chosen, int nthreads, const ckm_hooks *hooks,
-                 const ckm_comm *comm, void *work)
+                 ckm_idx *chosen, int nthreads, int kernel,
+                 const ckm_hooks *hooks, const ckm_comm *comm, void *work)
 {
+  const int wide = ckm_plain_wide(kernel);
   const ckm_idx ntiles = ckm_ntiles(n);
   if (trials < 1)
     trials = 1;
@@ -354,7 +392,7 @@ int ckm_kmeanspp(const double *x, ckm_idx n, int d, int k,
     for (int c = 0; c < d; c++)
       centers[m + (size_t) k * c] = row[c];
     if (m + 1 < k)
-      lower_weights(x, n, d, row, pw, w, tile_sums, m == 0, nthreads);
+      lower_weights(x, n, d, row, pw, w, tile_sums, m == 0, nthreads, wide);
   }
   return CKM_OK;
 }

@@ -90,8 +90,8 @@ test_that("empty clusters are relocated the same way in every algorithm", {
 
 test_that("the portable kernel gives the same results as the vectorised one", {
   set.seed(64)
-  X <- ref_blobs(3000, 24, d = 12, sd = 3, spread = 1)$X
-  C0 <- ref_start(X, 24)
+  X <- ref_blobs(3000, 40, d = 12, sd = 3, spread = 1)$X
+  C0 <- ref_start(X, 40)
   for (a in algorithms) {
     fast <- ckm_fit(X, init = C0, tol = 0, algorithm = a)
     plain <- withr::with_options(list(ckm.kernel = "plain"),
@@ -116,7 +116,7 @@ test_that("every algorithm is bit-identical with one and two threads", {
 })
 
 test_that("auto picks by the shape of the problem, as documented", {
-  pick <- function(n, d, k) ckm:::choose_algorithm(n, d, k)
+  pick <- function(n, d, k) ckm:::choose_algorithm(n, d, k, 1e-4)
   X <- as.matrix(iris[, 1:4])
   expect_identical(ckm_fit(X, 3)$algorithm, pick(150, 4, 3))
   expect_identical(ckm_fit(X, 10)$algorithm, pick(150, 4, 10))
@@ -124,18 +124,23 @@ test_that("auto picks by the shape of the problem, as documented", {
                          function(g) pick(g[1], g[2], g[3]), "") %in% algorithms))
   for (a in algorithms) expect_identical(ckm_fit(X, 3, algorithm = a)$algorithm, a)
   # the documented rule, with and without a blocked kernel
-  rule <- function(n, d, k, blocked) ckm:::choose_algorithm(n, d, k, blocked)
-  expect_identical(rule(1e6, 8, 16, TRUE), "yinyang")
-  expect_identical(rule(1e6, 8, 16, FALSE), "yinyang")
-  expect_identical(rule(5e4, 64, 256, TRUE), "hamerly")
-  expect_identical(rule(5e4, 64, 256, FALSE), "lloyd")
-  expect_identical(rule(2e5, 2, 1000, TRUE), "hamerly")
-  expect_identical(rule(2e5, 2, 1000, FALSE), "yinyang")
-  expect_identical(rule(1e5, 16, 32, TRUE), "hamerly")
+  rule <- function(n, d, k, tol, blocked) ckm:::choose_algorithm(n, d, k, tol, blocked)
+  expect_identical(rule(1e6, 8, 16, 0, TRUE), "yinyang")
+  expect_identical(rule(1e6, 8, 16, 0, FALSE), "yinyang")
+  expect_identical(rule(1e6, 8, 16, 1e-4, TRUE), "hamerly")
+  expect_identical(rule(5e4, 64, 256, 0, TRUE), "hamerly")
+  expect_identical(rule(5e4, 64, 256, 0, FALSE), "lloyd")
+  expect_identical(rule(2e5, 2, 1000, 0, TRUE), "hamerly")
+  expect_identical(rule(2e5, 2, 1000, 0, FALSE), "yinyang")
+  expect_identical(rule(1e5, 16, 32, 1e-4, TRUE), "hamerly")
   # Yinyang's n x k/10 bounds past 1 GiB: Hamerly
-  expect_identical(rule(2e8, 8, 20, TRUE), "hamerly")
+  expect_identical(rule(2e8, 8, 20, 0, TRUE), "hamerly")
+  # the default call and a run to convergence
+  X2 <- ref_blobs(2000, 4, d = 3)$X
+  expect_identical(ckm_fit(X2, 4)$algorithm, "hamerly")
+  expect_identical(ckm_fit(X2, 4, tol = 0)$algorithm, "yinyang")
   # options(ckm.kernel = "plain") is a machine without the blocked kernel
-  expect_identical(withr::with_options(list(ckm.kernel = "plain"), ckm:::choose_algorithm(5e4, 64, 256)),
+  expect_identical(withr::with_options(list(ckm.kernel = "plain"), ckm:::choose_algorithm(5e4, 64, 256, 0)),
                    "lloyd")
 })
 

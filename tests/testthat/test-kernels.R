@@ -28,9 +28,10 @@ test_that("every kernel this CPU runs gives the plain kernel's fit and stats::km
   set.seed(71)
   # shapes that leave every remainder of the blocking: k not a multiple of
   # 8 or 16, an odd number of 8-centre panels, n not a multiple of the
-  # 256-point tile nor of the 8-point block, d = 1, 2 and above 32
-  shapes <- list(c(1000, 1, 17), c(777, 2, 40), c(3001, 5, 100), c(513, 64, 24),
-                 c(999, 33, 16), c(2003, 8, 31), c(20000, 3, 250))
+  # 256-point tile nor of the 8-point block, d = 1, 2 and above 32 (the
+  # blocked kernels serve k >= 32 with k d >= 128)
+  shapes <- list(c(1000, 1, 130), c(777, 2, 70), c(3001, 5, 100), c(513, 64, 40),
+                 c(999, 33, 33), c(2003, 8, 47), c(20000, 3, 250))
   for (sh in shapes) {
     n <- sh[1]; d <- sh[2]; k <- sh[3]
     X <- ref_blobs(n, k, d = d, sd = 2, spread = 1)$X
@@ -57,7 +58,7 @@ test_that("the kernels agree on points tied between centres and on bound algorit
   set.seed(72)
   # integer grid points: many exactly equidistant from two centres
   X <- matrix(sample(0:6, 4000 * 4, replace = TRUE), ncol = 4)
-  C0 <- ref_start(X, 24)
+  C0 <- ref_start(X, 40)
   w <- runif(nrow(X), 0.5, 2)
   for (a in c("lloyd", "hamerly", "yinyang")) {
     plain <- fit_with("plain", X, C0, a)
@@ -67,6 +68,11 @@ test_that("the kernels agree on points tied between centres and on bound algorit
       same_fit(fit_with(kn, X, C0, a, weights = w), plain_w, paste(kn, a, "weighted"))
     }
   }
+})
+
+test_that("ckm_threads(verbose = TRUE) names the kernel the CPU runs", {
+  expect_output(ckm_threads(verbose = TRUE), paste0("distance kernel: ", ckm:::kernel_name()))
+  expect_true(ckm:::kernel_name() %in% c("avx512", "avx2", "plain"))
 })
 
 test_that("a kernel the CPU lacks, or an unknown one, is a clear error", {

@@ -27,7 +27,7 @@ static inline double rng_unif(void *ctx)
 
 static inline ckm_hooks make_hooks(rng *r)
 {
-  ckm_hooks h = {r, rng_unif, NULL, NULL, NULL};
+  ckm_hooks h = {r, rng_unif, NULL, NULL, NULL, NULL, NULL};
   return h;
 }
 

@@ -39,7 +39,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   const int d = 1 + data[1] % 6;
   const int k = 1 + (int) (data[2] % (unsigned) n);
   const int alg = data[3] % 3;
-  const int kernel = data[4] % 2;
+  const int kernel = data[4] % 5; /* enum ckm_kernel, all five */
   const int max_iter = 1 + data[5] % 30;
   const int flags = data[6];
   const double scale = magnitudes[data[7] % 8];
@@ -68,7 +68,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   const int trials = (flags & 4) ? 3 : 1;
   void *sw = workspace(ckm_kmeanspp_workspace(n, d, k, trials, 1));
   int st = ckm_kmeanspp(x, n, d, k, w, trials, start, chosen, nthreads,
-                        &hooks, NULL, sw);
+                        kernel, &hooks, NULL, sw);
   free(sw);
   REQUIRE(st == CKM_OK || st == CKM_ERR_DISTINCT || st == CKM_ERR_NONFINITE);
   if (st == CKM_OK) {

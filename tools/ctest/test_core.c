@@ -39,8 +39,8 @@ static int seed(const double *x, ckm_idx n, int d, int k, int trials,
   ckm_hooks h = make_hooks(r);
   ckm_idx *chosen = malloc(sizeof(ckm_idx) * (size_t) k);
   void *work = workspace(ckm_kmeanspp_workspace(n, d, k, trials, 1));
-  int st = ckm_kmeanspp(x, n, d, k, w, trials, centers, chosen, nthreads, &h, NULL,
-                        work);
+  int st = ckm_kmeanspp(x, n, d, k, w, trials, centers, chosen, nthreads,
+                        CKM_KERNEL_AUTO, &h, NULL, work);
   free(work);
   free(chosen);
   return st;
@@ -64,7 +64,7 @@ static void all_algorithms_agree(const double *x, ckm_idx n, int d, int k,
   CHECK(ref.status == CKM_OK, "%s: status %d", what, ref.status);
   CHECK(sane_fit(&ref, n, d, k), "%s: insane result", what);
   for (int alg = 0; alg < 3; alg++)
-    for (int kernel = 0; kernel < 2; kernel++)
+    for (int kernel = 0; kernel < 5; kernel++)
       for (int nt = 1; nt <= 2; nt++) {
         fit_out f = run_fit(x, n, d, k, start, alg, kernel, nt, 100, 0.0, w);
         CHECK(same_fit(&ref, &f, n, d, k),
