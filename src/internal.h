@@ -93,6 +93,7 @@ typedef struct ckm_state {
     int *prev;          /* the labels the cached sums were formed from (n) */
     double *sums;       /* per block: the sums of each cluster (k x d) */
     double *bw;         /* per block: the weights of each cluster (k) */
+    ckm_idx *cnt;       /* per block: the size of each cluster (k) */
     unsigned char *dirty; /* per block: 0 clean, 1 some clusters, 2 all */
     unsigned char *cl;  /* per block: the clusters to sum again (k) */
   } cache;              /* incremental centre sums (a fit), or all NULL */

@@ -62,6 +62,7 @@ size_t ckm_update_workspace(ckm_idx n_cache, int d, int k, int nthreads,
   if (n_cache > 0) {
     const size_t nb = cache_blocks(n_cache, k), kk = (size_t) k;
     bytes += carved(sizeof(int) * (size_t) n_cache) +
+             carved(sizeof(ckm_idx) * nb * kk) +
              carved(sizeof(double) * nb * kk * (size_t) d) +
              carved(sizeof(double) * nb * kk) + carved(nb) + carved(nb * kk);
   }
@@ -80,6 +81,7 @@ void ckm_update_carve(ckm_state *s, carver *cv, int cache)
   if (cache && s->n > 0) {
     const size_t nb = cache_blocks(s->n, s->k), kk = (size_t) s->k;
     s->cache.prev = carve(cv, sizeof(int) * (size_t) s->n);
+    s->cache.cnt = carve(cv, sizeof(ckm_idx) * nb * kk);
     s->cache.sums = carve(cv, sizeof(double) * nb * kk * (size_t) s->d);
     s->cache.bw = carve(cv, sizeof(double) * nb * kk);
     s->cache.dirty = carve(cv, nb);
@@ -222,11 +224,22 @@ static ckm_idx mark_dirty(ckm_state *s, ckm_idx nblocks)
   const ckm_idx n = s->n, B = s->block;
   const int k = s->k;
   ckm_idx ndirty = 0;
+  const int nt = ckm_team(s->nthreads, (double) n);
+  (void) nt;
+#ifdef _OPENMP
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 4) reduction(+:ndirty)
+#endif
   for (ckm_idx b = 0; b < nblocks; b++) {
     const ckm_idx i0 = b * B, i1 = i0 + B < n ? i0 + B : n;
     unsigned char *cl = s->cache.cl + (size_t) b * k;
+    ckm_idx *cnt = s->cache.cnt + (size_t) b * k;
     int *prev = s->cache.prev;
     unsigned char state = 0;
+    /* most blocks of a late iteration have not changed at all */
+    if (memcmp(s->labels + i0, prev + i0, sizeof(int) * (size_t) (i1 - i0)) == 0) {
+      s->cache.dirty[b] = 0;
+      continue;
+    }
     memset(cl, 0, (size_t) k);
     for (ckm_idx i = i0; i < i1; i++) {
       const int now = s->labels[i], was = prev[i];
@@ -241,6 +254,11 @@ static ckm_idx mark_dirty(ckm_state *s, ckm_idx nblocks)
       if (state == 0)
         state = 1;
     }
+    /* the block's cluster sizes, counted again */
+    for (int j = 0; j < k; j++)
+      cnt[j] = 0;
+    for (ckm_idx i = i0; i < i1; i++)
+      cnt[s->labels[i]]++;
     if (state == 1) {
       int m = 0;
       for (int j = 0; j < k; j++)
@@ -274,17 +292,21 @@ int ckm_cluster_sums(ckm_state *s)
   update_area a0 = area_of(s);
   area_zero(s, &a0, kd + (size_t) k); /* rw follows rs */
 
-  /* counts (integers: exact in any order) */
+  /* counts (integers: exact in any order), in a fit from the blocks' */
+  ckm_idx todo = nblocks;
   for (int j = 0; j < k; j++)
     s->counts[j] = 0;
-  for (ckm_idx i = 0; i < n; i++)
-    s->counts[s->labels[i]]++;
+  if (cached) {
+    todo = mark_dirty(s, nblocks);
+    for (ckm_idx b = 0; b < nblocks; b++)
+      for (int j = 0; j < k; j++)
+        s->counts[j] += s->cache.cnt[(size_t) b * k + j];
+  } else {
+    for (ckm_idx i = 0; i < n; i++)
+      s->counts[s->labels[i]]++;
+  }
   for (int j = 0; j < k; j++)
     a0.cnt[j] = (double) s->counts[j];
-
-  ckm_idx todo = nblocks;
-  if (cached)
-    todo = mark_dirty(s, nblocks);
 
   /* weights block by block */
   if (s->w)
