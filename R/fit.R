@@ -42,10 +42,11 @@
 #' @section Memory:
 #' `X` is used in place, never copied when it is already a double matrix
 #' (see Numerical range for the one exception); matrices of 2^31 or more
-#' elements (long vectors) work. Besides `X`, a fit takes one double and one
-#' int per row (Lloyd), two doubles more per row for Hamerly, and one double
-#' per row and group of about ten centres more for Yinyang; never an n x k
-#' distance matrix. k-means++ seeding takes one double per row, given back
+#' elements (long vectors) work. Besides `X`, a fit takes one double and two
+#' ints per row (Lloyd; the second int holds the labels the centre sums were
+#' last formed from, so that only changed clusters are summed again), two
+#' doubles more per row for Hamerly, and one double per row and group of
+#' about ten centres more for Yinyang; never an n x k distance matrix. k-means++ seeding takes one double per row, given back
 #' before the fit starts. Working memory is freed as soon as the C code
 #' returns, also on an error or an interrupt. Measured (`bench/memory.R`,
 #' 30,000,000 x 8, 1.8 GB): a default fit (Hamerly) peaks at 1.44 times the
@@ -88,7 +89,8 @@
 #' x86-64), `"avx2"` or `"avx512"` (that blocked kernel wherever it serves,
 #' an error where the CPU lacks it) and `"avx512-emulated"` (the AVX-512
 #' kernel's code with each 8-lane register emulated by two AVX2 ones:
-#' slow, for testing that code on machines without AVX-512).
+#' slow, for testing that code on machines without AVX-512) and
+#' `"plain-avx2"` (the plain kernel's AVX2 build alone, for benchmarks).
 #'
 #' @param X A numeric matrix, a numeric vector (one column) or a data frame
 #'   of numeric columns; one row per observation. Integers are converted,
@@ -116,7 +118,8 @@
 #'   stops only when the labels stop changing.
 #' @param algorithm `"auto"` (the default) picks one of the others from n,
 #'   d, k and `tol`: with k < 32, `"yinyang"` when `tol = 0` (if its bounds,
-#'   n x k/10 doubles, fit in 1 GiB), else `"hamerly"`; with k >= 32,
+#'   n x k/10 doubles, fit in 1 GiB), else `"lloyd"` when k d <= 128 on a
+#'   CPU with AVX2 and `"hamerly"` otherwise; with k >= 32,
 #'   `"hamerly"` where the CPU runs a blocked kernel (AVX2 or AVX-512, see
 #'   Kernels), and elsewhere `"lloyd"` when d >= 32 and k >= 64,
 #'   `"yinyang"` when k >= 64, else `"hamerly"`. The rule comes from the
@@ -539,9 +542,14 @@ new_ckm <- function(z, X, totss, init_method, n_init, algorithm, threads,
 # - "yinyang" for k < 32 with tol = 0: the long tail of iterations where
 #   few points move is cheaper with its bounds (1.35x faster than Hamerly
 #   on 1,000,000 x 8, k = 16, 136 iterations; 1.36x on 800,000 x 6,
-#   k = 12); a default call stops after a few iterations, where Hamerly's
-#   first passes are cheaper (1.35x at 1,000,000 x 8, k = 16, 7
-#   iterations).
+#   k = 12).
+# - "lloyd" for k < 32 with tol > 0 and k d <= 128 where the CPU has AVX2:
+#   a default call stops while many points still move, and a pass of the
+#   plain kernel's AVX2 build over so few centres costs less than the
+#   bounds' bookkeeping (default calls, medians of 5 seeds: 800,000 x 6,
+#   k = 12, 0.25 s against Hamerly's 0.34; 200,000 x 3, k = 24, 0.19
+#   against 0.24 at 32 to 91 iterations; 1,000,000 x 8, k = 16, 0.32
+#   against 0.35); from k d = 144 Hamerly was faster (1.2x to 2x).
 # - without a blocked kernel, k >= 32 keeps the rule measured before the
 #   blocked kernel served the bounds: "lloyd" when d >= 32 and k >= 64,
 #   "yinyang" when k >= 64, else "hamerly".
@@ -549,7 +557,10 @@ new_ckm <- function(z, X, totss, init_method, n_init, algorithm, threads,
 # All algorithms give the same result, so the rule changes only the time.
 choose_algorithm <- function(n, d, k, tol = 0, blocked = blocked_kernel()) {
   yinyang_fits <- as.double(n) * max(1L, k %/% 10L) * 8 <= 2^30
-  if (k < 32L) return(if (tol == 0 && yinyang_fits) "yinyang" else "hamerly")
+  if (k < 32L) {
+    if (tol == 0) return(if (yinyang_fits) "yinyang" else "hamerly")
+    return(if (blocked && as.double(k) * d <= 128) "lloyd" else "hamerly")
+  }
   if (blocked && as.double(k) * d >= 128) return("hamerly")
   if (d >= 32L && k >= 64L) return("lloyd")
   if (k >= 64L && yinyang_fits) return("yinyang")
@@ -561,10 +572,13 @@ choose_algorithm <- function(n, d, k, tol = 0, blocked = blocked_kernel()) {
 # one), "plain" (the portable kernel), "avx2" or "avx512" (that blocked
 # kernel, an error where the CPU lacks it), or "avx512-emulated" (the
 # AVX-512 kernel's code with each 8-lane register emulated by two AVX2
-# registers: slower, for testing that code on machines without AVX-512).
+# registers: slower, for testing that code on machines without AVX-512),
+# or "plain-avx2" (the plain kernel's AVX2 build alone, no blocked kernel:
+# for benchmarks).
 # All give identical results; the option exists so that tests and
 # benchmarks can compare them.
-kernel_codes <- c(auto = 0L, plain = 1L, avx2 = 2L, avx512 = 3L, "avx512-emulated" = 4L)
+kernel_codes <- c(auto = 0L, plain = 1L, avx2 = 2L, avx512 = 3L, "avx512-emulated" = 4L,
+                  "plain-avx2" = 5L)
 
 kernel_code <- function() {
   k <- getOption("ckm.kernel", "auto")
@@ -574,7 +588,7 @@ kernel_code <- function() {
                   paste0("\"", names(kernel_codes), "\"", collapse = ", "), describe(k)))
   }
   code <- kernel_codes[[k]]
-  if (code >= 2L && .Call(ffi_kernel_isa, code) == 0L) {
+  if (code >= 2L && .Call(ffi_kernel_isa, if (code == 5L) 2L else code) == 0L) {
     abort(sprintf("`options(ckm.kernel = \"%s\")`: this CPU does not run the %s kernel (it runs %s).",
                   k, k, kernel_name()))
   }

@@ -32,31 +32,44 @@ blobs <- function(n, d, k, seed, sd = 2) {
   set.seed(seed)
   centres <- matrix(runif(k * d, -10, 10), k, d)
   y <- sample.int(k, n, replace = TRUE)
-  centres[y, , drop = FALSE] + matrix(rnorm(n * d, sd = sd), n, d)
+  X <- centres[y, , drop = FALSE] + matrix(rnorm(n * d, sd = sd), n, d)
+  attr(X, "truth") <- y
+  X
 }
 X <- blobs(n, 8, 16, seed = 3)
+truth <- attr(X, "truth")
 k <- 16L
 
-elapsed <- function(expr) {
+# wall and CPU seconds of one call, the peak of R's heap above the start
+# (MB); the value in attribute "value"
+timed <- function(expr) {
   invisible(gc())
-  t <- proc.time()[["elapsed"]]
-  force(expr)
-  proc.time()[["elapsed"]] - t
+  g0 <- gc(reset = TRUE)
+  p0 <- proc.time()
+  v <- force(expr)
+  p1 <- proc.time() - p0
+  g1 <- gc()
+  structure(c(wall = p1[["elapsed"]], cpu = p1[["user.self"]] + p1[["sys.self"]],
+              peak = sum(g1[, 6]) - sum(g0[, 2])), value = v)
 }
 
 rows <- list()
 for (s in seq_len(seeds)) {
-  set.seed(s); t_exact <- elapsed(fe <- suppressWarnings(ckm_fit(X, k, tol = 0)))
-  set.seed(s); t_greedy <- elapsed(fg <- suppressWarnings(ckm_fit(X, k, tol = 0, init = "greedy-kmeans++")))
-  set.seed(s); t_def <- elapsed(fd <- ckm_fit(X, k))
-  set.seed(s); t_mb <- elapsed(mb <- ckm_minibatch(X, k))
+  set.seed(s); m <- timed(suppressWarnings(ckm_fit(X, k, tol = 0))); fe <- attr(m, "value"); t_exact <- m
+  set.seed(s); m <- timed(suppressWarnings(ckm_fit(X, k, tol = 0, init = "greedy-kmeans++"))); fg <- attr(m, "value"); t_greedy <- m
+  set.seed(s); m <- timed(ckm_fit(X, k)); fd <- attr(m, "value"); t_def <- m
+  set.seed(s); m <- timed(ckm_minibatch(X, k)); mb <- attr(m, "value"); t_mb <- m
   same <- suppressWarnings(ckm_fit(X, init = mb$init_centers, tol = 0))
   rows[[s]] <- data.frame(
     seed = s,
-    exact_s = t_exact, exact_iter = fe$iter, exact_inertia = fe$tot.withinss,
-    greedy_s = t_greedy, greedy_iter = fg$iter, greedy_inertia = fg$tot.withinss,
-    default_s = t_def, default_iter = fd$iter, default_inertia = fd$tot.withinss,
-    minibatch_s = t_mb, minibatch_steps = mb$n_steps, minibatch_inertia = mb$tot.withinss,
+    exact_s = t_exact[["wall"]], exact_cpu_s = t_exact[["cpu"]], exact_peak_mb = t_exact[["peak"]],
+    exact_iter = fe$iter, exact_inertia = fe$tot.withinss, exact_ari = ckm_ari(truth, fe$cluster),
+    greedy_s = t_greedy[["wall"]], greedy_cpu_s = t_greedy[["cpu"]], greedy_peak_mb = t_greedy[["peak"]],
+    greedy_iter = fg$iter, greedy_inertia = fg$tot.withinss, greedy_ari = ckm_ari(truth, fg$cluster),
+    default_s = t_def[["wall"]], default_cpu_s = t_def[["cpu"]], default_peak_mb = t_def[["peak"]],
+    default_iter = fd$iter, default_inertia = fd$tot.withinss, default_ari = ckm_ari(truth, fd$cluster),
+    minibatch_s = t_mb[["wall"]], minibatch_cpu_s = t_mb[["cpu"]], minibatch_peak_mb = t_mb[["peak"]],
+    minibatch_steps = mb$n_steps, minibatch_inertia = mb$tot.withinss, minibatch_ari = ckm_ari(truth, mb$cluster),
     same_start_exact_inertia = same$tot.withinss
   )
   r <- rows[[s]]
@@ -72,15 +85,18 @@ sk <- NULL
 python <- if (file.exists("/usr/bin/python3")) "/usr/bin/python3" else Sys.which("python3")
 if (peers && nzchar(python)) {
   tmp <- tempfile(fileext = ".bin")
+  tmp_y <- tempfile(fileext = ".bin")
   writeBin(as.vector(X), tmp)
+  writeBin(as.integer(truth), tmp_y, size = 4)
   out <- tryCatch(system2(python, c(file.path("bench", "minibatch_peer.py"), tmp,
-                                    format(n, scientific = FALSE), 8, k, seeds),
+                                    format(n, scientific = FALSE), 8, k, seeds, tmp_y),
                           stdout = TRUE, stderr = FALSE, env = "OMP_NUM_THREADS=2"),
                   error = function(e) character(), warning = function(w) character())
-  unlink(tmp)
+  unlink(c(tmp, tmp_y))
   if (length(out)) {
     sk <- read.csv(text = out, header = FALSE,
-                   col.names = c("seed", "sklearn_s", "sklearn_steps", "sklearn_inertia"))
+                   col.names = c("seed", "sklearn_s", "sklearn_steps", "sklearn_inertia",
+                                 "sklearn_cpu_s", "sklearn_peak_mb", "sklearn_ari"))
     res <- merge(res, sk, by = "seed")
     for (i in seq_len(nrow(sk))) {
       cat(sprintf("seed %d: scikit-learn MiniBatchKMeans %.3f s (%d steps, %.6g)\n",
@@ -98,7 +114,13 @@ summary_tab <- data.frame(
   median_s = c(med(res$exact_s), med(res$greedy_s), med(res$default_s), med(res$minibatch_s),
                if (!is.null(sk)) med(res$sklearn_s)),
   median_inertia = c(med(res$exact_inertia), med(res$greedy_inertia), med(res$default_inertia),
-                     med(res$minibatch_inertia), if (!is.null(sk)) med(res$sklearn_inertia))
+                     med(res$minibatch_inertia), if (!is.null(sk)) med(res$sklearn_inertia)),
+  median_cpu_s = c(med(res$exact_cpu_s), med(res$greedy_cpu_s), med(res$default_cpu_s),
+                   med(res$minibatch_cpu_s), if (!is.null(sk)) med(res$sklearn_cpu_s)),
+  max_peak_mb = c(max(res$exact_peak_mb), max(res$greedy_peak_mb), max(res$default_peak_mb),
+                  max(res$minibatch_peak_mb), if (!is.null(sk)) max(res$sklearn_peak_mb)),
+  median_ari = c(med(res$exact_ari), med(res$greedy_ari), med(res$default_ari),
+                 med(res$minibatch_ari), if (!is.null(sk)) med(res$sklearn_ari))
 )
 summary_tab$time_vs_minibatch <- summary_tab$median_s / med(res$minibatch_s)
 summary_tab$inertia_vs_exact <- summary_tab$median_inertia / med(res$exact_inertia)
@@ -109,6 +131,13 @@ cat(sprintf("\nminibatch inertia / exact Lloyd from the same start: median %.4f 
 cat(sprintf("speed-up of minibatch over exact, per seed: median %.1fx (range %.1fx to %.1fx)\n",
             med(res$exact_s / res$minibatch_s), min(res$exact_s / res$minibatch_s),
             max(res$exact_s / res$minibatch_s)))
+cat(sprintf("default exact fit / minibatch: %.2f (medians); per seed %.1fx to %.1fx\n",
+            med(res$default_s) / med(res$minibatch_s), min(res$default_s / res$minibatch_s),
+            max(res$default_s / res$minibatch_s)))
+if (!is.null(sk)) {
+  cat(sprintf("scikit-learn MiniBatchKMeans / ckm_minibatch: %.2f (medians); inertia %.4f\n",
+              med(res$sklearn_s) / med(res$minibatch_s), med(res$minibatch_inertia) / med(res$sklearn_inertia)))
+}
 dir.create(file.path("bench", "results"), showWarnings = FALSE)
 write.csv(res, file.path("bench", "results", "minibatch.csv"), row.names = FALSE)
 cat("wrote bench/results/minibatch.csv\n")

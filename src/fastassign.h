@@ -43,8 +43,8 @@ int ckm_fast_isa(int kernel);
  * it on any shape it serves). */
 static inline int ckm_use_fast(int kernel, int k, int d)
 {
-  return kernel != CKM_KERNEL_PLAIN && k >= 32 && (double) k * d >= 128.0 &&
-         ckm_fast_isa(kernel) != 0;
+  return kernel != CKM_KERNEL_PLAIN && kernel != CKM_KERNEL_PLAIN_AVX2 &&
+         k >= 32 && (double) k * d >= 128.0 && ckm_fast_isa(kernel) != 0;
 }
 
 static inline int ckm_fast_full(int kernel, int k, int d)
@@ -60,6 +60,7 @@ static inline int ckm_plain_wide(int kernel)
 {
   return kernel != CKM_KERNEL_PLAIN && ckm_fast_isa(CKM_KERNEL_AVX2) != 0;
 }
+/* (CKM_KERNEL_PLAIN_AVX2 asks for that build alone, for benchmarks) */
 
 /* Doubles of workspace: shared, and per thread. */
 size_t ckm_fast_shared_doubles(int d, int k);

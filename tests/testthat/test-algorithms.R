@@ -127,7 +127,9 @@ test_that("auto picks by the shape of the problem, as documented", {
   rule <- function(n, d, k, tol, blocked) ckm:::choose_algorithm(n, d, k, tol, blocked)
   expect_identical(rule(1e6, 8, 16, 0, TRUE), "yinyang")
   expect_identical(rule(1e6, 8, 16, 0, FALSE), "yinyang")
-  expect_identical(rule(1e6, 8, 16, 1e-4, TRUE), "hamerly")
+  expect_identical(rule(1e6, 8, 16, 1e-4, TRUE), "lloyd")
+  expect_identical(rule(1e6, 8, 16, 1e-4, FALSE), "hamerly")
+  expect_identical(rule(2e5, 12, 12, 1e-4, TRUE), "hamerly")
   expect_identical(rule(5e4, 64, 256, 0, TRUE), "hamerly")
   expect_identical(rule(5e4, 64, 256, 0, FALSE), "lloyd")
   expect_identical(rule(2e5, 2, 1000, 0, TRUE), "hamerly")
@@ -137,8 +139,10 @@ test_that("auto picks by the shape of the problem, as documented", {
   expect_identical(rule(2e8, 8, 20, 0, TRUE), "hamerly")
   # the default call and a run to convergence
   X2 <- ref_blobs(2000, 4, d = 3)$X
-  expect_identical(ckm_fit(X2, 4)$algorithm, "hamerly")
+  expect_identical(ckm_fit(X2, 4)$algorithm, pick(2000, 3, 4))
   expect_identical(ckm_fit(X2, 4, tol = 0)$algorithm, "yinyang")
+  X3 <- ref_blobs(2000, 20, d = 12)$X
+  expect_identical(ckm_fit(X3, 20)$algorithm, "hamerly")
   # options(ckm.kernel = "plain") is a machine without the blocked kernel
   expect_identical(withr::with_options(list(ckm.kernel = "plain"), ckm:::choose_algorithm(5e4, 64, 256, 0)),
                    "lloyd")

@@ -5,7 +5,7 @@
 
 runnable_kernels <- function() {
   isa <- ckm:::kernel_name()
-  c("plain", if (isa %in% c("avx2", "avx512")) c("avx2", "avx512-emulated"),
+  c("plain", if (isa %in% c("avx2", "avx512")) c("avx2", "avx512-emulated", "plain-avx2"),
     if (isa == "avx512") "avx512")
 }
 

@@ -39,7 +39,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   const int d = 1 + data[1] % 6;
   const int k = 1 + (int) (data[2] % (unsigned) n);
   const int alg = data[3] % 3;
-  const int kernel = data[4] % 5; /* enum ckm_kernel, all five */
+  const int kernel = data[4] % 6; /* enum ckm_kernel, all six */
   const int max_iter = 1 + data[5] % 30;
   const int flags = data[6];
   const double scale = magnitudes[data[7] % 8];

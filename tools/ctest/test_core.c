@@ -64,7 +64,7 @@ static void all_algorithms_agree(const double *x, ckm_idx n, int d, int k,
   CHECK(ref.status == CKM_OK, "%s: status %d", what, ref.status);
   CHECK(sane_fit(&ref, n, d, k), "%s: insane result", what);
   for (int alg = 0; alg < 3; alg++)
-    for (int kernel = 0; kernel < 5; kernel++)
+    for (int kernel = 0; kernel < 6; kernel++)
       for (int nt = 1; nt <= 2; nt++) {
         fit_out f = run_fit(x, n, d, k, start, alg, kernel, nt, 100, 0.0, w);
         CHECK(same_fit(&ref, &f, n, d, k),
