@@ -1,7 +1,7 @@
 # ckm benchmark: exact k-means from the same start, side by side in one run.
 #
 #   Rscript bench/bench.R [--reps=3] [--quick] [--no-peers] [--python=PATH]
-#                         [--grids=grid,grid2,issue] [--no-extras]
+#                         [--grids=grid,grid2,issue] [--no-extras] [--defaults-only]
 #
 # For each row of the grid (blobs with sd 2, fixed seeds) every method starts
 # from the same k rows of X and runs to convergence (tol = 0) or max_iter:
@@ -63,6 +63,7 @@ grids <- list(
 )
 which_grids <- strsplit(opt("grids", "grid,grid2,issue"), ",")[[1]]
 extras <- !isTRUE(opt("no-extras", FALSE))
+defaults_only <- isTRUE(opt("defaults-only", FALSE)) # only the default calls
 grids <- grids[names(grids) %in% which_grids]
 if (quick) grids <- lapply(grids, function(g) transform(g, n = n / 20))
 grid <- grids[[1]]
@@ -150,6 +151,7 @@ cat(sprintf("OpenBLAS dgemm (numpy, 2 threads, median of 3): %s GFLOP/s\n\n",
 tmp <- tempfile("ckm-bench-")
 dir.create(tmp)
 summaries <- list()
+if (!defaults_only) {
 for (gname in names(grids)) {
 grid <- grids[[gname]]
 all_rows <- list()
@@ -268,6 +270,7 @@ print(summary_tab, row.names = FALSE)
 cat("\n")
 write.csv(cbind(summary_tab, cpu = cpu_model, kernel = ckm:::kernel_name(), dgemm_gflops = round(dgemm, 1)),
           file.path(out_dir, "grid-summary.csv"), row.names = FALSE)
+}  # !defaults_only
 if (!extras) {
   unlink(tmp, recursive = TRUE)
   quit(save = "no")
@@ -275,6 +278,7 @@ if (!extras) {
 grid <- grids[["grid"]]
 if (is.null(grid)) grid <- grids[[1]]
 
+if (!defaults_only) {
 # ---- 1 vs 2 threads on the largest single fit (auto) ----
 big <- which.max(grid$n)
 X <- blobs(grid$n[big], grid$d[big], grid$k[big], seed = big)
@@ -322,6 +326,7 @@ print(transform(seed_tab, median_s = round(median_s, 4)), row.names = FALSE)
 cat("\n")
 write.csv(seed_tab, file.path(out_dir, "seeding.csv"), row.names = FALSE)
 
+}  # !defaults_only
 # ---- the default calls, end to end ----
 # the grid's shapes and 80,000 x 16, k = 30 (issue 13's)
 def_grid <- rbind(grid[, c("n", "d", "k")], data.frame(n = if (quick) 4000 else 80000, d = 16, k = 30))
