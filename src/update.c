@@ -120,24 +120,41 @@ static void area_zero(const ckm_state *s, update_area *a, size_t m)
 
 /* Sums over rows [i0, i1) of each cluster's points (of w_i x_i with
  * weights), columns [c0, c1), each in index order from 0, into sums (k x d,
- * column-major; those columns zeroed first). The points are the outer loop
- * and a block of columns the inner one: the sums of different columns are
- * independent chains of additions, so they overlap even when consecutive
- * points share a cluster (sorted data). */
+ * column-major). With cl (k flags), only the flagged clusters are summed
+ * (their entries zeroed first, the rows of the others not read); without,
+ * all (those columns zeroed first). A sum is formed the same way either
+ * way, so a cluster summed again equals its sum in a full pass bit for bit.
+ * The points are the outer loop and a block of columns the inner one: the
+ * sums of different columns are independent chains of additions, so they
+ * overlap even when consecutive points share a cluster (sorted data), and
+ * each column of X is read as a stream. */
 static void block_sums(const ckm_state *s, ckm_idx i0, ckm_idx i1, int c0,
-                       int c1, double *sums)
+                       int c1, const unsigned char *cl, double *sums)
 {
   const ckm_idx n = s->n;
   const int k = s->k;
   const int *labels = s->labels;
   const double *w = s->w;
-  memset(sums + (size_t) k * c0, 0, sizeof(double) * (size_t) k * (c1 - c0));
+  if (cl) {
+    for (int c = c0; c < c1; c++)
+      for (int j = 0; j < k; j++)
+        if (cl[j])
+          sums[j + (size_t) k * c] = 0.0;
+  } else {
+    memset(sums + (size_t) k * c0, 0, sizeof(double) * (size_t) k * (c1 - c0));
+  }
   if (w) {
     for (int c = c0; c < c1; c++) {
       const double *xc = s->x + (size_t) c * (size_t) n;
       double *sc = sums + (size_t) k * c;
-      for (ckm_idx i = i0; i < i1; i++)
-        sc[labels[i]] += w[i] * xc[i];
+      if (cl) {
+        for (ckm_idx i = i0; i < i1; i++)
+          if (cl[labels[i]])
+            sc[labels[i]] += w[i] * xc[i];
+      } else {
+        for (ckm_idx i = i0; i < i1; i++)
+          sc[labels[i]] += w[i] * xc[i];
+      }
     }
     return;
   }
@@ -149,7 +166,15 @@ static void block_sums(const ckm_state *s, ckm_idx i0, ckm_idx i1, int c0,
       xc[c] = s->x + (size_t) (cb + c) * (size_t) n;
       sc[c] = sums + (size_t) k * (size_t) (cb + c);
     }
-    if (nc == 1) {
+    if (cl) {
+      for (ckm_idx i = i0; i < i1; i++) {
+        const int j = labels[i];
+        if (!cl[j])
+          continue;
+        for (int c = 0; c < nc; c++)
+          sc[c][j] += xc[c][i];
+      }
+    } else if (nc == 1) {
       for (ckm_idx i = i0; i < i1; i++)
         sc[0][labels[i]] += xc[0][i];
     } else if (nc == 2) {
@@ -164,52 +189,6 @@ static void block_sums(const ckm_state *s, ckm_idx i0, ckm_idx i1, int c0,
         for (int c = 0; c < nc; c++)
           sc[c][j] += xc[c][i];
       }
-    }
-  }
-}
-
-/* Sums again of the clusters flagged in cl over rows [i0, i1), columns
- * [c0, c1), into sums (those entries zeroed first): the rows of the other
- * clusters are not read. Each sum is still formed over its members in
- * index order from 0, so it equals block_sums()'s bit for bit. */
-static void block_sums_of(const ckm_state *s, ckm_idx i0, ckm_idx i1, int c0,
-                          int c1, const unsigned char *cl, double *sums)
-{
-  const ckm_idx n = s->n;
-  const int k = s->k;
-  const int *labels = s->labels;
-  for (int c = c0; c < c1; c++)
-    for (int j = 0; j < k; j++)
-      if (cl[j])
-        sums[j + (size_t) k * c] = 0.0;
-  if (s->w) {
-    /* the same expression as block_sums(): w_i x_i added */
-    const double *w = s->w;
-    for (int c = c0; c < c1; c++) {
-      const double *xc = s->x + (size_t) c * (size_t) n;
-      double *sc = sums + (size_t) k * c;
-      for (ckm_idx i = i0; i < i1; i++)
-        if (cl[labels[i]])
-          sc[labels[i]] += w[i] * xc[i];
-    }
-    return;
-  }
-  /* CKM_SUM_COLS columns at a time, as block_sums(): each column of X is
-   * read as a stream (a row at a time would be a cache miss per column) */
-  for (int cb = c0; cb < c1; cb += CKM_SUM_COLS) {
-    const int nc = c1 - cb < CKM_SUM_COLS ? c1 - cb : CKM_SUM_COLS;
-    const double *xc[CKM_SUM_COLS];
-    double *sc[CKM_SUM_COLS];
-    for (int c = 0; c < nc; c++) {
-      xc[c] = s->x + (size_t) (cb + c) * (size_t) n;
-      sc[c] = sums + (size_t) k * (size_t) (cb + c);
-    }
-    for (ckm_idx i = i0; i < i1; i++) {
-      const int j = labels[i];
-      if (!cl[j])
-        continue;
-      for (int c = 0; c < nc; c++)
-        sc[c][j] += xc[c][i];
     }
   }
 }
@@ -345,9 +324,9 @@ int ckm_cluster_sums(ckm_state *s)
       double *sums = cached ? s->cache.sums + (size_t) b * kd : a0.sums;
       const unsigned char st = cached ? s->cache.dirty[b] : 2;
       if (st == 2)
-        block_sums(s, i0, i1, c0, c1, sums);
+        block_sums(s, i0, i1, c0, c1, NULL, sums);
       else if (st == 1)
-        block_sums_of(s, i0, i1, c0, c1, s->cache.cl + (size_t) b * k, sums);
+        block_sums(s, i0, i1, c0, c1, s->cache.cl + (size_t) b * k, sums);
       for (size_t q = (size_t) k * c0; q < (size_t) k * c1; q++)
         ckm_rsum_add(a0.rs + q, sums[q]);
     }
