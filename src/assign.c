@@ -3,9 +3,10 @@
  *
  * Two kernels give the same answer bit for bit: the plain one below
  * (exact distances for a tile of points against one centre at a time,
- * vectorised over the points of the tile) and the blocked AVX2 one in
- * fastassign.c (a screened matrix product, certified and recomputed
- * exactly). The pass sums the inertia tile by tile and then over the tiles
+ * vectorised over the points of the tile; built for any x86-64 and for
+ * AVX2) and the blocked ones in fastassign.c (AVX2 or AVX-512: a screened
+ * matrix product, certified and recomputed exactly), which a full pass
+ * takes from ckm_fast_full() on. The pass sums the inertia tile by tile and then over the tiles
  * in order, so the sum does not depend on the thread count either.
  */
 #include <math.h>

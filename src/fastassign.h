@@ -1,4 +1,5 @@
-/* fastassign.h: the blocked AVX2/FMA assignment kernel (fastassign.c). */
+/* fastassign.h: the blocked assignment kernels, AVX2/FMA and AVX-512F
+ * (fastassign.c, kernel8.h). */
 #ifndef CKM_FASTASSIGN_H
 #define CKM_FASTASSIGN_H
 
@@ -15,7 +16,7 @@ typedef struct ckm_fast {
   double *panels;  /* centred centres, packed in panels of 8 (kp x d) */
   double *norms;   /* squared norms of the centred centres (kp) */
   double cnmax;    /* their maximum */
-  int isa;         /* CKM_KERNEL_AVX2 or CKM_KERNEL_AVX512 */
+  int isa;         /* CKM_KERNEL_AVX2, _AVX512 or _AVX512_EMULATED */
   double *scratch; /* per-thread buffers */
   size_t scratch_stride;
 } ckm_fast;
@@ -29,8 +30,8 @@ int ckm_fast_isa(int kernel);
 /* The blocked kernel pays a fixed cost per point (packing, the lane
  * reduction, the exact recompute of the winner) that only many centres
  * repay. Measured with one assignment pass over 200,000 points, 2 threads,
- * AVX2, against the plain kernel's AVX2 build (bench/README.md, "Where the
- * blocked kernel starts"): the plain kernel was faster up to k = 32 at
+ * AVX2, against the plain kernel's AVX2 build (bench/kernels.R; bench/README.md,
+ * "Kernels"): the plain kernel was faster up to k = 32 at
  * every d up to 64 (0.29x to 0.84x), and the blocked one from k d = 1024
  * with k >= 64 (1.1x at d = 16, k = 64 and at d = 4, k = 256; 2.4x at
  * d = 64, k = 256). Both give identical results.
