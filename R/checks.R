@@ -47,9 +47,13 @@ check_flag <- function(x, arg, call = NULL) {
   x
 }
 
-check_threads <- function(threads, call = NULL) {
-  if (is.null(threads)) return(resolve_threads(NULL))
-  resolve_threads(check_count(threads, "threads", call = call))
+# work: about the flops of one pass of the call (n k d for a fit). A small
+# call runs on one thread (small_threads()); the machine's load is read only
+# for calls big enough to run a region on more than one thread.
+check_threads <- function(threads, call = NULL, work = Inf) {
+  if (!is.null(threads)) threads <- check_count(threads, "threads", call = call)
+  if (work < small_threads_work) return(1L)
+  resolve_threads(threads, work)
 }
 
 # One of `choices`; the whole vector (a signature default such as
@@ -91,6 +95,13 @@ from_integer64 <- function(x, arg, call) {
 # FALSE (Date, POSIXct, difftime, factor) are refused; other numeric classes
 # (such as units) are taken as their numbers.
 as_data_matrix <- function(X, arg = "X", call = NULL) {
+  # the common case first, cheaply: a data frame of plain numeric columns
+  if (is.data.frame(X) && length(X) > 0L && plain_numeric_columns(X)) {
+    rn <- if (.row_names_info(X) > 0L) row.names(X) else NULL
+    X <- matrix(as.double(unlist(X, use.names = FALSE)), nrow(X), length(X),
+                dimnames = list(rn, names(X)))
+    return(finite_rows(X, arg, call))
+  }
   X <- from_integer64(X, arg, call)
   if (is.data.frame(X)) {
     for (j in seq_along(X)) {
@@ -124,11 +135,26 @@ as_data_matrix <- function(X, arg = "X", call = NULL) {
     abort(sprintf("`%s` must be a numeric matrix, vector or data frame, not %s.",
                   arg, describe(X)), call)
   }
+  if (storage.mode(X) != "double") storage.mode(X) <- "double"
+  finite_rows(X, arg, call)
+}
+
+# Columns that are double or integer vectors with no attributes (no class,
+# no dim): their numbers are what they are.
+plain_numeric_columns <- function(X) {
+  for (col in X) {
+    if (!(is.double(col) || is.integer(col)) || !is.null(attributes(col))) return(FALSE)
+  }
+  TRUE
+}
+
+# X (a double matrix with rows and columns) if it holds no NA, NaN or
+# infinite value; else an error naming the first.
+finite_rows <- function(X, arg, call) {
   if (nrow(X) == 0L || ncol(X) == 0L) {
     abort(sprintf("`%s` must have at least one row and one column, not %d x %d.",
                   arg, nrow(X), ncol(X)), call)
   }
-  if (storage.mode(X) != "double") storage.mode(X) <- "double"
   bad <- .Call(ffi_first_nonfinite, X)
   if (bad > 0) {
     i <- (bad - 1) %% nrow(X) + 1

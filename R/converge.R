@@ -45,10 +45,12 @@ ckm_converge <- function(X, k, init = "random", iterations = 8L, algorithm = "ll
     k <- check_k(k, nrow(X), ecall)
     start <- if (init == "random") seed_random(X, k, ecall) else seed_kmeanspp(X, k, threads, ecall)
   }
-  algorithm <- check_choice(algorithm, c("auto", "lloyd", "hamerly", "yinyang"),
-                            "algorithm", ecall)
+  algorithm <- check_choice(algorithm, algorithms, "algorithm", ecall)
   k <- nrow(start)
+  # "auto" shows Lloyd's iterations here (made by the fastest algorithm);
+  # "hartigan" adds its sweeps after them
   if (algorithm == "auto") algorithm <- choose_algorithm(nrow(X), ncol(X), k)
+  engine <- fit_engine(algorithm, nrow(X), ncol(X), k, 0)
 
   # One run of the core, as ckm_fit(X, init = start, max_iter = iterations,
   # tol = 0) makes it, keeping the state after every iteration (the
@@ -64,8 +66,7 @@ ckm_converge <- function(X, k, init = "random", iterations = 8L, algorithm = "ll
     states[[iter]] <<- list(cluster = cluster, centers = centers,
                             relocated = relocated, converged = converged)
   }
-  alg_code <- match(algorithm, c("lloyd", "hamerly", "yinyang")) - 1L
-  z <- run_fit(Xc, start_c, NULL, iterations, 0, alg_code, kernel_code(), threads,
+  z <- run_fit(Xc, start_c, NULL, iterations, 0, engine, kernel_code(), threads,
                FALSE, ecall, mom$moments, NULL, keep)
   fits <- lapply(seq_along(states), function(t) {
     st <- states[[t]]

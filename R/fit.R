@@ -216,12 +216,11 @@
 #' X <- rbind(as.matrix(iris[, 3:4]), c(8, 3.5), c(8.3, 3.5), c(8, 3.8))
 #' ckm_fit(X, init = X[c(1, 51, 101, 151), ], threads = 1)$size
 #' ckm_fit(X, init = X[c(1, 51, 101, 151), ], min_size = 10, threads = 1)$size
-ckm_fit <- function(X, k, init = "kmeans++", n_init = NULL, max_iter = 300L,
+ckm_fit <- function(X, k, init = "auto", n_init = NULL, max_iter = 300L,
                     tol = 1e-4,
-                    algorithm = c("auto", "lloyd", "hamerly", "yinyang"),
+                    algorithm = c("auto", "lloyd", "hamerly", "yinyang", "hartigan"),
                     weights = NULL, min_size = NULL, threads = NULL,
                     verbose = FALSE, data = NULL, scale = FALSE) {
-  call <- match.call()
   ecall <- sys.call()
   if (inherits(X, "formula")) {
     X <- formula_data(X, data, ecall)
@@ -246,15 +245,16 @@ ckm_fit <- function(X, k, init = "kmeans++", n_init = NULL, max_iter = 300L,
   init_method <- start$method
   init_matrix <- init_method == "matrix"
 
-  n_init <- check_n_init(n_init, init_method, ecall)
+  init_method <- resolve_auto_init(init_method, n, d, k)
+  n_init <- check_n_init(n_init, init_method, ecall, n, d, k)
   max_iter <- check_count(max_iter, "max_iter", call = ecall)
   tol <- check_tol(tol, ecall)
-  algorithm <- check_choice(algorithm, c("auto", "lloyd", "hamerly", "yinyang"),
-                            "algorithm", ecall, default_ok = TRUE)
-  if (algorithm == "auto") algorithm <- choose_algorithm(n, d, k, tol)
+  algorithm <- check_choice(algorithm, algorithms, "algorithm", ecall, default_ok = TRUE)
+  engine <- fit_engine(algorithm, n, d, k, tol, init = init_method)
+  algorithm <- engine$name
   weights <- check_weights(weights, n, ecall)
   min_size <- check_min_size(min_size, n, k, ecall)
-  threads <- check_threads(threads, ecall)
+  threads <- check_threads(threads, ecall, work = as.double(n) * k * d)
   verbose <- check_flag(verbose, "verbose", ecall)
 
   # Far from the origin, or at extreme magnitudes, squared distances lose
@@ -278,35 +278,15 @@ ckm_fit <- function(X, k, init = "kmeans++", n_init = NULL, max_iter = 300L,
   if (!is.finite(totss)) check_status(status_code("nonfinite"), ecall, !is.null(weights))
   total_weight <- mom$weight
   tol_abs <- as.double(tol) * totss / (total_weight * d)
-  alg_code <- match(algorithm, c("lloyd", "hamerly", "yinyang")) - 1L
-  kernel <- kernel_code()
 
-  best <- NULL
-  bar <- if (n_init > 1L) progress_bar(sprintf("ckm_fit(): %d starts", n_init))
-  on.exit(progress_done(bar), add = TRUE)
-  for (r in seq_len(n_init)) {
-    start <- switch(init_method,
-      matrix = init,
-      random = seed_random(X, k, ecall, weights),
-      "kmeans++" = seed_kmeanspp(X, k, threads, ecall, weights),
-      "greedy-kmeans++" = seed_kmeanspp(X, k, threads, ecall, weights, greedy_trials(k)),
-      "kmeans||" = seed_kmeans_parallel(X, k, threads, ecall, weights)
-    )
-    if (verbose) cat(sprintf("start %d of %d (%s)\n", r, n_init, init_method))
-    z <- run_fit(X, start, weights, max_iter, tol_abs, alg_code, kernel,
-                 threads, verbose, ecall, mom$moments)
-    if (verbose) {
-      cat(sprintf("start %d: inertia %.10g after %d iterations%s\n", r, z$inertia,
-                  z$iter, if (z$converged) "" else " (not converged)"))
-    }
-    if (is.null(best) || z$inertia < best$inertia) best <- z
-    progress_update(bar, r / n_init)
-  }
+  best <- run_starts(X, k, init_method, init, n_init, weights, max_iter, tol_abs,
+                     engine, threads, verbose, mom$moments, ecall)
 
   splits <- NULL
   if (!is.null(min_size)) {
+    kernel <- kernel_code()
     best <- grow_small_clusters(best, X, weights, min_size, function(start) {
-      run_fit(X, start, weights, max_iter, tol_abs, alg_code, kernel, threads,
+      run_fit(X, start, weights, max_iter, tol_abs, engine, kernel, threads,
               verbose, ecall, mom$moments)
     })
     splits <- best$splits
@@ -404,6 +384,12 @@ fit_space <- function(object, data, call, arg) {
 condition_data <- function(X, ranges = .Call(ffi_col_ranges, X)) {
   r <- ranges
   spread <- r[2L, ] - r[1L, ]
+  # ordinary data, at once: no magnitude beyond 2^20 times the smallest
+  # spread (so no column is far), none beyond 2^+-400
+  m <- max(abs(r))
+  if (m < 2^401 && (m >= 2^-400 || m == 0) && m <= 2^20 * min(spread[spread > 0], Inf)) {
+    return(list(X = X, shift = NULL, e = 0L))
+  }
   mag <- pmax(abs(r[1L, ]), abs(r[2L, ]))
   far <- spread > 0 & mag > 2^20 * spread
   shift <- NULL
@@ -476,20 +462,6 @@ data_moments <- function(X, weights, threads, comm = NULL) {
   list(totss = v[[1L]], weight = v[[d + 2L]], moments = v[seq_len(d + 1L)])
 }
 
-# One run of the C core from `start`; the inertia and start added.
-# snapshot: NULL, or an R function(iter, cluster, centers, relocated,
-# converged) called after each iteration (ckm_converge()).
-run_fit <- function(X, start, weights, max_iter, tol_abs, alg_code, kernel,
-                    threads, verbose, call, moments = NULL, comm = NULL,
-                    snapshot = NULL) {
-  z <- .Call(ffi_fit, X, start, weights, max_iter, tol_abs, alg_code, kernel,
-             threads, verbose, moments, comm, snapshot)
-  check_status(z$status, call, !is.null(weights))
-  z$inertia <- sum(z$wss)
-  z$start <- start
-  z
-}
-
 new_ckm <- function(z, X, totss, init_method, n_init, algorithm, threads,
                     weights = NULL) {
   k <- nrow(z$centers)
@@ -521,6 +493,7 @@ new_ckm <- function(z, X, totss, init_method, n_init, algorithm, threads,
       algorithm = algorithm,
       threads = threads,
       relocated = z$relocated,
+      transfers = if (identical(algorithm, "hartigan")) z$transfers,
       weight = if (!is.null(weights)) cluster_weights(weights, cluster, k)
     ),
     class = c("ckm", "kmeans")
@@ -615,10 +588,13 @@ check_k <- function(k, n, call) {
   as.integer(k)
 }
 
-# Restarts: by default 1 for k-means++ and k-means||, 10 for random
-# starts; exactly 1 from a matrix of centres.
-check_n_init <- function(n_init, init_method, call) {
-  if (is.null(n_init)) return(if (init_method == "random") 10L else 1L)
+# The algorithms a fit may ask for.
+algorithms <- c("auto", "lloyd", "hamerly", "yinyang", "hartigan")
+
+# Restarts: by default default_n_init() (R/starts.R); exactly 1 from a
+# matrix of centres.
+check_n_init <- function(n_init, init_method, call, n, d, k) {
+  if (is.null(n_init)) return(default_n_init(init_method, n, d, k))
   n_init <- check_count(n_init, "n_init", call = call)
   if (init_method == "matrix" && n_init != 1L) {
     abort(sprintf("`n_init` must be 1 when `init` is a matrix of centres, not %d.", n_init), call)
@@ -643,7 +619,7 @@ check_init_matrix <- function(init, X, k, call, n = nrow(X)) {
     init <- as.matrix(init)
   }
   if (!is.numeric(init)) {
-    abort(sprintf("`init` must be \"kmeans++\", \"greedy-kmeans++\", \"kmeans||\", \"random\" or a numeric matrix, not %s.",
+    abort(sprintf("`init` must be \"auto\", \"kmeans++\", \"greedy-kmeans++\", \"kmeans||\", \"random\" or a numeric matrix, not %s.",
                   describe(init)), call)
   }
   if (ncol(init) != ncol(X)) {
@@ -672,13 +648,19 @@ check_init_matrix <- function(init, X, k, call, n = nrow(X)) {
 }
 
 # The core's status codes, by name, from the C side (one table for both).
+status_table <- function() {
+  if (is.null(the$status)) the$status <- .Call(ffi_status_table)
+  the$status
+}
+
 status_code <- function(name) {
-  codes <- .Call(ffi_status_table)
+  codes <- status_table()
   codes[[name]]
 }
 
 check_status <- function(status, call, weighted = FALSE) {
-  codes <- .Call(ffi_status_table)
+  if (status == 0L) return(invisible())
+  codes <- status_table()
   what <- names(codes)[match(status, codes)]
   switch(if (is.na(what)) "unknown" else what,
     ok = invisible(),
@@ -694,12 +676,12 @@ check_status <- function(status, call, weighted = FALSE) {
   )
 }
 
-init_methods <- c("kmeans++", "greedy-kmeans++", "random", "kmeans||")
+init_methods <- c("auto", "kmeans++", "greedy-kmeans++", "random", "kmeans||")
 
 # `init` and `k` of a fit: list(init (the checked matrix, or the method),
 # k (checked), method ("matrix" or one of init_methods)). k is NULL when the
 # caller's was missing.
-resolve_init <- function(init, X, k, call) {
+resolve_init <- function(init, X, k, call, methods = init_methods) {
   if (is.matrix(init) || is.data.frame(init)) {
     init <- check_init_matrix(init, X, k, call)
     return(list(init = init, k = check_k(nrow(init), nrow(X), call), method = "matrix"))
@@ -707,7 +689,7 @@ resolve_init <- function(init, X, k, call) {
   if (is.null(k)) {
     abort("`k` is missing: give the number of clusters, or starting centres as a matrix `init`.", call)
   }
-  method <- check_choice(init, init_methods, "init", call)
+  method <- check_choice(init, methods, "init", call)
   list(init = method, k = check_k(k, nrow(X), call), method = method)
 }
 

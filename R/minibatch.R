@@ -87,7 +87,7 @@ ckm_minibatch <- function(X, k, batch_size = 1024L, max_iter = 100L,
   n <- nrow(X)
   d <- ncol(X)
 
-  start <- resolve_init(init, X, if (!missing(k)) k, ecall)
+  start <- resolve_init(init, X, if (!missing(k)) k, ecall, methods = init_methods[-1L])
   init <- start$init
   k <- start$k
   init_method <- start$method

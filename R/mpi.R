@@ -199,9 +199,9 @@ agree_or_abort <- function(comm, local, call) {
 #' Rmpi::mpi.quit()
 #' }
 #' @export
-ckm_fit_mpi <- function(X, k, init = "kmeans++", n_init = NULL, max_iter = 300L,
+ckm_fit_mpi <- function(X, k, init = "auto", n_init = NULL, max_iter = 300L,
                         tol = 1e-4,
-                        algorithm = c("auto", "lloyd", "hamerly", "yinyang"),
+                        algorithm = c("auto", "lloyd", "hamerly", "yinyang", "hartigan"),
                         threads = NULL, comm = ckm_comm_rmpi(), verbose = FALSE) {
   ecall <- sys.call()
   comm <- check_comm(comm, ecall)
@@ -219,11 +219,10 @@ ckm_fit_mpi <- function(X, k, init = "kmeans++", n_init = NULL, max_iter = 300L,
       method <- check_choice(init, init_methods, "init", ecall)
       k <- check_count(k, "k", call = ecall)
     }
-    n_init <- check_n_init(n_init, method, ecall)
+    if (!is.null(n_init)) n_init <- check_n_init(n_init, method, ecall)
     max_iter <- check_count(max_iter, "max_iter", call = ecall)
     tol <- check_tol(tol, ecall)
-    algorithm <- check_choice(algorithm, c("auto", "lloyd", "hamerly", "yinyang"),
-                              "algorithm", ecall, default_ok = TRUE)
+    algorithm <- check_choice(algorithm, algorithms, "algorithm", ecall, default_ok = TRUE)
     threads <- check_threads(threads, ecall)
     verbose <- check_flag(verbose, "verbose", ecall)
     list(error = NULL, n = nrow(X), d = ncol(X), k = k, method = method,
@@ -247,8 +246,8 @@ ckm_fit_mpi <- function(X, k, init = "kmeans++", n_init = NULL, max_iter = 300L,
   rank <- comm$rank
   a0 <- c(0, cumsum(sizes))              # global first rows, 0-based
   d <- local$d
-  n_init <- local$n_init
-  method <- local$method
+  method <- resolve_auto_init(local$method, N, d, k)
+  n_init <- if (is.null(local$n_init)) default_n_init(method, N, d, k) else local$n_init
   if (k > N) {
     abort(sprintf("`k` = %d is larger than the number of rows over all processes (%s).",
                   k, format(N)), ecall)
@@ -256,8 +255,8 @@ ckm_fit_mpi <- function(X, k, init = "kmeans++", n_init = NULL, max_iter = 300L,
   # "auto" must pick the same algorithm everywhere: the blocked kernel's
   # rule only when every process runs it
   blocked <- all(vapply(all, function(a) isTRUE(a$blocked), logical(1)))
-  if (algorithm == "auto") algorithm <- choose_algorithm(N, d, k, local$tol, blocked)
-  alg_code <- match(algorithm, c("lloyd", "hamerly", "yinyang")) - 1L
+  engine <- fit_engine(algorithm, N, d, k, local$tol, blocked, method)
+  algorithm <- engine$name
 
   # conditioning from the global column ranges, as ckm_fit() decides it
   r <- .Call(ffi_col_ranges, X)
@@ -278,25 +277,9 @@ ckm_fit_mpi <- function(X, k, init = "kmeans++", n_init = NULL, max_iter = 300L,
   mom <- data_moments(Xw, NULL, threads, cc)
   if (!is.finite(mom$totss)) check_status(status_code("nonfinite"), ecall)
   tol_abs <- local$tol * mom$totss / (N * d)
-  kernel <- kernel_code()
-
-  best <- NULL
-  for (rr in seq_len(n_init)) {
-    start <- switch(method,
-      matrix = init,
-      random = seed_random_mpi(Xw, k, cc, N, ecall),
-      "kmeans++" = seed_kmeanspp(Xw, k, threads, ecall, comm = cc),
-      "greedy-kmeans++" = seed_kmeanspp(Xw, k, threads, ecall, trials = greedy_trials(k), comm = cc),
-      "kmeans||" = seed_kmeans_parallel(Xw, k, threads, ecall, comm = cc)
-    )
-    z <- run_fit(Xw, start, NULL, local$max_iter, tol_abs, alg_code, kernel,
-                 threads, FALSE, ecall, mom$moments, cc)
-    if (verbose && rank == 0L) {
-      cat(sprintf("start %d: inertia %.10g after %d iterations%s\n", rr, z$inertia,
-                  z$iter, if (z$converged) "" else " (not converged)"))
-    }
-    if (is.null(best) || z$inertia < best$inertia) best <- z
-  }
+  best <- run_starts(Xw, k, method, init, n_init, NULL, local$max_iter, tol_abs,
+                     engine, threads, verbose, mom$moments, ecall, comm = cc,
+                     seed_random_fn = function() seed_random_mpi(Xw, k, cc, N, ecall))
   if (!best$converged) {
     warn(sprintf("ckm_fit_mpi(): did not converge in %d iterations; increase `max_iter`.", local$max_iter))
   }

@@ -12,7 +12,7 @@ greedy_trials <- function(k) 2L + as.integer(floor(log(k)))
 seed_random <- function(X, k, call, weights = NULL) {
   if (!is.null(weights)) return(seed_random_weighted(X, k, call, weights))
   C <- X[sample.int(nrow(X), k), , drop = FALSE]
-  if (anyDuplicated(C)) {
+  if (.Call(ffi_rows_repeat, C)) {
     U <- unique(X)
     if (nrow(U) < k) {
       abort(sprintf("`k` = %d is larger than the number of distinct rows of `X` (%d).",
@@ -51,14 +51,7 @@ seed_random_weighted <- function(X, k, call, weights) {
 seed_kmeanspp <- function(X, k, threads, call, weights = NULL, trials = 1L,
                           comm = NULL) {
   s <- .Call(ffi_kmeanspp, X, k, weights, as.integer(trials), threads, kernel_code(), comm)
-  if (s$status == status_code("distinct")) {
-    if (!is.null(comm)) {
-      # the same words on every process (each sees only its own rows)
-      abort(sprintf("`k` = %d is larger than the number of distinct rows over all processes.", k), call)
-    }
-    abort(sprintf("`k` = %d is larger than the number of distinct rows of `X` (%d).",
-                  k, nrow(unique(X))), call)
-  }
+  if (s$status == status_code("distinct")) distinct_error(X, k, call, comm)
   check_status(s$status, call, !is.null(weights))
   s$centers
 }
@@ -139,7 +132,7 @@ seed_kmeans_parallel <- function(X, k, threads, call, weights = NULL,
   # recluster the weighted candidates (as Spark does): greedy k-means++ on
   # them, then Lloyd's iterations on them (cheap: about l * rounds rows)
   start <- seed_kmeanspp(C, k, threads, call, weights = w, trials = greedy_trials(k))
-  z <- .Call(ffi_fit, C, start, w, 30L, 0, 0L, kernel, 1L, FALSE, NULL, NULL, NULL)
-  check_status(z$status, call, TRUE)
+  z <- run_fit(C, start, w, 30L, 0, fit_engine("lloyd", nrow(C), ncol(C), k, 0), kernel,
+               1L, FALSE, call)
   z$centers
 }

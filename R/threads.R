@@ -22,8 +22,10 @@ omp_caps <- function() {
 }
 
 env_count <- function(name) {
-  v <- suppressWarnings(as.integer(Sys.getenv(name, "")))
-  if (length(v) == 1L && !is.na(v) && v >= 1L) v else NA_integer_
+  v <- Sys.getenv(name, "")
+  if (!nzchar(v) || !grepl("^[[:space:]]*[0-9]{1,9}[[:space:]]*$", v)) return(NA_integer_)
+  v <- as.integer(v)
+  if (v >= 1L) v else NA_integer_
 }
 
 threads_request <- function() {
@@ -34,14 +36,15 @@ threads_request <- function() {
   if (!is.null(opt)) {
     return(list(n = check_count(opt, "options(ckm.threads)"), from = "option ckm.threads"))
   }
-  for (var in c("CKM_NUM_THREADS", "OMP_NUM_THREADS")) {
+  env <- Sys.getenv(c("CKM_NUM_THREADS", "OMP_NUM_THREADS"), "")
+  for (var in names(env)[nzchar(env)]) {
     v <- env_count(var)
     if (!is.na(v)) return(list(n = v, from = var))
   }
   list(n = NA_integer_, from = "all cores")
 }
 
-threads_cap <- function(n) {
+threads_cap <- function(n, work = Inf) {
   caps <- omp_caps()
   if (!caps$openmp) {
     return(list(n = 1L, why = "ckm was built without OpenMP"))
@@ -53,7 +56,7 @@ threads_cap <- function(n) {
     "OMP_THREAD_LIMIT" = env_count("OMP_THREAD_LIMIT"),
     "R CMD check" = if (nzchar(Sys.getenv("_R_CHECK_LIMIT_CORES_")) &&
                           !identical(toupper(Sys.getenv("_R_CHECK_LIMIT_CORES_")), "FALSE")) 2L else NA_integer_,
-    "the cores other processes are using" = idle_cores(caps$procs, n)
+    "the cores other processes are using" = if (work >= load_work) idle_cores(caps$procs, n) else NA_integer_
   )
   limits <- limits[!is.na(limits) & limits >= 1L]
   if (is.na(n)) n <- caps$procs
@@ -78,10 +81,42 @@ idle_cores <- function(procs, n) {
   max(1L, as.integer(procs) - others)
 }
 
-resolve_threads <- function(threads = NULL) {
-  n <- if (is.null(threads)) threads_request()$n else threads
-  threads_cap(n)$n
+resolve_threads <- function(threads = NULL, work = Inf) {
+  if (work >= load_work) {
+    n <- if (is.null(threads)) threads_request()$n else threads
+    return(threads_cap(n, work)$n)
+  }
+  # a small call: the same request and caps, read in one go from C (no
+  # load check, no reasons)
+  v <- .Call(ffi_omp_caps)
+  if (v[[1L]] != 1L || v[[5L]] == 1L) return(1L)
+  n <- threads
+  if (is.null(n)) {
+    n <- the$threads
+    if (is.null(n)) n <- getOption("ckm.threads")
+    if (!is.null(n)) n <- check_count(n, "options(ckm.threads)")
+    else if (v[[6L]] > 0L) n <- v[[6L]]
+    else if (v[[7L]] > 0L) n <- v[[7L]]
+    else n <- v[[4L]]
+  }
+  n <- min(n, v[[4L]], v[[3L]])
+  if (v[[8L]] > 0L) n <- min(n, v[[8L]])
+  if (v[[9L]] == 1L) n <- min(n, 2L)
+  max(1L, as.integer(n))
 }
+
+# The work (n k d) below which a call runs on one thread. After each
+# parallel region the OpenMP runtime keeps its other threads spinning for
+# a while (GNU OpenMP: about 10 ms of a core on a 2-core AMD EPYC,
+# bench/small.R), waiting for the next region; a fit of a small problem
+# takes about that long in all, so a second thread would double its CPU
+# time to save little of its wall time. The same bits either way.
+small_threads_work <- 2^22
+
+# The flops per pass below which a call does not read the machine's load:
+# its parallel regions run on one thread anyway (src/threads.c: a team
+# needs 40,000 flops a thread), and reading /proc costs more than the call.
+load_work <- 1e6
 
 #' Number of threads ckm uses
 #'

@@ -72,6 +72,14 @@ enum ckm_kernel {
   CKM_KERNEL_PLAIN_AVX2 = 5 /* the plain kernel only, its AVX2 build */
 };
 
+enum ckm_hartigan_mode {
+  CKM_HARTIGAN_NONE = 0,
+  CKM_HARTIGAN_FIRST = 1, /* after the first assignment pass, instead of the
+                             algorithm's further passes (as Hartigan and
+                             Wong's algorithm) */
+  CKM_HARTIGAN_AFTER = 2  /* after the algorithm's passes have converged */
+};
+
 typedef struct ckm_hooks {
   void *ctx;
   /* uniform deviate in [0, 1); required by the seeding routines. */
@@ -98,6 +106,12 @@ typedef struct ckm_hooks {
    * May be NULL. */
   void (*snapshot)(void *ctx, int iter, const int *labels,
                    const double *centers, ckm_idx relocated, int converged);
+  /* ckm_fit_starts: called after each start (1-based) with its inertia,
+   * iterations and convergence, and whether it is the best so far (the
+   * one kept: the iteration hook's values since the last call are its
+   * trace). May be NULL. */
+  void (*start_done)(void *ctx, int start, double inertia, int n_iter,
+                     int converged, int kept);
 } ckm_hooks;
 
 typedef struct ckm_options {
@@ -112,12 +126,16 @@ typedef struct ckm_options {
   const double *colmean; /* the d column means (weighted with weights), of
                             all rows: from ckm_totss(), once per X. NULL:
                             the fit computes them itself */
+  int hartigan;          /* enum ckm_hartigan_mode: Hartigan's single-
+                            point transfers (hartigan.c), or none */
 } ckm_options;
 
 typedef struct ckm_info {
   int n_iter;        /* assignment passes made */
   int converged;     /* 1 when labels stopped changing or the shift fell below tol */
   ckm_idx relocated; /* empty clusters given a new centre, summed over iterations */
+  int passes;        /* Hartigan sweeps that moved a point (counted in n_iter) */
+  ckm_idx transfers; /* points Hartigan's sweeps moved, in all */
 } ckm_info;
 
 /* ---- kmeans.c ---------------------------------------------------------- */
@@ -136,11 +154,41 @@ size_t ckm_fit_workspace(ckm_idx n, int d, int k, const ckm_options *opt);
  * bytes, aligned for double. Every algorithm makes the same assignments
  * as Lloyd's (the bounds only skip distances that cannot change a label),
  * so labels, centres, iterations and inertia agree bit for bit.
+ * With opt->hartigan, the partition of the first assignment pass
+ * (CKM_HARTIGAN_FIRST) or of the last (CKM_HARTIGAN_AFTER) is refined by
+ * Hartigan's transfers (hartigan.c), sweep after sweep until one moves no
+ * point; each sweep that moved a point counts as an iteration (so the
+ * passes and the sweeps are at most max_iter, and trace has room), and is
+ * followed by the exact means of the new partition.
  */
 int ckm_fit_run(const double *x, ckm_idx n, int d, int k, double *centers,
                 int *labels, double *wss, ckm_idx *size, double *trace,
                 const ckm_options *opt, const ckm_hooks *hooks, void *work,
                 ckm_info *info);
+
+/* ---- starts.c ---------------------------------------------------------- */
+
+/* Bytes of workspace ckm_fit_starts needs: what one start needs (seeding
+ * and fit share it) and one more partition. */
+size_t ckm_fit_starts_workspace(ckm_idx n, int d, int k, int trials,
+                                const ckm_options *opt);
+
+/*
+ * n_init starts, each seeded by ckm_kmeanspp(trials) and run by
+ * ckm_fit_run; the start of lowest inertia (the first of equals) is
+ * returned as ckm_fit_run returns one, with its starting centres in
+ * `start` (k x d) and its info. `first` (k x d, or NULL): the centres of
+ * the first start, given instead of drawn; with first and
+ * CKM_HARTIGAN_FIRST, the other starts refine by CKM_HARTIGAN_AFTER (the
+ * given start follows Hartigan and Wong; the drawn ones converge with the
+ * algorithm's faster passes first). The hooks' unif draws the seedings, in
+ * the order of the starts; start_done reports each start.
+ */
+int ckm_fit_starts(const double *x, ckm_idx n, int d, int k, int trials,
+                   int n_init, const double *first, double *centers,
+                   double *start, int *labels,
+                   double *wss, ckm_idx *size, const ckm_options *opt,
+                   const ckm_hooks *hooks, void *work, ckm_info *info);
 
 /* Within-cluster sums of squares (weighted with weights, NULL: none) of
  * the partition `labels` about `centers`, summed as ckm_fit_run sums its
@@ -176,6 +224,10 @@ int ckm_soft_assign(const double *x, ckm_idx n, int d, const double *centers,
 
 /* Index of the first value that is NA, NaN or +-Inf, or -1 if none. */
 ckm_idx ckm_first_nonfinite(const double *x, size_t len);
+
+/* Does a row of x (n x d, column-major) equal an earlier one? O(n^2 d):
+ * for a handful of rows (starting centres). */
+int ckm_rows_repeat(const double *x, ckm_idx n, int d);
 
 /* Smallest and largest value of each column of x (n x d, column-major). */
 void ckm_col_ranges(const double *x, ckm_idx n, int d, double *lo, double *hi);

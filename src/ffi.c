@@ -15,6 +15,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* The trace of a fit grows as the fit goes (an iteration limit of
  * .Machine$integer.max must not reserve 16 GB up front): a buffer from
@@ -30,6 +31,11 @@ typedef struct glue_ctx {
                     converged), or R_NilValue/NULL: no snapshots */
   int k, d;      /* for snapshots */
   R_xlen_t n;
+  /* restarts: the trace of the best start so far (the current one is
+   * trace/len/cap, swapped in when it becomes the best) */
+  double *best;
+  R_xlen_t best_len, best_cap;
+  int n_init;
 } glue_ctx;
 
 static void trace_put(glue_ctx *g, R_xlen_t at, double v)
@@ -167,11 +173,34 @@ static void hook_snapshot(void *ctx, int iter, const int *labels,
   UNPROTECT(7);
 }
 
+/* After each start of ckm_fit_starts: the kept start's trace is set aside
+ * (the buffers swap, so neither is copied), and the next start writes
+ * from the beginning again. */
+static void hook_start_done(void *ctx, int start, double inertia, int n_iter,
+                            int converged, int kept)
+{
+  glue_ctx *g = (glue_ctx *) ctx;
+  if (g->verbose)
+    Rprintf("start %d of %d: inertia %.10g after %d iterations%s\n", start,
+            g->n_init, inertia, n_iter, converged ? "" : " (not converged)");
+  if (kept) {
+    double *t = g->best;
+    R_xlen_t cap = g->best_cap;
+    g->best = g->trace;
+    g->best_len = g->len;
+    g->best_cap = g->cap;
+    g->trace = t;
+    g->cap = cap;
+  }
+  g->len = 0;
+}
+
 static ckm_hooks make_hooks(glue_ctx *g)
 {
   ckm_hooks h = {g, hook_unif, hook_iteration, hook_poll, hook_record,
                  g->progress != NULL && g->progress != R_NilValue ? hook_progress : NULL,
-                 g->snapshot != NULL && g->snapshot != R_NilValue ? hook_snapshot : NULL};
+                 g->snapshot != NULL && g->snapshot != R_NilValue ? hook_snapshot : NULL,
+                 hook_start_done};
   return h;
 }
 
@@ -189,12 +218,14 @@ static SEXP named_list(int n, const char **names)
 /* The result of a fit, for R: list(cluster (1-based), centers, wss, size,
  * iter, converged, relocated, trace (the first n_iter values), status). */
 static SEXP fit_result(SEXP cluster, SEXP cen, SEXP wss, const ckm_idx *size_w,
-                       int k, const glue_ctx *g, int n_iter, int converged,
-                       double relocated, int status)
+                       int k, const glue_ctx *g, const ckm_info *info,
+                       int status)
 {
   static const char *names[] = {"cluster", "centers", "wss", "size", "iter",
-                                "converged", "relocated", "trace", "status"};
-  SEXP out = PROTECT(named_list(9, names));
+                                "converged", "relocated", "trace", "status",
+                                "passes", "transfers"};
+  const int n_iter = info->n_iter;
+  SEXP out = PROTECT(named_list(11, names));
   SEXP size = PROTECT(allocVector(INTSXP, k));
   int *cl = INTEGER(cluster);
   for (R_xlen_t i = 0; i < XLENGTH(cluster); i++)
@@ -206,10 +237,12 @@ static SEXP fit_result(SEXP cluster, SEXP cen, SEXP wss, const ckm_idx *size_w,
   SET_VECTOR_ELT(out, 2, wss);
   SET_VECTOR_ELT(out, 3, size);
   SET_VECTOR_ELT(out, 4, ScalarInteger(n_iter));
-  SET_VECTOR_ELT(out, 5, ScalarLogical(converged));
-  SET_VECTOR_ELT(out, 6, ScalarReal(relocated));
+  SET_VECTOR_ELT(out, 5, ScalarLogical(info->converged));
+  SET_VECTOR_ELT(out, 6, ScalarReal((double) info->relocated));
   SET_VECTOR_ELT(out, 7, trace_vector(g, n_iter));
   SET_VECTOR_ELT(out, 8, ScalarInteger(status));
+  SET_VECTOR_ELT(out, 9, ScalarInteger(info->passes));
+  SET_VECTOR_ELT(out, 10, ScalarReal((double) info->transfers));
   UNPROTECT(2);
   return out;
 }
@@ -330,28 +363,40 @@ static int fit_run(void *p)
 /* x: double matrix n x d; centers: double matrix k x d (copied); weights:
  * NULL or n positive doubles; returns list(cluster, centers, wss, size,
  * iter, converged, relocated, trace, status). */
-SEXP ffi_fit(SEXP x, SEXP centers, SEXP weights, SEXP max_iter, SEXP tol,
-             SEXP algorithm, SEXP kernel, SEXP threads, SEXP verbose,
-             SEXP moments, SEXP comm, SEXP snapshot)
+/* The options of a fit, from arguments R has checked. moments: NULL, or
+ * c(totss, the d column means) from ffi_totss. */
+static ckm_options fit_options(SEXP weights, SEXP max_iter, SEXP tol,
+                               SEXP algorithm, SEXP kernel, SEXP threads,
+                               SEXP moments, SEXP hartigan)
 {
-  const ckm_idx n = Rf_nrows(x);
-  const int d = Rf_ncols(x);
-  const int k = Rf_nrows(centers);
   ckm_options opt;
+  memset(&opt, 0, sizeof opt);
   opt.max_iter = asInteger(max_iter);
   opt.tol = asReal(tol);
   opt.algorithm = asInteger(algorithm);
   opt.kernel = asInteger(kernel);
   opt.nthreads = asInteger(threads);
   opt.weights = weights_or_null(weights);
+  opt.totss = isNull(moments) ? 0.0 : REAL(moments)[0];
+  opt.colmean = isNull(moments) ? NULL : REAL(moments) + 1;
+  opt.hartigan = asLogical(hartigan) == TRUE;
+  return opt;
+}
+
+SEXP ffi_fit(SEXP x, SEXP centers, SEXP weights, SEXP max_iter, SEXP tol,
+             SEXP algorithm, SEXP kernel, SEXP threads, SEXP verbose,
+             SEXP moments, SEXP comm, SEXP snapshot, SEXP hartigan)
+{
+  const ckm_idx n = Rf_nrows(x);
+  const int d = Rf_ncols(x);
+  const int k = Rf_nrows(centers);
+  ckm_options opt = fit_options(weights, max_iter, tol, algorithm, kernel,
+                                threads, moments, hartigan);
   ckm_comm cm;
   comm_glue cg;
   opt.comm = comm_of(comm, &cm, &cg);
-  /* moments: NULL, or c(totss, the d column means) from ffi_totss */
-  opt.totss = isNull(moments) ? 0.0 : REAL(moments)[0];
-  opt.colmean = isNull(moments) ? NULL : REAL(moments) + 1;
   glue_ctx g = {asLogical(verbose) == TRUE, NULL, 0, 0, R_NilValue, snapshot,
-                k, d, (R_xlen_t) n};
+                k, d, (R_xlen_t) n, NULL, 0, 0};
   ckm_hooks hooks = make_hooks(&g);
 
   SEXP cluster = PROTECT(allocVector(INTSXP, n));
@@ -360,13 +405,77 @@ SEXP ffi_fit(SEXP x, SEXP centers, SEXP weights, SEXP max_iter, SEXP tol,
 
   ckm_idx *size_w = (ckm_idx *) R_alloc(k, sizeof(ckm_idx));
   ckm_info info;
+  memset(&info, 0, sizeof info);
   fit_args a = {REAL(x), n, d, k, REAL(cen), INTEGER(cluster), REAL(wss),
                 size_w, &opt, &hooks, NULL, &info};
   a.work = scratch_malloc(ckm_fit_workspace(n, d, k, &opt));
   int status = run_with_scratch(fit_run, &a, a.work);
-  SEXP out = fit_result(cluster, cen, wss, size_w, k, &g, info.n_iter,
-                        info.converged, (double) info.relocated, status);
+  SEXP out = fit_result(cluster, cen, wss, size_w, k, &g, &info, status);
   UNPROTECT(3);
+  return out;
+}
+
+typedef struct starts_args {
+  fit_args fit;
+  int trials, n_init;
+  const double *first;
+  double *start;
+} starts_args;
+
+static int starts_run(void *p)
+{
+  starts_args *a = (starts_args *) p;
+  fit_args *f = &a->fit;
+  return ckm_fit_starts(f->x, f->n, f->d, f->k, a->trials, a->n_init,
+                        a->first, f->centers, a->start, f->labels, f->wss,
+                        f->size,
+                        f->opt, f->hooks, f->work, f->info);
+}
+
+/* n_init starts from k-means++ seedings (trials per centre), the first
+ * from `first` instead when it is a matrix, the best kept: the list of
+ * ffi_fit, plus start (the kept start's centres). */
+SEXP ffi_fit_starts(SEXP x, SEXP k_, SEXP first, SEXP trials, SEXP n_init, SEXP weights,
+                    SEXP max_iter, SEXP tol, SEXP algorithm, SEXP kernel,
+                    SEXP threads, SEXP verbose, SEXP moments, SEXP comm,
+                    SEXP hartigan, SEXP progress)
+{
+  const ckm_idx n = Rf_nrows(x);
+  const int d = Rf_ncols(x);
+  const int k = asInteger(k_);
+  ckm_options opt = fit_options(weights, max_iter, tol, algorithm, kernel,
+                                threads, moments, hartigan);
+  ckm_comm cm;
+  comm_glue cg;
+  opt.comm = comm_of(comm, &cm, &cg);
+  glue_ctx g = {asLogical(verbose) == TRUE, NULL, 0, 0, progress, R_NilValue,
+                k, d, (R_xlen_t) n, NULL, 0, 0, asInteger(n_init)};
+  ckm_hooks hooks = make_hooks(&g);
+
+  SEXP cluster = PROTECT(allocVector(INTSXP, n));
+  SEXP cen = PROTECT(allocMatrix(REALSXP, k, d));
+  SEXP start = PROTECT(allocMatrix(REALSXP, k, d));
+  SEXP wss = PROTECT(allocVector(REALSXP, k));
+  ckm_idx *size_w = (ckm_idx *) R_alloc(k, sizeof(ckm_idx));
+  ckm_info info;
+  memset(&info, 0, sizeof info);
+  starts_args a = {{REAL(x), n, d, k, REAL(cen), INTEGER(cluster), REAL(wss),
+                    size_w, &opt, &hooks, NULL, &info},
+                   asInteger(trials), asInteger(n_init),
+                   isNull(first) ? NULL : REAL(first), REAL(start)};
+  a.fit.work = scratch_malloc(ckm_fit_starts_workspace(n, d, k, a.trials, &opt));
+  GetRNGstate();
+  int status = run_with_scratch(starts_run, &a, a.fit.work);
+  PutRNGstate();
+  /* the kept start's trace */
+  g.trace = g.best;
+  g.len = g.best_len;
+  SEXP fit = PROTECT(fit_result(cluster, cen, wss, size_w, k, &g, &info, status));
+  static const char *names[] = {"fit", "start"};
+  SEXP out = PROTECT(named_list(2, names));
+  SET_VECTOR_ELT(out, 0, fit);
+  SET_VECTOR_ELT(out, 1, start);
+  UNPROTECT(6);
   return out;
 }
 
@@ -402,7 +511,7 @@ SEXP ffi_kmeanspp(SEXP x, SEXP k_, SEXP weights, SEXP trials, SEXP threads,
   ckm_comm cm;
   comm_glue cg;
   const ckm_comm *c = comm_of(comm, &cm, &cg);
-  glue_ctx g = {0, NULL, 0, 0, R_NilValue, R_NilValue, 0, 0, 0};
+  glue_ctx g = {0, NULL, 0, 0, R_NilValue, R_NilValue, 0, 0, 0, NULL, 0, 0};
   ckm_hooks hooks = make_hooks(&g);
 
   static const char *names[] = {"centers", "rows", "status"};
@@ -485,7 +594,7 @@ SEXP ffi_assign(SEXP x, SEXP centers, SEXP kernel, SEXP threads)
   SEXP cluster = PROTECT(allocVector(INTSXP, n));
   SEXP dist = PROTECT(allocVector(REALSXP, n));
   const int nthreads = asInteger(threads);
-  glue_ctx g = {0, NULL, 0, 0, R_NilValue, R_NilValue, 0, 0, 0};
+  glue_ctx g = {0, NULL, 0, 0, R_NilValue, R_NilValue, 0, 0, 0, NULL, 0, 0};
   ckm_hooks hooks = make_hooks(&g);
   void *work = R_alloc(ckm_assign_workspace(n, d, k, nthreads), 1);
   int status = ckm_assign(REAL(x), n, d, REAL(centers), k, INTEGER(cluster),
@@ -508,7 +617,7 @@ SEXP ffi_soft_assign(SEXP x, SEXP centers, SEXP beta, SEXP threads)
   const int k = Rf_nrows(centers);
   SEXP prob = PROTECT(allocMatrix(REALSXP, n, k));
   void *work = R_alloc((size_t) k * (size_t) d, sizeof(double));
-  glue_ctx g = {0, NULL, 0, 0, R_NilValue, R_NilValue, 0, 0, 0};
+  glue_ctx g = {0, NULL, 0, 0, R_NilValue, R_NilValue, 0, 0, 0, NULL, 0, 0};
   ckm_hooks hooks = make_hooks(&g);
   int status = ckm_soft_assign(REAL(x), n, d, REAL(centers), k, asReal(beta),
                                REAL(prob), asInteger(threads), &hooks, work);
@@ -528,7 +637,7 @@ SEXP ffi_kmedians(SEXP x, SEXP centers, SEXP max_iter, SEXP threads)
   const int d = Rf_ncols(x);
   const int k = Rf_nrows(centers);
   const int mi = asInteger(max_iter), nthreads = asInteger(threads);
-  glue_ctx g = {0, NULL, 0, 0, R_NilValue, R_NilValue, 0, 0, 0};
+  glue_ctx g = {0, NULL, 0, 0, R_NilValue, R_NilValue, 0, 0, 0, NULL, 0, 0};
   ckm_hooks hooks = make_hooks(&g);
 
   SEXP cluster = PROTECT(allocVector(INTSXP, n));
@@ -541,8 +650,8 @@ SEXP ffi_kmedians(SEXP x, SEXP centers, SEXP max_iter, SEXP threads)
   int status = ckm_kmedians(REAL(x), n, d, k, REAL(cen), mi, INTEGER(cluster),
                             dist, REAL(wss), size_w, NULL, &info,
                             nthreads, &hooks, work);
-  SEXP out = fit_result(cluster, cen, wss, size_w, k, &g, info.n_iter,
-                        info.converged, (double) info.relocated, status);
+  ckm_info fi = {info.n_iter, info.converged, info.relocated, 0, 0};
+  SEXP out = fit_result(cluster, cen, wss, size_w, k, &g, &fi, status);
   UNPROTECT(3);
   return out;
 }
@@ -760,6 +869,12 @@ SEXP ffi_silhouette_simplified(SEXP x, SEXP cl, SEXP centers, SEXP threads)
 
 /* 1-based position of the first non-finite value of a double vector, 0 if
  * none (a double, so positions past 2^31 survive). */
+/* Does a row of the double matrix x repeat an earlier one? */
+SEXP ffi_rows_repeat(SEXP x)
+{
+  return ScalarLogical(ckm_rows_repeat(REAL(x), Rf_nrows(x), Rf_ncols(x)));
+}
+
 SEXP ffi_first_nonfinite(SEXP x)
 {
   ckm_idx i = ckm_first_nonfinite(REAL(x), (size_t) XLENGTH(x));
@@ -800,10 +915,40 @@ SEXP ffi_runnable_others(void)
   return ScalarInteger(ckm_runnable_others());
 }
 
+/* A thread count from the environment: a whole number of at least 1 (up
+ * to 9 digits, spaces around allowed), else -1 (unset or not a count). */
+static int env_count(const char *name)
+{
+  const char *v = getenv(name);
+  if (!v)
+    return -1;
+  while (*v == ' ' || *v == '\t')
+    v++;
+  int digits = 0, n = 0;
+  while (*v >= '0' && *v <= '9' && digits < 10) {
+    n = digits < 9 ? 10 * n + (*v - '0') : n;
+    v++;
+    digits++;
+  }
+  while (*v == ' ' || *v == '\t')
+    v++;
+  return digits >= 1 && digits <= 9 && *v == '\0' && n >= 1 ? n : -1;
+}
+
+/* What the thread governor (R/threads.R) reads at each call, in one go:
+ * the OpenMP caps (ckm_omp_caps), then CKM_NUM_THREADS, OMP_NUM_THREADS
+ * and OMP_THREAD_LIMIT as counts (-1: unset or not a count), then 1 under
+ * R CMD check's core limit (_R_CHECK_LIMIT_CORES_ set and not "false"). */
 SEXP ffi_omp_caps(void)
 {
-  SEXP out = PROTECT(allocVector(INTSXP, 5));
-  ckm_omp_caps(INTEGER(out));
+  SEXP out = PROTECT(allocVector(INTSXP, 9));
+  int *v = INTEGER(out);
+  ckm_omp_caps(v);
+  v[5] = env_count("CKM_NUM_THREADS");
+  v[6] = env_count("OMP_NUM_THREADS");
+  v[7] = env_count("OMP_THREAD_LIMIT");
+  const char *lim = getenv("_R_CHECK_LIMIT_CORES_");
+  v[8] = lim && *lim && strcasecmp(lim, "false") != 0;
   UNPROTECT(1);
   return out;
 }

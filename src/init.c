@@ -4,7 +4,8 @@
 #include <R_ext/Rdynload.h>
 #include <R_ext/Visibility.h>
 
-SEXP ffi_fit(SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP);
+SEXP ffi_fit(SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP);
+SEXP ffi_fit_starts(SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP);
 SEXP ffi_wss(SEXP, SEXP, SEXP, SEXP, SEXP);
 SEXP ffi_kmeanspp(SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP);
 SEXP ffi_assign(SEXP, SEXP, SEXP, SEXP);
@@ -20,6 +21,7 @@ SEXP ffi_status_table(void);
 SEXP ffi_kernel_isa(SEXP);
 SEXP ffi_wss_of_dist(SEXP, SEXP, SEXP, SEXP);
 SEXP ffi_first_nonfinite(SEXP);
+SEXP ffi_rows_repeat(SEXP);
 SEXP ffi_ari(SEXP, SEXP, SEXP, SEXP);
 SEXP ffi_nmi(SEXP, SEXP, SEXP, SEXP, SEXP);
 SEXP ffi_silhouette(SEXP, SEXP, SEXP, SEXP, SEXP);
@@ -31,7 +33,8 @@ SEXP ffi_affine(SEXP, SEXP, SEXP);
 void ckm_threads_init(void);
 
 static const R_CallMethodDef call_methods[] = {
-  {"ffi_fit", (DL_FUNC) &ffi_fit, 12},
+  {"ffi_fit", (DL_FUNC) &ffi_fit, 13},
+  {"ffi_fit_starts", (DL_FUNC) &ffi_fit_starts, 16},
   {"ffi_wss", (DL_FUNC) &ffi_wss, 5},
   {"ffi_kmeanspp", (DL_FUNC) &ffi_kmeanspp, 7},
   {"ffi_assign", (DL_FUNC) &ffi_assign, 4},
@@ -47,6 +50,7 @@ static const R_CallMethodDef call_methods[] = {
   {"ffi_kernel_isa", (DL_FUNC) &ffi_kernel_isa, 1},
   {"ffi_wss_of_dist", (DL_FUNC) &ffi_wss_of_dist, 4},
   {"ffi_first_nonfinite", (DL_FUNC) &ffi_first_nonfinite, 1},
+  {"ffi_rows_repeat", (DL_FUNC) &ffi_rows_repeat, 1},
   {"ffi_ari", (DL_FUNC) &ffi_ari, 4},
   {"ffi_nmi", (DL_FUNC) &ffi_nmi, 5},
   {"ffi_silhouette", (DL_FUNC) &ffi_silhouette, 5},

@@ -176,6 +176,32 @@ void ckm_exact_range(const double *pt, const double *ct, int d, int j0, int j1,
 /* assign.c */
 ckm_idx ckm_assign_pass(ckm_state *s, double *second, double *inertia);
 
+/* hartigan.c: the refinement's own state (n bounds and stamps, per
+ * cluster the path, weight and count, scratch, the collectives' buffers) */
+typedef struct ckm_hartigan {
+  double *lb;       /* lower bound on the distance to the nearest other centre (n) */
+  double *stamp;    /* the smallest centre path when lb was set; < 0: no bound (n) */
+  double *P;        /* how far each centre has moved, summed (k) */
+  double *W;        /* total weight (the count, unweighted) of each cluster (k) */
+  double *cnt;      /* points in each cluster (k) */
+  double *dk;       /* scratch: squared distances of one point (k) */
+  double *pt;       /* scratch: one point (d) */
+  double *seen;     /* when each point was last visited (n) */
+  double *changed;  /* when each cluster last changed (k) */
+  long sweeps;      /* sweeps made */
+  double now;       /* the time of the resync after the current sweep */
+  double *pack, *gathered; /* the sweep's shared state, sent and gathered */
+  size_t pack_len;
+} ckm_hartigan;
+
+size_t ckm_hartigan_workspace(ckm_idx n, int d, int k, int nranks);
+void ckm_hartigan_carve(ckm_hartigan *h, carver *cv, ckm_idx n, int d, int k,
+                        int nranks);
+void ckm_hartigan_reset(ckm_hartigan *h, const ckm_state *s);
+void ckm_hartigan_resync(ckm_hartigan *h, const ckm_state *s,
+                         const double *old);
+ckm_idx ckm_hartigan_sweep(ckm_hartigan *h, ckm_state *s);
+
 /* bounds.c */
 size_t ckm_bounds_workspace(ckm_idx n, int d, int k, int algorithm,
                             int nthreads);

@@ -212,7 +212,75 @@ size_t ckm_fit_workspace(ckm_idx n, int d, int k, const ckm_options *opt)
     bytes += carved(sizeof(double) * ckm_fast_shared_doubles(d, k)) +
              carved(sizeof(double) * ckm_fast_thread_doubles(d) * (size_t) nt);
   bytes += ckm_bounds_workspace(n, d, k, opt->algorithm, nt);
+  if (opt->hartigan)
+    bytes += carved(sizeof(ckm_hartigan)) +
+             ckm_hartigan_workspace(n, d, k, opt->comm ? opt->comm->size : 1);
   return bytes;
+}
+
+/* Centres of the rows of ct (k rows of d) into column-major out. */
+static void untranspose(const double *ct, int k, int d, double *out)
+{
+  for (int j = 0; j < k; j++)
+    for (int c = 0; c < d; c++)
+      out[j + (size_t) k * c] = ct[(size_t) j * d + c];
+}
+
+/* Hartigan's refinement of the partition in s->labels (hartigan.c): the
+ * exact means, then sweeps of transfers, each followed by the exact means
+ * of the new partition and its inertia, until a sweep moves no point or
+ * the iterations reach max_iter. */
+static int refine_hartigan(ckm_state *s, ckm_hartigan *h,
+                           const ckm_options *opt, const ckm_hooks *hooks,
+                           double *trace, ckm_info *info, double totss)
+{
+  const int k = s->k, d = s->d;
+  const size_t kd = (size_t) k * (size_t) d;
+  if (ckm_cluster_sums(s))
+    return s->status;
+  for (int j = 0; j < k; j++)
+    if (s->counts[j] == 0)
+      return CKM_OK; /* not a partition into k clusters: left as it is */
+  ckm_divide(s);
+  ckm_hartigan_reset(h, s);
+  ckm_transpose_centres(s->centers, k, d, s->ct);
+  while (info->n_iter < opt->max_iter) {
+    ckm_idx moved = ckm_hartigan_sweep(h, s);
+    if (s->stopped)
+      return CKM_INTERRUPTED;
+    if (s->status)
+      return s->status;
+    if (moved == 0) {
+      info->converged = 1;
+      return CKM_OK;
+    }
+    info->passes++;
+    info->transfers += moved;
+    const int it = ++info->n_iter;
+    untranspose(s->ct, k, d, s->old);
+    if (ckm_cluster_sums(s))
+      return s->status;
+    ckm_divide(s);
+    for (size_t q = 0; q < kd; q++)
+      if (!isfinite(s->centers[q]))
+        return CKM_ERR_NONFINITE;
+    ckm_hartigan_resync(h, s, s->old);
+    ckm_transpose_centres(s->centers, k, d, s->ct);
+    /* the trace: the inertia of the partition about its means, from the
+     * means (the final sums of squares are summed over the points) */
+    memcpy(s->old, s->centers, sizeof(double) * kd);
+    double inertia = inertia_from_means(s, totss, s->colmean);
+    if (trace)
+      trace[it - 1] = inertia;
+    if (hooks && hooks->iteration &&
+        hooks->iteration(hooks->ctx, it, inertia, moved))
+      return CKM_INTERRUPTED;
+    if (hooks && hooks->snapshot)
+      hooks->snapshot(hooks->ctx, it, s->labels, s->centers, info->relocated,
+                      0);
+  }
+  info->converged = 0; /* sweeps still moved points at max_iter */
+  return CKM_OK;
 }
 
 /* Within-cluster sums of squares of the final partition, each summed over
@@ -290,10 +358,17 @@ int ckm_fit_run(const double *x, ckm_idx n, int d, int k, double *centers,
   }
   s->wide = ckm_plain_wide(opt->kernel);
   ckm_bounds_carve(s, &cv, alg);
+  ckm_hartigan *hart = NULL;
+  if (opt->hartigan) {
+    hart = carve(&cv, sizeof(ckm_hartigan));
+    ckm_hartigan_carve(hart, &cv, n, d, k, s->comm ? s->comm->size : 1);
+  }
 
   info->n_iter = 0;
   info->converged = 0;
   info->relocated = 0;
+  info->passes = 0;
+  info->transfers = 0;
   for (ckm_idx i = 0; i < n; i++)
     labels[i] = -1;
   ckm_transpose_centres(centers, k, d, s->ct);
@@ -301,7 +376,7 @@ int ckm_fit_run(const double *x, ckm_idx n, int d, int k, double *centers,
   /* for the trace of the bound-based algorithms: given once per X, or
    * computed here */
   double totss = 0.0;
-  if (alg != CKM_LLOYD) {
+  if (alg != CKM_LLOYD || hart) {
     if (opt->colmean) {
       totss = opt->totss;
       memcpy(s->colmean, opt->colmean, sizeof(double) * (size_t) d);
@@ -356,6 +431,13 @@ int ckm_fit_run(const double *x, ckm_idx n, int d, int k, double *centers,
       info->converged = 1;
       break;
     }
+    /* Hartigan's sweeps start from the first assignment's means, as
+     * Hartigan and Wong's algorithm does: refining the fixed point Lloyd's
+     * passes would reach instead ends in worse minima more often (one in
+     * eight starts on real data sets, up to 1.8 times the inertia of
+     * stats::kmeans from the same start; bench/small.R) */
+    if (hart && opt->hartigan == CKM_HARTIGAN_FIRST)
+      break;
     if (step->after_update)
       step->after_update(s, moved);
 
@@ -409,6 +491,17 @@ int ckm_fit_run(const double *x, ckm_idx n, int d, int k, double *centers,
     }
   }
 
+  if (hart && k > 1) {
+    /* The sweeps are sequential and the passes between them (sums, O(n d))
+     * short: on more threads the others would only spin-wait through
+     * each sweep, burning a core for nothing. One thread, same bits. */
+    const int nt = s->nthreads;
+    s->nthreads = 1;
+    int st = refine_hartigan(s, hart, opt, hooks, trace, info, totss);
+    s->nthreads = nt;
+    if (st)
+      return st;
+  }
   final_wss(s, centers, wss);
   global_sizes(s, size);
   return s->status;
@@ -465,6 +558,19 @@ ckm_idx ckm_first_nonfinite(const double *x, size_t len)
     if (!isfinite(x[i]))
       return (ckm_idx) i;
   return -1;
+}
+
+int ckm_rows_repeat(const double *x, ckm_idx n, int d)
+{
+  for (ckm_idx i = 1; i < n; i++)
+    for (ckm_idx j = 0; j < i; j++) {
+      int c = 0;
+      while (c < d && x[i + (size_t) c * (size_t) n] == x[j + (size_t) c * (size_t) n])
+        c++;
+      if (c == d)
+        return 1;
+    }
+  return 0;
 }
 
 void ckm_col_ranges(const double *x, ckm_idx n, int d, double *lo, double *hi)

@@ -32,7 +32,7 @@ calls <- list(
     mom <- ckm:::data_moments(X, NULL, 2L, cc)
     set.seed(5)
     start <- ckm:::seed_kmeanspp(X, 3, 2L, NULL, trials = 3L, comm = cc)
-    z <- ckm:::run_fit(X, rbind(start[1:2, ], c(50, 50)), NULL, 20L, 0, 2L, 0L, 2L, FALSE,
+    z <- ckm:::run_fit(X, rbind(start[1:2, ], c(50, 50)), NULL, 20L, 0, list(code = 2L, hartigan = FALSE), 0L, 2L, FALSE,
                        NULL, mom$moments, cc)
     list(mom, start, z$centers, z$cluster, z$relocated)
   },

@@ -207,3 +207,58 @@ ref_minibatch <- function(X, C, b, max_steps, w = NULL, ratio = 0.01,
   }
   list(centers = C, counts = counts, steps = step, trace = trace)
 }
+
+# Hartigan's method in plain R, written from its definition (Hartigan and
+# Wong 1979; Telgarsky and Vattani 2010): each point to its nearest centre
+# of C and the means of that partition, then sweeps over the points in order; a point x of weight w
+# in cluster a moves to the b minimising W_b / (W_b + w) ||x - c_b||^2 when
+# that is below W_a / (W_a - w) ||x - c_a||^2 (never out of a cluster of one
+# point), both centres updated at once; after a sweep that moved a point
+# the centres are the means of the new partition; until a sweep moves none.
+ref_hartigan <- function(X, C, w = NULL) {
+  X <- as.matrix(X)
+  n <- nrow(X)
+  k <- nrow(C)
+  if (is.null(w)) w <- rep(1, n)
+  lab <- ref_nearest(X, C)$lab
+  means <- function(lab) {
+    t(vapply(seq_len(k), function(j) {
+      m <- lab == j
+      colSums(X[m, , drop = FALSE] * w[m]) / sum(w[m])
+    }, double(ncol(X))))
+  }
+  C <- means(lab)
+  W <- vapply(seq_len(k), function(j) sum(w[lab == j]), double(1))
+  cnt <- tabulate(lab, k)
+  moves <- 0
+  repeat {
+    moved <- 0
+    for (i in seq_len(n)) {
+      a <- lab[i]
+      x <- X[i, ]
+      wi <- w[i]
+      if (cnt[a] < 2) next
+      d2 <- colSums((t(C) - x)^2)
+      cost <- W / (W + wi) * d2
+      cost[a] <- W[a] / (W[a] - wi) * d2[a]
+      b <- which.min(cost)
+      if (b != a && cost[b] < cost[a]) {
+        C[a, ] <- C[a, ] - (x - C[a, ]) * (wi / (W[a] - wi))
+        C[b, ] <- C[b, ] + (x - C[b, ]) * (wi / (W[b] + wi))
+        W[a] <- W[a] - wi; W[b] <- W[b] + wi
+        cnt[a] <- cnt[a] - 1; cnt[b] <- cnt[b] + 1
+        lab[i] <- b
+        moved <- moved + 1
+      }
+    }
+    if (moved == 0) break
+    moves <- moves + moved
+    C <- means(lab)
+    W <- vapply(seq_len(k), function(j) sum(w[lab == j]), double(1))
+  }
+  wss <- vapply(seq_len(k), function(j) {
+    m <- lab == j
+    sum(w[m] * colSums((t(X[m, , drop = FALSE]) - C[j, ])^2))
+  }, double(1))
+  list(cluster = lab, centers = C, wss = wss, transfers = moves)
+}

@@ -118,8 +118,19 @@ test_that("every algorithm is bit-identical with one and two threads", {
 test_that("auto picks by the shape of the problem, as documented", {
   pick <- function(n, d, k) ckm:::choose_algorithm(n, d, k, 1e-4)
   X <- as.matrix(iris[, 1:4])
-  expect_identical(ckm_fit(X, 3)$algorithm, pick(150, 4, 3))
-  expect_identical(ckm_fit(X, 10)$algorithm, pick(150, 4, 10))
+  # small problems (n k d <= 2^22): Hartigan's transfers
+  expect_identical(ckm_fit(X, 3)$algorithm, "hartigan")
+  expect_identical(ckm_fit(X, 10)$algorithm, "hartigan")
+  expect_identical(ckm:::fit_engine("auto", 150, 4, 3, 1e-4)$name, "hartigan")
+  expect_identical(ckm:::fit_engine("auto", 2^20, 4, 1, 1e-4)$name, pick(2^20, 4, 1))
+  # starts the user chose keep Lloyd's moves
+  expect_identical(ckm_fit(X, 3, init = "kmeans++")$algorithm, pick(150, 4, 3))
+  expect_identical(ckm_fit(X, init = X[c(1, 51, 101), ])$algorithm, pick(150, 4, 3))
+  # above: the rule
+  for (g in list(c(1e5, 16, 32), c(5e4, 64, 256), c(1e6, 8, 16), c(2e5, 2, 1000))) {
+    expect_identical(ckm:::fit_engine("auto", g[1], g[2], g[3], 1e-4, init = "kmeans++")$name,
+                     pick(g[1], g[2], g[3]))
+  }
   expect_true(all(vapply(list(c(1e5, 16, 32), c(5e4, 64, 256), c(1e6, 8, 16), c(2e5, 2, 1000)),
                          function(g) pick(g[1], g[2], g[3]), "") %in% algorithms))
   for (a in algorithms) expect_identical(ckm_fit(X, 3, algorithm = a)$algorithm, a)
@@ -139,10 +150,11 @@ test_that("auto picks by the shape of the problem, as documented", {
   expect_identical(rule(2e8, 8, 20, 0, TRUE), "hamerly")
   # the default call and a run to convergence
   X2 <- ref_blobs(2000, 4, d = 3)$X
-  expect_identical(ckm_fit(X2, 4)$algorithm, pick(2000, 3, 4))
-  expect_identical(ckm_fit(X2, 4, tol = 0)$algorithm, "yinyang")
-  X3 <- ref_blobs(2000, 20, d = 12)$X
-  expect_identical(ckm_fit(X3, 20)$algorithm, "hamerly")
+  expect_identical(ckm_fit(X2, 4)$algorithm, "hartigan")
+  X3 <- ref_blobs(60000, 20, d = 4)$X # n k d above 2^22
+  expect_identical(suppressWarnings(ckm_fit(X3, 20, max_iter = 3))$algorithm,
+                   pick(60000, 4, 20))
+  expect_identical(suppressWarnings(ckm_fit(X3, 20, tol = 0, max_iter = 3))$algorithm, "yinyang")
   # options(ckm.kernel = "plain") is a machine without the blocked kernel
   expect_identical(withr::with_options(list(ckm.kernel = "plain"), ckm:::choose_algorithm(5e4, 64, 256, 0)),
                    "lloyd")

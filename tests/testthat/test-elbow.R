@@ -34,7 +34,8 @@ test_that("the fits of the elbow are the fits ckm_fit makes from the shared seed
     # each start is one k-means++ seeding for the largest k, drawn in turn
     set.seed(1)
     seeds <- lapply(seq_len(n_init), function(r) {
-      suppressWarnings(ckm_fit(b$X, 6, max_iter = 1, tol = 0))$init_centers
+      suppressWarnings(ckm_fit(b$X, 6, init = "kmeans++", n_init = 1, max_iter = 1,
+                               tol = 0))$init_centers
     })
     for (i in seq_along(el$k)) {
       ref <- vapply(seeds, function(S) {

@@ -5,8 +5,9 @@
 
 fork_prelude <- c(
   "library(ckm); library(parallel)",
-  "set.seed(1); X <- matrix(rnorm(20000 * 8), ncol = 8)",
-  "C0 <- X[c(1, 5001, 10001, 15001, 2, 3, 4, 5, 6, 7), ]",
+  # n k d above 2^22, so that the fits run on two threads
+  "set.seed(1); X <- matrix(rnorm(60000 * 8), ncol = 8)",
+  "C0 <- X[c(1, 15001, 30001, 45001, 2, 3, 4, 5, 6, 7), ]",
   # the parent runs threaded regions first: that is what breaks the child
   "ref <- ckm_fit(X, init = C0, tol = 0, threads = 2)",
   "stopifnot(ref$threads == 2L)"

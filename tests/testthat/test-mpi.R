@@ -55,11 +55,21 @@ test_that("a second process with no rows changes nothing (the C side's collectiv
   mom <- ckm:::data_moments(X, NULL, 2L)
   start <- rbind(X[1:7, ], c(50, 50, 50)) # the last one empties: relocation
   for (alg in 0:2) {
-    z1 <- ckm:::run_fit(X, start, NULL, 50L, 0, alg, 0L, 2L, FALSE, NULL, mom$moments, cc)
-    z0 <- ckm:::run_fit(X, start, NULL, 50L, 0, alg, 0L, 2L, FALSE, NULL, mom$moments)
+    engine <- list(code = alg, hartigan = FALSE)
+    z1 <- ckm:::run_fit(X, start, NULL, 50L, 0, engine, 0L, 2L, FALSE, NULL, mom$moments, cc)
+    z0 <- ckm:::run_fit(X, start, NULL, 50L, 0, engine, 0L, 2L, FALSE, NULL, mom$moments)
     expect_identical(z1, z0)
     expect_gte(z0$relocated, 1)
   }
+  # Hartigan's sweeps take turns: the second process (no rows) passes on
+  # the state it was handed
+  cc$allgather <- function(x) c(x, x)
+  start <- X[c(1, 2, 3, 4, 5, 6, 7, 3000), ]
+  engine <- list(code = 0L, hartigan = TRUE)
+  z1 <- ckm:::run_fit(X, start, NULL, 50L, 0, engine, 0L, 2L, FALSE, NULL, mom$moments, cc)
+  z0 <- ckm:::run_fit(X, start, NULL, 50L, 0, engine, 0L, 2L, FALSE, NULL, mom$moments)
+  expect_identical(z1, z0)
+  expect_gt(z0$transfers, 0)
 })
 
 test_that("far from the origin the fit over processes conditions as ckm_fit()", {

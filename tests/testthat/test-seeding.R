@@ -19,7 +19,7 @@ test_that("k-means++ draws each next centre with probability proportional to D^2
                      pairs$first, pairs$second)
   set.seed(32)
   draws <- t(replicate(3000, {
-    fit <- suppressWarnings(ckm_fit(X, 2, max_iter = 1, tol = 0))
+    fit <- suppressWarnings(ckm_fit(X, 2, init = "kmeans++", max_iter = 1, tol = 0))
     match(fit$init_centers[, 1], X[, 1])
   }))
   key <- paste(draws[, 1], draws[, 2])
@@ -66,7 +66,10 @@ test_that("restarts keep the lowest inertia", {
   expect_identical(best$tot.withinss, min(singles))
   expect_identical(best$n_init, 8L)
   expect_identical(ckm_fit(b$X, 6, init = "random")$n_init, 10L)
-  expect_identical(ckm_fit(b$X, 6)$n_init, 1L)
+  expect_identical(ckm_fit(b$X, 6, init = "kmeans++")$n_init, 1L)
+  # the default on a small problem: the random start of kmeans(X, k) and a
+  # k-means++ start
+  expect_identical(ckm_fit(b$X, 6)$n_init, 2L)
 })
 
 test_that("greedy k-means++ starts lower than plain k-means++, the same with 1 or 2 threads", {

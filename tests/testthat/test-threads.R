@@ -1,6 +1,7 @@
 test_that("one and two threads give bit-identical results", {
   set.seed(21)
-  b <- ref_blobs(20000, 8, d = 5, sd = 3, spread = 1)
+  # large enough (n k d above 2^22) to run on two threads
+  b <- ref_blobs(120000, 8, d = 5, sd = 3, spread = 1)
   for (init in c("kmeans++", "random")) {
     set.seed(3); f1 <- ckm_fit(b$X, 8, init = init, tol = 0, threads = 1)
     set.seed(3); f2 <- ckm_fit(b$X, 8, init = init, tol = 0, threads = 2)
@@ -12,6 +13,13 @@ test_that("one and two threads give bit-identical results", {
     expect_identical(f1$threads, 1L)
     expect_identical(f2$threads, 2L)
   }
+})
+
+test_that("a small fit runs on one thread, whatever is asked", {
+  # its regions would be shorter than the OpenMP runtime's spin-wait
+  withr::local_envvar(OMP_THREAD_LIMIT = "2")
+  expect_identical(ckm_fit(iris[, 1:4], 3, threads = 2)$threads, 1L)
+  expect_error(ckm_fit(iris[, 1:4], 3, threads = 0), "`threads`")
 })
 
 test_that("ckm_threads() sets the default and returns the old value", {

@@ -69,13 +69,13 @@ test_that("weighted k-means++ draws the rows a plain-R weighted k-means++ draws"
   w <- rexp(200)^2
   for (seed in 1:25) {
     set.seed(seed)
-    fit <- suppressWarnings(ckm_fit(X, 6, weights = w, max_iter = 1, tol = 0))
+    fit <- suppressWarnings(ckm_fit(X, 6, init = "kmeans++", weights = w, max_iter = 1, tol = 0))
     set.seed(seed)
     rows <- ref_kmeanspp(X, 6, w)
     expect_identical(unname(fit$init_centers), unname(X[rows, ]))
     # and without weights
     set.seed(seed)
-    fit <- suppressWarnings(ckm_fit(X, 6, max_iter = 1, tol = 0))
+    fit <- suppressWarnings(ckm_fit(X, 6, init = "kmeans++", max_iter = 1, tol = 0))
     set.seed(seed)
     rows <- ref_kmeanspp(X, 6)
     expect_identical(unname(fit$init_centers), unname(X[rows, ]))

@@ -27,7 +27,7 @@ static inline double rng_unif(void *ctx)
 
 static inline ckm_hooks make_hooks(rng *r)
 {
-  ckm_hooks h = {r, rng_unif, NULL, NULL, NULL, NULL, NULL};
+  ckm_hooks h = {r, rng_unif, NULL, NULL, NULL, NULL, NULL, NULL};
   return h;
 }
 
@@ -50,13 +50,15 @@ typedef struct fit_out {
   ckm_info info;
 } fit_out;
 
-static inline fit_out run_fit(const double *x, ckm_idx n, int d, int k,
-                       const double *start, int algorithm, int kernel,
-                       int nthreads, int max_iter, double tol,
-                       const double *weights)
+/* hartigan: enum ckm_hartigan_mode */
+static inline fit_out run_fit_h(const double *x, ckm_idx n, int d, int k,
+                                const double *start, int algorithm, int kernel,
+                                int nthreads, int max_iter, double tol,
+                                const double *weights, int hartigan)
 {
   fit_out f;
-  ckm_options opt = {max_iter, tol, algorithm, kernel, nthreads, weights, NULL, 0.0, NULL};
+  ckm_options opt = {max_iter, tol, algorithm, kernel, nthreads, weights, NULL, 0.0, NULL,
+                     hartigan};
   f.labels = malloc(sizeof(int) * (size_t) (n > 0 ? n : 1));
   f.centers = malloc(sizeof(double) * (size_t) k * (size_t) d);
   f.wss = malloc(sizeof(double) * (size_t) k);
@@ -70,6 +72,15 @@ static inline fit_out run_fit(const double *x, ckm_idx n, int d, int k,
                          f.trace, &opt, NULL, work, &f.info);
   free(work);
   return f;
+}
+
+static inline fit_out run_fit(const double *x, ckm_idx n, int d, int k,
+                              const double *start, int algorithm, int kernel,
+                              int nthreads, int max_iter, double tol,
+                              const double *weights)
+{
+  return run_fit_h(x, n, d, k, start, algorithm, kernel, nthreads, max_iter,
+                   tol, weights, CKM_HARTIGAN_NONE);
 }
 
 static inline void free_fit(fit_out *f)

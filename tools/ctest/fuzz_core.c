@@ -83,6 +83,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                         tol, w);
     REQUIRE(same_fit(&ref, &f, n, d, k));
     free_fit(&f);
+    /* Hartigan's transfers, from the first pass or after convergence:
+     * the same on one thread and on nthreads */
+    {
+      const int mode = (flags & 8) ? CKM_HARTIGAN_AFTER : CKM_HARTIGAN_FIRST;
+      fit_out h1 = run_fit_h(x, n, d, k, start, CKM_LLOYD, kernel, 1, max_iter,
+                             tol, w, mode);
+      fit_out h2 = run_fit_h(x, n, d, k, start, alg, kernel, nthreads, max_iter,
+                             tol, w, mode);
+      REQUIRE(h1.status == CKM_OK || h1.status == CKM_ERR_NONFINITE);
+      REQUIRE(sane_fit(&h1, n, d, k));
+      REQUIRE(same_fit(&h1, &h2, n, d, k));
+      free_fit(&h1);
+      free_fit(&h2);
+    }
 
     if (ref.status == CKM_OK) {
       /* soft assignment */

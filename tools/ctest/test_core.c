@@ -75,6 +75,48 @@ static void all_algorithms_agree(const double *x, ckm_idx n, int d, int k,
   free_fit(&ref);
 }
 
+
+/* A fit refined by Hartigan's transfers (mode: enum ckm_hartigan_mode). */
+static fit_out run_hartigan(const double *x, ckm_idx n, int d, int k,
+                            const double *start, int mode, int nthreads,
+                            const double *weights)
+{
+  return run_fit_h(x, n, d, k, start, CKM_LLOYD, CKM_KERNEL_AUTO, nthreads,
+                   300, 0.0, weights, mode);
+}
+
+/* No single transfer lowers the (weighted) inertia of the fit: for every
+ * point of a cluster of two or more, W_b / (W_b + w) d_b^2 >=
+ * W_a / (W_a - w) d_a^2 (to rounding). */
+static int hartigan_stable(const fit_out *f, const double *x, ckm_idx n,
+                           int d, int k, const double *w)
+{
+  double *W = calloc((size_t) k, sizeof(double));
+  for (ckm_idx i = 0; i < n; i++)
+    W[f->labels[i]] += w ? w[i] : 1.0;
+  int ok = 1;
+  for (ckm_idx i = 0; i < n && ok; i++) {
+    int a = f->labels[i];
+    double wi = w ? w[i] : 1.0;
+    if (f->size[a] < 2)
+      continue;
+    double d2[64];
+    for (int j = 0; j < k; j++) {
+      d2[j] = 0.0;
+      for (int c = 0; c < d; c++) {
+        double df = x[i + n * c] - f->centers[j + (size_t) k * c];
+        d2[j] += df * df;
+      }
+    }
+    double stay = W[a] / (W[a] - wi) * d2[a];
+    for (int j = 0; j < k; j++)
+      if (j != a && W[j] / (W[j] + wi) * d2[j] < stay * (1.0 - 1e-9))
+        ok = 0;
+  }
+  free(W);
+  return ok;
+}
+
 int main(void)
 {
   rng r = {0x9E3779B97F4A7C15ULL};
@@ -135,6 +177,79 @@ int main(void)
     free(w);
     free(c);
     free(x);
+  }
+
+
+  /* Hartigan's transfers: bit-identical on 1 and 2 threads, from the first
+   * pass and after convergence, weighted, at tiny magnitudes and with
+   * repeated rows; the result admits no improving transfer; restarts with
+   * a given first start equal a fit from it */
+  {
+    ckm_idx n = 3000; int d = 3, k = 6;
+    double *x = random_data(&r, n, d, 10.0);
+    double *w = malloc(sizeof(double) * n);
+    for (ckm_idx i = 0; i < n; i++) w[i] = 0.1 + rng_unif(&r);
+    double *tiny = malloc(sizeof(double) * n * d);
+    for (ckm_idx q = 0; q < n * d; q++) tiny[q] = x[q] * 1e-150;
+    double *c = first_rows(x, n, d, k);
+    double *ct = first_rows(tiny, n, d, k);
+    for (int mode = CKM_HARTIGAN_FIRST; mode <= CKM_HARTIGAN_AFTER; mode++) {
+      for (int wt = 0; wt < 2; wt++) {
+        const double *ww = wt ? w : NULL;
+        fit_out a = run_hartigan(x, n, d, k, c, mode, 1, ww);
+        fit_out b = run_hartigan(x, n, d, k, c, mode, 2, ww);
+        CHECK(a.status == CKM_OK && sane_fit(&a, n, d, k), "hartigan status (mode %d)", mode);
+        CHECK(same_fit(&a, &b, n, d, k), "hartigan 1 vs 2 threads (mode %d, weights %d)", mode, wt);
+        CHECK(a.info.converged, "hartigan converges (mode %d)", mode);
+        CHECK(hartigan_stable(&a, x, n, d, k, ww), "hartigan stable (mode %d, weights %d)", mode, wt);
+        fit_out l = run_fit(x, n, d, k, c, CKM_LLOYD, CKM_KERNEL_AUTO, 1, 300, 0.0, ww);
+        double ia = 0.0, il = 0.0;
+        for (int j = 0; j < k; j++) { ia += a.wss[j]; il += l.wss[j]; }
+        if (mode == CKM_HARTIGAN_AFTER)
+          CHECK(ia <= il, "hartigan after Lloyd no worse: %.17g vs %.17g", ia, il);
+        free_fit(&a); free_fit(&b); free_fit(&l);
+      }
+      fit_out t = run_hartigan(tiny, n, d, k, ct, mode, 2, NULL);
+      CHECK(t.status == CKM_OK && t.info.converged, "hartigan at 1e-150 (mode %d)", mode);
+      CHECK(hartigan_stable(&t, tiny, n, d, k, NULL), "hartigan stable at 1e-150");
+      free_fit(&t);
+    }
+    /* restarts: the given first start alone equals a fit from it */
+    {
+      ckm_options opt = {300, 0.0, CKM_LLOYD, CKM_KERNEL_AUTO, 2, NULL, NULL, 0.0, NULL,
+                         CKM_HARTIGAN_FIRST};
+      fit_out a = run_hartigan(x, n, d, k, c, CKM_HARTIGAN_FIRST, 2, NULL);
+      int *lab = malloc(sizeof(int) * n);
+      double *cen = malloc(sizeof(double) * k * d), *st = malloc(sizeof(double) * k * d);
+      double *wss = malloc(sizeof(double) * k);
+      ckm_idx *sz = malloc(sizeof(ckm_idx) * k);
+      ckm_info info;
+      ckm_hooks h = make_hooks(&r);
+      void *work = workspace(ckm_fit_starts_workspace(n, d, k, 1, &opt));
+      int st1 = ckm_fit_starts(x, n, d, k, 1, 1, c, cen, st, lab, wss, sz, &opt, &h, work, &info);
+      CHECK(st1 == CKM_OK && memcmp(lab, a.labels, sizeof(int) * n) == 0 &&
+            memcmp(cen, a.centers, sizeof(double) * k * d) == 0,
+            "ckm_fit_starts with one given start is the fit from it");
+      /* more starts: the kept one is no worse */
+      int st3 = ckm_fit_starts(x, n, d, k, 1, 3, c, cen, st, lab, wss, sz, &opt, &h, work, &info);
+      double i1 = 0.0, i3 = 0.0;
+      for (int j = 0; j < k; j++) { i1 += a.wss[j]; i3 += wss[j]; }
+      CHECK(st3 == CKM_OK && i3 <= i1, "three starts no worse than the first");
+      free(work); free(lab); free(cen); free(st); free(wss); free(sz);
+      free_fit(&a);
+    }
+    /* three distinct rows, k = 3 */
+    {
+      ckm_idx m = 300;
+      double *y = malloc(sizeof(double) * m * 2);
+      for (ckm_idx i = 0; i < m; i++) { y[i] = (double) (i % 3); y[i + m] = (double) (i % 3) * 2.0; }
+      double *cy = first_rows(y, m, 2, 3);
+      fit_out f = run_hartigan(y, m, 2, 3, cy, CKM_HARTIGAN_FIRST, 2, NULL);
+      CHECK(f.status == CKM_OK && f.wss[0] + f.wss[1] + f.wss[2] == 0.0, "hartigan on repeated rows");
+      free_fit(&f); free(cy); free(y);
+      bad_inputs++;
+    }
+    free(c); free(ct); free(tiny); free(w); free(x);
   }
 
   /* duplicates: 3 distinct rows; k = 3 works, k = 4 is CKM_ERR_DISTINCT */
