@@ -177,6 +177,7 @@ match_columns <- function(newdata, centers, call, arg = "newdata") {
   cn <- colnames(centers)
   nn <- colnames(newdata)
   if (names_usable(cn) && !is.null(nn)) {
+    if (identical(nn, cn)) return(newdata)
     if (!names_usable(nn)) {
       bad <- nn[is.na(nn) | !nzchar(nn) | duplicated(nn)][[1L]]
       abort(sprintf("`%s` has a column name that is %s, so its columns cannot be matched to the fitted ones by name.",
@@ -220,6 +221,18 @@ check_fit_object <- function(object, call, arg = "object",
         any(cl != round(cl)) || any(cl < 1) || any(cl > k)) {
       abort(sprintf("`%s$cluster` must be a vector of cluster numbers between 1 and nrow(%s$centers) = %d.",
                     arg, arg, k), call)
+    }
+  }
+  cond <- object$conditioning
+  if (!is.null(cond)) {
+    d <- ncol(C)
+    ok <- is.list(cond) &&
+      (is.null(cond$shift) || (is.numeric(cond$shift) && length(cond$shift) == d &&
+                                 all(is.finite(cond$shift)))) &&
+      is.numeric(cond$e) && length(cond$e) == 1L && is_whole(cond$e) && abs(cond$e) <= 1100
+    if (!ok) {
+      abort(sprintf("`%s$conditioning` must be NULL or a list of `shift` (NULL or %d finite numbers) and a whole power of two `e`; it was edited or is not ckm's.",
+                    arg, d), call)
     }
   }
   if ("size" %in% fields) {

@@ -165,16 +165,17 @@ fitted.ckm <- function(object, method = c("centers", "classes"), ...) {
 predict.ckm <- function(object, newdata, type = c("class", "prob"), beta = NULL,
                         threads = NULL, ...) {
   ecall <- sys.call()
-  check_fit_object(object, ecall)
   type <- check_choice(type, c("class", "prob"), "type", ecall, default_ok = TRUE)
   if (missing(newdata)) {
+    check_fit_object(object, ecall)
     if (type == "prob") {
       abort("`newdata` is needed for `type = \"prob\"`: a fit does not keep its data.", ecall)
     }
     return(object$cluster)
   }
+  check_fit_object(object, ecall, fields = "centers")
   newdata <- fit_space(object, newdata, ecall, "newdata")
-  threads <- check_threads(threads, ecall)
+  threads <- check_threads(threads, ecall, work = as.double(nrow(newdata)) * length(object$centers))
   centers <- object$centers
   storage.mode(centers) <- "double"
   cond <- object$conditioning

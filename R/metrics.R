@@ -130,7 +130,6 @@ ckm_nmi <- function(x, y, variant = c("arithmetic", "geometric", "max", "min", "
 ckm_silhouette <- function(X, cluster, method = c("exact", "simplified"), threads = NULL) {
   ecall <- sys.call()
   method <- check_choice(method, c("exact", "simplified"), "method", ecall, default_ok = TRUE)
-  threads <- check_threads(threads, ecall)
   centers <- NULL
   if (inherits(cluster, "kmeans")) {
     check_fit_object(cluster, ecall, "cluster")
@@ -157,8 +156,14 @@ ckm_silhouette <- function(X, cluster, method = c("exact", "simplified"), thread
                   nrow(X), length(lab$codes)), ecall)
   }
   levels <- unique(as.vector(if (is.factor(cluster)) as.character(cluster) else cluster))
+  n <- as.double(nrow(X))
+  threads <- check_threads(threads, ecall,
+                           work = if (method == "exact") n * n * ncol(X) else n * lab$r * ncol(X))
   if (method == "exact") {
-    bar <- progress_bar(sprintf("ckm_silhouette(): %s points", format(nrow(X), big.mark = ",")))
+    # a bar where the widths could take a while (it shows after 1 s)
+    bar <- if (n * n * ncol(X) > 1e7) {
+      progress_bar(sprintf("ckm_silhouette(): %s points", format(nrow(X), big.mark = ",")))
+    }
     on.exit(progress_done(bar), add = TRUE)
     z <- .Call(ffi_silhouette, X, lab$codes, lab$r, threads, progress_fn(bar))
   } else {
@@ -171,7 +176,7 @@ ckm_silhouette <- function(X, cluster, method = c("exact", "simplified"), thread
     z <- .Call(ffi_silhouette_simplified, X, lab$codes, unname(centers), threads)
   }
   if (lab$r == 1L) z$width[] <- NA_real_
-  cm <- tapply(z$width, factor(lab$codes, seq_len(lab$r)), mean)
+  cm <- as.vector(rowsum(z$width, lab$codes, reorder = TRUE)) / tabulate(lab$codes, lab$r)
   names(cm) <- levels
   structure(list(
     width = z$width, cluster = lab$codes, neighbor = z$neighbor, levels = levels,

@@ -208,3 +208,21 @@ test_that("a 1-d array is a vector, as stats::kmeans takes it", {
   expect_identical(unname(fit$centers), unname(ref$centers))
   expect_identical(names(fit$cluster), letters[1:6])
 })
+
+test_that("an edited `conditioning` is an error, never a read past its end", {
+  set.seed(1)
+  X <- cbind(rnorm(300) + 1e12, rnorm(300))
+  fit <- ckm_fit(X, 3, threads = 1)
+  expect_false(is.null(fit$conditioning))
+  bad <- fit
+  bad$conditioning$shift <- bad$conditioning$shift[1]
+  expect_error(predict(bad, X), "`object\\$conditioning` must be NULL or a list")
+  bad <- fit
+  bad$conditioning$e <- 5000L
+  expect_error(predict(bad, X), "`object\\$conditioning`")
+  bad <- fit
+  bad$conditioning$shift <- c(NA, 0)
+  expect_error(predict(bad, X, type = "prob"), "`object\\$conditioning`")
+  # the fit as made still predicts its own labels
+  expect_identical(unname(predict(fit, X)), unname(fit$cluster))
+})
