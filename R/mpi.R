@@ -170,9 +170,12 @@ agree_or_abort <- function(comm, local, call) {
 #' @inheritParams ckm_fit
 #' @param X This process's rows: a numeric matrix or data frame (the same
 #'   columns on every process; at least one row).
-#' @param init `"kmeans++"` (default), `"greedy-kmeans++"`, `"kmeans||"`,
+#' @param init `"auto"` (default: as in [ckm_fit()], decided from the
+#'   rows of all processes), `"kmeans++"`, `"greedy-kmeans++"`, `"kmeans||"`,
 #'   `"random"`, or a k x d matrix of starting centres (the same on every
-#'   process).
+#'   process). Hartigan's transfers (`algorithm = "hartigan"`, and the
+#'   default on small problems) take turns over the processes in rank
+#'   order, so they make the moves of one process too.
 #' @param comm A communicator: [ckm_comm_rmpi()] (default) or
 #'   [ckm_comm_serial()].
 #' @return On every process, an object of class `c("ckm_mpi", "ckm",

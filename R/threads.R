@@ -133,6 +133,12 @@ load_work <- 1e6
 #' at build time ckm runs on one thread. Results never depend on the number
 #' of threads: a fit with one thread is bit-identical to a fit with two.
 #'
+#' A fit of a small problem (n k d below 2^22) runs on one thread whatever
+#' is asked: after each parallel region the OpenMP runtime keeps the other
+#' threads spinning for a while (about 10 ms of a core with GNU OpenMP), so
+#' a second thread would double the CPU time of such a fit and save little
+#' of its time. Its `threads` field then says 1.
+#'
 #' On a busy machine ckm leaves alone the cores that other processes are
 #' using: each call counts the runnable tasks of other processes at that
 #' moment (Linux, from `/proc/loadavg`) and uses at most the cores that
