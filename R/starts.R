@@ -4,9 +4,10 @@
 # through run_starts(), so a fit over processes makes the choices and the
 # moves of a fit of all rows in one.
 
-# The work of one start, n k d, below which the default engine refines by
-# Hartigan's transfers and the default k-means++ fit makes several starts
-# (see "Defaults" in ?ckm_fit and bench/small.R, which measured them).
+# The work of one start, n k d, up to which the default (init = "auto")
+# makes kmeans(X, k)'s random start and a k-means++ one, both refined by
+# Hartigan's transfers (see "Defaults" in ?ckm_fit and bench/small.R,
+# which measured the choice).
 small_work <- 2^22
 
 # The engine of a fit: the passes' algorithm (its code in the core), and

@@ -16,6 +16,9 @@ for (alg in c("lloyd", "hamerly", "yinyang")) {
   set.seed(3); res[[paste0(alg, "_weighted")]] <-
     drop_threads(ckm_fit(X, 80, algorithm = alg, weights = w, init = "greedy-kmeans++"))
 }
+set.seed(7); res$hartigan <- drop_threads(ckm_fit(X, 80, init = "kmeans++", algorithm = "hartigan",
+                                                  n_init = 2, weights = w))
+set.seed(8); res$default_small <- drop_threads(ckm_fit(X[1:3000, ], 6))
 set.seed(4); res$minibatch <- drop_threads(ckm_minibatch(X, 80))
 set.seed(5); res$kmedians <- ckm_kmedians(X, 10)
 res$silhouette <- ckm_silhouette(X[1:5000, ], res$lloyd$cluster[1:5000])

@@ -13,6 +13,10 @@ rownames(X) <- paste0("r", 1:40)
 w <- runif(40, 0.5, 2)
 calls <- list(
   fit = function() { set.seed(2); ckm_fit(X, 3, algorithm = "lloyd") },
+  # the default: restarts in the core (a given first start, k-means++ ones)
+  # and Hartigan's transfers, with the trace of the kept start
+  default = function() { set.seed(2); ckm_fit(X, 3, n_init = 4) },
+  hartigan = function() { set.seed(2); ckm_fit(X, 3, init = "kmeans++", n_init = 3, algorithm = "hartigan", weights = w) },
   hamerly = function() { set.seed(2); ckm_fit(X, 3, algorithm = "hamerly", weights = w) },
   yinyang = function() { set.seed(2); ckm_fit(X, 3, algorithm = "yinyang", init = "greedy-kmeans++") },
   min_size = function() { set.seed(2); suppressWarnings(ckm_fit(X, 4, min_size = 5)) },

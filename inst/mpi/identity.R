@@ -20,7 +20,8 @@ my_rows <- function(N, cuts) {
 }
 
 fields <- c("centers", "withinss", "tot.withinss", "totss", "betweenss",
-            "size", "iter", "trace", "converged", "relocated", "n_iter")
+            "size", "iter", "trace", "converged", "relocated", "n_iter", "transfers",
+            "init_centers", "algorithm", "n_init")
 
 compare <- function(label, X, cuts, k, threads, ...) {
   rows <- my_rows(nrow(X), cuts)
@@ -68,7 +69,11 @@ for (alg in c("lloyd", "hamerly", "yinyang")) {
 }
 compare("9000x5 k=6 init matrix lloyd, uneven, 2 threads", X1, uneven(N1), 6, 2,
         init = start1, algorithm = "lloyd")
-compare("30000x3 k=25 kmeans++ auto, even", X2, even(N2), 25, 1)
+compare("30000x3 k=25 default (kmeans' start, k-means++, Hartigan)", X2, even(N2), 25, 1)
+compare("9000x5 k=6 init matrix hartigan, uneven, 2 threads", X1, uneven(N1), 6, 2,
+        init = start1, algorithm = "hartigan")
+compare("30000x3 k=8 kmeans++ n_init=3 hartigan, tiny blocks", X2, tiny(N2), 8, 1,
+        init = "kmeans++", n_init = 3, algorithm = "hartigan")
 compare("30000x3 k=25 kmeans++ hamerly, uneven", X2, uneven(N2), 25, 2, algorithm = "hamerly")
 compare("30000x3 k=40 greedy-kmeans++ yinyang, uneven", X2, uneven(N2), 40, 1,
         init = "greedy-kmeans++", algorithm = "yinyang")
