@@ -44,8 +44,17 @@ ckm_split_rows <- function(n, comm = ckm_comm_rmpi()) {
     abort(sprintf("`n` must be a whole number of rows, not %s.", describe(n)), call)
   }
   comm <- check_comm(comm, call)
-  cuts <- floor(n * (0:comm$size) / comm$size)
-  c(cuts[comm$rank + 1L] + 1, cuts[comm$rank + 2L])
+  cut <- function(i) split_cut(n, i, comm$size)
+  c(cut(comm$rank) + 1, cut(comm$rank + 1))
+}
+
+# floor(n i / p), exactly for any n up to 2^52 (n i itself may pass 2^53,
+# where doubles skip integers): with n = q p + r, it is q i + floor(r i / p),
+# and q i <= n, r i < p^2 are exact.
+split_cut <- function(n, i, p) {
+  r <- n %% p
+  q <- (n - r) / p
+  q * i + floor(r * i / p)
 }
 
 #' @rdname ckm_split_rows
@@ -85,21 +94,33 @@ ckm_read_rows <- function(file, rows, format = NULL, ncol = NULL, header = TRUE,
     return(matrix(v, nrow = m, ncol = ncol, byrow = TRUE))
   }
   flag <- check_flag(header, "header", call)
-  names <- if (flag) strsplit(readLines(file, n = 1L), sep, fixed = TRUE)[[1L]]
-  names <- gsub("^\"|\"$", "", names)
-  if (m == 0) {
-    nc <- if (flag) length(names) else length(strsplit(readLines(file, n = 1L), sep, fixed = TRUE)[[1L]])
-    return(matrix(numeric(), 0L, nc, dimnames = if (flag) list(NULL, names)))
+  if (!is.character(sep) || length(sep) != 1L || is.na(sep) || nchar(sep) != 1L) {
+    abort(sprintf("`sep` must be a single character, not %s.", describe(sep)), call)
   }
-  df <- utils::read.table(file, sep = sep, header = FALSE, skip = flag + first - 1,
-                          nrows = m, colClasses = "numeric",
-                          col.names = if (flag) names, comment.char = "")
+  # the first line's fields, quotes and all (a quoted name may hold `sep`)
+  line1 <- scan(file, what = "", sep = sep, nlines = 1L, quiet = TRUE, quote = "\"",
+                na.strings = character(), blank.lines.skip = FALSE)
+  if (length(line1) == 0L) {
+    abort("`file` is empty: it has no header and no rows.", call)
+  }
+  names <- if (flag) line1
+  if (m == 0) {
+    return(matrix(numeric(), 0L, length(line1), dimnames = if (flag) list(NULL, names)))
+  }
+  args <- list(file, sep = sep, header = FALSE, skip = flag + first - 1, nrows = m,
+               colClasses = "numeric", comment.char = "", quote = "\"", check.names = FALSE)
+  if (flag) args$col.names <- names
+  df <- tryCatch(do.call(utils::read.table, args), error = function(e) {
+    if (grepl("no lines available", conditionMessage(e))) return(data.frame())
+    abort(sprintf("`file` could not be read as %s CSV rows: %s", if (flag) "headed" else "header-less",
+                  conditionMessage(e)), call)
+  })
   if (nrow(df) < m) {
     abort(sprintf("`rows` goes past the end of `file` (it has %s data rows).",
                   format(first - 1 + nrow(df))), call)
   }
   X <- as.matrix(df)
-  rownames(X) <- NULL
+  dimnames(X) <- if (flag) list(NULL, names)
   X
 }
 

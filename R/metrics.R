@@ -174,6 +174,11 @@ ckm_silhouette <- function(X, cluster, method = c("exact", "simplified"), thread
     }
     storage.mode(centers) <- "double"
     z <- .Call(ffi_silhouette_simplified, X, lab$codes, unname(centers), threads)
+    # a point alone in its cluster has width 0, as in the exact silhouette
+    # (Rousseeuw 1987; cluster::silhouette): its distance to its own centre
+    # is 0 and would make it a perfect 1
+    alone <- tabulate(lab$codes, lab$r)[lab$codes] == 1L
+    z$width[alone] <- 0
   }
   if (lab$r == 1L) z$width[] <- NA_real_
   cm <- as.vector(rowsum(z$width, lab$codes, reorder = TRUE)) / tabulate(lab$codes, lab$r)

@@ -135,3 +135,28 @@ test_that("metric inputs are checked", {
     ckm_silhouette(iris[, 1:4], rep(1:3, 50), method = "fast")
   })
 })
+
+test_that("a point alone in its cluster has width 0 in the simplified silhouette too", {
+  set.seed(3)
+  X <- matrix(rnorm(40), 20)
+  s <- ckm_silhouette(X[1:10, ], 1:10, method = "simplified")
+  expect_identical(s$width, rep(0, 10))
+  expect_identical(s$mean, 0)
+  expect_identical(ckm_silhouette(X[1:10, ], 1:10)$mean, 0)
+  # singletons among larger clusters: 0, the others as before
+  cl <- c(rep(1, 9), 2, rep(3, 10))
+  s <- ckm_silhouette(X, cl, method = "simplified")
+  expect_identical(s$width[10], 0)
+  C <- rbind(colMeans(X[1:9, ]), X[10, ], colMeans(X[11:20, ]))
+  d <- sqrt(apply(X, 1, function(p) colSums((t(C) - p)^2)))
+  a <- d[cbind(cl, 1:20)]
+  b <- vapply(1:20, function(i) min(d[-cl[i], i]), 0)
+  ref <- (b - a) / pmax(a, b)
+  ref[10] <- 0
+  expect_equal(s$width, ref, tolerance = 1e-12)
+  # the elbow no longer prefers k = n with the simplified silhouette
+  Y <- matrix(rnorm(60), 30)
+  el <- ckm_elbow(Y, k = 2:30, silhouette = "simplified", threads = 1)
+  expect_identical(el$silhouette[el$k == 30], 0)
+  expect_false(identical(attr(el, "k_silhouette"), 30L))
+})
