@@ -228,7 +228,7 @@ ckm_fit_mpi <- function(X, k, init = "auto", n_init = NULL, max_iter = 300L,
     algorithm <- check_choice(algorithm, algorithms, "algorithm", ecall, default_ok = TRUE)
     threads <- check_threads(threads, ecall)
     verbose <- check_flag(verbose, "verbose", ecall)
-    list(error = NULL, n = nrow(X), d = ncol(X), k = k, method = method,
+    list(error = NULL, n = nrow(X), d = ncol(X), cn = colnames(X), k = k, method = method,
          init = if (init_matrix) init, n_init = n_init, max_iter = max_iter,
          tol = tol, algorithm = algorithm, blocked = blocked_kernel())
   }, ckm_error = function(e) list(error = conditionMessage(e)))
@@ -244,6 +244,7 @@ ckm_fit_mpi <- function(X, k, init = "auto", n_init = NULL, max_iter = 300L,
       abort(sprintf("The processes disagree on %s: rank %d differs from rank 0.", what, r), ecall)
     }
   }
+  X <- agree_on_columns(X, all, ecall)
   sizes <- vapply(all, function(a) as.double(a$n), double(1))
   N <- sum(sizes)
   rank <- comm$rank
@@ -296,6 +297,24 @@ ckm_fit_mpi <- function(X, k, init = "auto", n_init = NULL, max_iter = 300L,
   fit$rows <- c(a0[rank + 1L], a0[rank + 2L])
   class(fit) <- c("ckm_mpi", class(fit))
   fit
+}
+
+# Column names: where every process names its columns (usably), all must
+# name the same columns; each process's are then put in rank 0's order (as
+# predict() matches columns by name). A process whose columns have no names
+# is taken by position. Else the same error on every process.
+agree_on_columns <- function(X, all, call) {
+  names_of <- lapply(all, `[[`, "cn")
+  if (!all(vapply(names_of, names_usable, logical(1)))) return(X)
+  ref <- names_of[[1L]]
+  for (r in seq_along(names_of)[-1L]) {
+    if (!setequal(names_of[[r]], ref)) {
+      abort(sprintf("The processes disagree on the column names of `X`: rank %d has %s, rank 0 has %s.",
+                    r - 1L, paste0("`", names_of[[r]], "`", collapse = ", "),
+                    paste0("`", ref, "`", collapse = ", ")), call)
+    }
+  }
+  if (identical(colnames(X), ref)) X else X[, ref, drop = FALSE]
 }
 
 # Row blocks: process r holds global rows [a[r], a[r+1]) and works on
@@ -354,10 +373,22 @@ return_labels <- function(cl, comm, a, s) {
 
 # Random starting rows, drawn over all rows (the same draw as ckm_fit()'s
 # in one process) and fetched from the processes that hold them.
+# When the draw repeats a row, one process draws again from unique(X) (as
+# stats::kmeans does); here that needs all rows, gathered (in global order)
+# where they are few (at most small_work values: the default's small
+# problems), else an error.
 seed_random_mpi <- function(X, k, comm, N, call) {
   C <- fetch_rows(X, sample.int(N, k) - 1, comm)
-  if (anyDuplicated(C)) {
+  if (!.Call(ffi_rows_repeat, C)) return(C)
+  if (N * ncol(X) > small_work) {
     abort("`init = \"random\"` drew equal rows; use `init = \"kmeans++\"` for data with repeated rows.", call)
   }
+  U <- unique(do.call(rbind, comm$allgather_obj(X)))
+  if (nrow(U) < k) {
+    abort(sprintf("`k` = %d is larger than the number of distinct rows over all processes (%d).",
+                  k, nrow(U)), call)
+  }
+  C <- U[sample.int(nrow(U), k), , drop = FALSE]
+  dimnames(C) <- NULL
   C
 }

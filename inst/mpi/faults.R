@@ -48,6 +48,26 @@ case("a bad argument on one rank",
      ckm_fit_mpi(mine, 3, tol = if (rank == last) -1 else 1e-4, comm = comm, threads = 1))
 case("fewer distinct rows than k over all processes",
      ckm_fit_mpi(matrix(rep(c(1, 2), length.out = 2 * nrow(mine)), ncol = 2), 3, comm = comm, threads = 1))
+colnames(mine) <- c("v1", "v2", "v3")
+case("other column names on one rank",
+     ckm_fit_mpi({m <- mine; if (rank == last) colnames(m) <- c("v1", "v2", "w"); m}, 3,
+                 comm = comm, threads = 1))
+# the same names in another order are matched by name: the fit of all rows
+set.seed(5)
+f <- ckm_fit_mpi(if (rank == last) mine[, c(2, 1, 3)] else mine, 3, comm = comm, threads = 1)
+all_cl <- unlist(comm$allgather_obj(unname(f$cluster)))
+if (rank == 0L) {
+  set.seed(5)
+  g <- ckm_fit(do.call(rbind, lapply(seq_len(p), function(r) {
+    X[split(seq_len(600), rep(seq_len(p), length.out = 600))[[r]], , drop = FALSE]
+  })), 3, threads = 1)
+  ok <- identical(unname(f$centers), unname(g$centers)) && identical(all_cl, unname(g$cluster)) &&
+    identical(colnames(f$centers), c("v1", "v2", "v3"))
+  cat(sprintf("%-44s %s\n", "columns in another order on one rank", if (ok) "matched by name" else "WRONG"))
+  if (!ok) failed <- TRUE
+}
+failed <- comm$bcast_obj(failed, 0L)
+colnames(mine) <- NULL
 case("k larger than all rows together",
      ckm_fit_mpi(mine[1:2, , drop = FALSE], 2 * p + 1, comm = comm, threads = 1))
 

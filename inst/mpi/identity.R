@@ -70,6 +70,11 @@ for (alg in c("lloyd", "hamerly", "yinyang")) {
 compare("9000x5 k=6 init matrix lloyd, uneven, 2 threads", X1, uneven(N1), 6, 2,
         init = start1, algorithm = "lloyd")
 compare("30000x3 k=25 default (kmeans' start, k-means++, Hartigan)", X2, even(N2), 25, 1)
+# 20 distinct rows, each 100 times: the default's random draw repeats a
+# row, and draws again from the distinct rows, as in one process
+X3 <- kronecker(matrix(rnorm(20 * 2), 20), rep(1, 100))
+cuts3 <- if (p > 1) c(3, 700, 1200)[seq_len(p - 1)] else numeric()
+compare("2000x2 20 distinct rows k=8 default (draw repeats)", X3, cuts3, 8, 1)
 compare("9000x5 k=6 init matrix hartigan, uneven, 2 threads", X1, uneven(N1), 6, 2,
         init = start1, algorithm = "hartigan")
 compare("30000x3 k=8 kmeans++ n_init=3 hartigan, tiny blocks", X2, tiny(N2), 8, 1,
