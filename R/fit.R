@@ -289,8 +289,11 @@ ckm_fit <- function(X, k, init = "auto", n_init = NULL, max_iter = 300L,
                     weights = NULL, min_size = NULL, threads = NULL,
                     verbose = FALSE, data = NULL, scale = FALSE) {
   ecall <- sys.call()
+  terms <- NULL
   if (inherits(X, "formula")) {
     X <- formula_data(X, data, ecall)
+    terms <- attr(X, "terms")
+    attr(X, "terms") <- NULL
   } else if (!is.null(data)) {
     abort("`data` is for a formula `X` (e.g. `ckm_fit(~ a + b, data = df, k = 3)`); give the data as `X` otherwise.", ecall)
   }
@@ -370,12 +373,16 @@ ckm_fit <- function(X, k, init = "auto", n_init = NULL, max_iter = 300L,
     fit$splits <- splits
   }
   fit$scaling <- scaling
+  fit$terms <- terms
   fit
 }
 
-# ckm_fit(~ a + b, data = df): the named columns of `data`, numeric only,
-# no response, no transformation other than what model.frame() does (so
-# `~ log(a) + b` works); rows with NA are an error, as in ckm_fit(X).
+# ckm_fit(~ a + b, data = df): the terms of the formula evaluated on `data`
+# (model.frame(), so `~ log(a) + I(b^2)` and `~ .` work), numeric only, no
+# response and no interactions (k-means has no use for them: give the
+# product as a term, `I(a * b)`); rows with NA are an error, as in
+# ckm_fit(X). The terms come back as attribute "terms", kept in the fit, so
+# that new data is evaluated the same way (formula_frame()).
 formula_data <- function(formula, data, call) {
   if (length(formula) != 2L) {
     abort("`X` must be a one-sided formula (`~ a + b`): k-means has no response.", call)
@@ -383,8 +390,24 @@ formula_data <- function(formula, data, call) {
   if (is.null(data) || !is.data.frame(data)) {
     abort(sprintf("`data` must be a data frame for a formula `X`, not %s.", describe(data)), call)
   }
-  mf <- tryCatch(stats::model.frame(formula, data, na.action = stats::na.pass),
+  tt <- tryCatch(stats::terms(formula, data = data),
                  error = function(e) abort(sprintf("`X`: %s", conditionMessage(e)), call))
+  if (any(attr(tt, "order") > 1L)) {
+    bad <- attr(tt, "term.labels")[attr(tt, "order") > 1L]
+    abort(sprintf("The formula has %s %s; k-means takes columns, not interactions: give a product as a term, such as `I(a * b)`.",
+                  if (length(bad) == 1L) "the interaction" else "the interactions",
+                  paste0("`", bad, "`", collapse = ", ")), call)
+  }
+  X <- formula_frame(tt, data, call, "data")
+  attr(X, "terms") <- tt
+  X
+}
+
+# The terms of a fit's formula evaluated on `data`: a numeric matrix whose
+# columns are named by the terms.
+formula_frame <- function(tt, data, call, arg) {
+  mf <- tryCatch(stats::model.frame(tt, data, na.action = stats::na.pass),
+                 error = function(e) abort(sprintf("`%s`: %s", arg, conditionMessage(e)), call))
   bad <- names(mf)[!vapply(mf, is.numeric, logical(1))]
   if (length(bad)) {
     abort(sprintf("The formula's terms must be numeric; %s %s not.",
@@ -421,7 +444,12 @@ apply_scaling <- function(X, scaling) {
 # numeric ones included), scaled as the fitted data were.
 fit_space <- function(object, data, call, arg) {
   cn <- colnames(object$centers)
-  if (is.data.frame(data) && names_usable(cn) && all(cn %in% names(data))) data <- data[cn]
+  if (is.data.frame(data) && inherits(object$terms, "terms")) {
+    # a formula fit: its terms evaluated on the new data, as lm() does
+    data <- formula_frame(object$terms, data, call, arg)
+  } else if (is.data.frame(data) && names_usable(cn) && all(cn %in% names(data))) {
+    data <- data[cn]
+  }
   X <- as_data_matrix(data, arg, call)
   X <- match_columns(X, object$centers, call, arg)
   sc <- object$scaling

@@ -69,3 +69,31 @@ test_that("formula and scaling errors name the argument", {
     predict(edited, iris[, 1:4])
   })
 })
+
+test_that("a formula's terms are evaluated on new data as lm() evaluates them", {
+  set.seed(7)
+  df <- data.frame(a = rnorm(120) - 3, b = rnorm(120), tag = letters[rep(1:4, 30)])
+  f <- ckm_fit(~ log(abs(a)) + I(b^2), data = df, k = 3, threads = 1)
+  X <- cbind(log(abs(df$a)), df$b^2)
+  # the fit is the fit of the evaluated columns, from the same start
+  g <- ckm_fit(X, init = f$init_centers, algorithm = "hartigan", threads = 1)
+  expect_identical(unname(f$cluster), unname(g$cluster))
+  expect_identical(colnames(f$centers), c("log(abs(a))", "I(b^2)"))
+  # predict() on the original data frame (and on new rows of it)
+  expect_identical(unname(predict(f, df)), unname(f$cluster))
+  new <- data.frame(a = c(-1, -10), b = c(0.1, 2))
+  near <- apply(cbind(log(abs(new$a)), new$b^2), 1, function(p) which.min(colSums((t(f$centers) - p)^2)))
+  expect_identical(unname(predict(f, new)), near)
+  expect_error(predict(f, data.frame(b = 1)), "`newdata`")
+  # `~ .` takes the numeric columns named
+  h <- ckm_fit(~ ., data = df[1:2], k = 2, threads = 1)
+  expect_identical(colnames(h$centers), c("a", "b"))
+  expect_identical(unname(predict(h, df)), unname(h$cluster))
+})
+
+test_that("interactions in a formula are refused, not dropped", {
+  df <- data.frame(a = rnorm(20), b = rnorm(20))
+  expect_error(ckm_fit(~ a * b, data = df, k = 2), "interaction `a:b`")
+  expect_error(ckm_fit(~ a:b, data = df, k = 2), "interaction `a:b`")
+  expect_silent(ckm_fit(~ a + b + I(a * b), data = df, k = 2, threads = 1))
+})
