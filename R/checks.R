@@ -21,6 +21,9 @@ describe <- function(x) {
   if (is.matrix(x)) {
     return(sprintf("a %d x %d %s matrix", nrow(x), ncol(x), typeof(x)))
   }
+  if (is.array(x) && length(dim(x)) > 2L) {
+    return(sprintf("a %s %s array", paste(dim(x), collapse = " x "), typeof(x)))
+  }
   if (is.numeric(x) || is.logical(x) || is.character(x)) {
     if (length(x) == 1L) {
       return(if (is.character(x)) encodeString(x, quote = "\"") else format(x))

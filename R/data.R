@@ -73,7 +73,11 @@ ckm_blobs <- function(n = 300, centers = 3, sd = 1, d = 2, box = c(-10, 10)) {
       abort(sprintf("`box` must be two finite numbers, lower then upper, not %s.",
                     describe(box)), ecall)
     }
-    C <- matrix(stats::runif(k * d, box[[1L]], box[[2L]]), k, d)
+    if (as.double(k) * d > .Machine$integer.max) {
+      abort(sprintf("`centers` x `d` = %.0f centre coordinates is more than R's vectors hold (2^31 - 1).",
+                    as.double(k) * d), ecall)
+    }
+    C <- matrix(stats::runif(as.double(k) * d, box[[1L]], box[[2L]]), k, d)
   }
   k <- nrow(C)
   if (length(n) == 1L) {
@@ -82,6 +86,7 @@ ckm_blobs <- function(n = 300, centers = 3, sd = 1, d = 2, box = c(-10, 10)) {
   } else {
     if (length(n) != k) abort(sprintf("`n` must be one total or %d cluster sizes, not %d numbers.", k, length(n)), ecall)
     sizes <- vapply(n, check_count, integer(1), arg = "n", min = 0L, call = ecall)
+    if (sum(sizes) < 1) abort("`n` must give at least one row in all, not only zeros.", ecall)
   }
   sd <- check_positive(sd, "sd", ecall)
   if (!(length(sd) %in% c(1L, k))) abort(sprintf("`sd` must have length 1 or %d.", k), ecall)
@@ -142,7 +147,7 @@ ckm_anisotropic <- function(n = 300, centers = 3, sd = 1,
     abort(sprintf("`transform` must be a square numeric matrix of finite values, not %s.",
                   describe(transform)), ecall)
   }
-  if (is.matrix(centers) && ncol(centers) != nrow(transform)) {
+  if ((is.matrix(centers) || is.data.frame(centers)) && ncol(centers) != nrow(transform)) {
     abort(sprintf("`centers` must have %d columns, as `transform` has rows, not %d.",
                   nrow(transform), ncol(centers)), ecall)
   }

@@ -168,3 +168,33 @@ predict.ckm_kmedians <- function(object, newdata, type = "class", threads = NULL
   if (!is.null(rn <- rownames(newdata))) names(cl) <- rn
   cl
 }
+
+#' @rdname ckm_kmedians
+#' @param x A `ckm_kmedians` fit.
+#' @param data The data the fit was made from (`what = "clusters"`).
+#' @param what `"clusters"`: the points coloured by cluster and the centres
+#'   (on the first two principal axes for more than two columns), as for a
+#'   k-means fit; `"trace"`: the total L1 distance after each iteration.
+#' @param col Colours of the clusters.
+#' @export
+plot.ckm_kmedians <- function(x, data = NULL, what = c("clusters", "trace"), col = NULL, ...) {
+  ecall <- sys.call()
+  what <- check_choice(what, c("clusters", "trace"), "what", ecall, default_ok = TRUE)
+  if (what == "trace") {
+    graphics::plot(seq_along(x$trace), x$trace, type = "b", pch = 19, xlab = "iteration",
+                   ylab = "total L1 distance", main = "k-medians: L1 distance by iteration", ...)
+    return(invisible(x))
+  }
+  plot.ckm(x, data, what = "clusters", col = col, ...)
+}
+
+#' @rdname ckm_kmedians
+#' @param method `"centers"`: each row's centre (its cluster's medians);
+#'   `"classes"`: its cluster, as [fitted.kmeans][stats::fitted.values] gives.
+#' @export
+fitted.ckm_kmedians <- function(object, method = c("centers", "classes"), ...) {
+  method <- check_choice(method, c("centers", "classes"), "method", sys.call(), default_ok = TRUE)
+  check_fit_object(object, sys.call())
+  if (method == "classes") return(object$cluster)
+  object$centers[object$cluster, , drop = FALSE]
+}

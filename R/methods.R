@@ -2,11 +2,15 @@
 print.ckm <- function(x, digits = max(3L, getOption("digits") - 3L), ...) {
   check_fit_object(x, sys.call(), "x", fields = c("centers", "size"))
   k <- length(x$size)
-  cat(sprintf("ckm fit: %d cluster%s of %s point%s, %d dimension%s (%s, %s start%s)\n",
+  n_init <- fit_count(x, "n_init")
+  how <- c(fit_word(x, "algorithm"), if (!is.na(w <- fit_word(x, "init"))) paste(w, "start"),
+           if (!is.na(n_init) && n_init > 1L) sprintf("best of %d", n_init))
+  how <- how[!is.na(how)]
+  cat(sprintf("ckm fit: %d cluster%s of %s point%s, %d dimension%s%s\n",
               k, if (k == 1L) "" else "s", format(sum(x$size)),
               if (sum(x$size) == 1L) "" else "s", ncol(x$centers),
-              if (ncol(x$centers) == 1L) "" else "s", x$algorithm,
-              x$init, if (x$n_init == 1L) "" else sprintf(", best of %d", x$n_init)))
+              if (ncol(x$centers) == 1L) "" else "s",
+              if (length(how)) sprintf(" (%s)", paste(how, collapse = ", ")) else ""))
   sizes <- x$size
   if (k > 20L) {
     cat("Sizes:", format(sizes[1:20]), "...", "\n")
@@ -17,20 +21,56 @@ print.ckm <- function(x, digits = max(3L, getOption("digits") - 3L), ...) {
   cat(sprintf("Inertia (within SS): %s\n", format(x$tot.withinss, digits = digits + 3L)))
   cat(sprintf("Between SS / total SS: %s %%\n",
               format(100 * x$betweenss / x$totss, digits = digits)))
+  converged <- fit_flag(x, "converged")
+  relocated <- fit_count(x, "relocated")
+  moved <- if (!is.na(relocated) && relocated > 0) relocated else 0
   if (identical(x$algorithm, "minibatch")) {
     cat(sprintf("%s after %s mini-batch steps of %s rows (%s passes over the data)%s\n",
-                if (x$converged) "Stopped early" else "Stopped at max_iter",
+                if (isTRUE(converged)) "Stopped early" else "Stopped at max_iter",
                 format(x$n_steps), format(x$batch_size), format(x$epochs, digits = 3L),
-                if (x$relocated > 0) sprintf("; %s centre%s reassigned", format(x$relocated),
-                                               if (x$relocated == 1) "" else "s") else ""))
-    return(invisible(x))
+                if (moved > 0) sprintf("; %s centre%s reassigned", format(moved),
+                                       if (moved == 1) "" else "s") else ""))
+  } else {
+    n_iter <- fit_count(x, "n_iter")
+    cat(sprintf("%s%s%s\n",
+                if (is.na(converged)) "Stopped" else if (converged) "Converged" else "Did not converge",
+                if (is.na(n_iter)) "" else sprintf(" after %d iteration%s", n_iter, if (n_iter == 1L) "" else "s"),
+                if (moved > 0) sprintf("; %s empty cluster%s relocated", format(moved),
+                                       if (moved == 1) "" else "s") else ""))
   }
-  cat(sprintf("%s after %d iteration%s%s\n",
-              if (x$converged) "Converged" else "Did not converge",
-              x$n_iter, if (x$n_iter == 1L) "" else "s",
-              if (x$relocated > 0) sprintf("; %s empty cluster%s relocated", format(x$relocated),
-                                             if (x$relocated == 1) "" else "s") else ""))
+  print_means(x$centers, digits)
   invisible(x)
+}
+
+# The cluster means, as print.kmeans() shows them: all of them for up to 10
+# clusters and 8 columns, else the first ones and a note.
+print_means <- function(centers, digits) {
+  k <- nrow(centers)
+  d <- ncol(centers)
+  cat("Cluster means:\n")
+  shown <- centers[seq_len(min(k, 10L)), seq_len(min(d, 8L)), drop = FALSE]
+  print(shown, digits = digits)
+  if (k > 10L || d > 8L) {
+    cat(sprintf("(%s; all in `$centers`)\n", paste(c(
+      if (k > 10L) sprintf("%d of %d clusters", 10L, k),
+      if (d > 8L) sprintf("%d of %d columns", 8L, d)), collapse = ", ")))
+  }
+  invisible()
+}
+
+# Optional fields of a fit a user may have edited: a whole number, a flag
+# or a word, or NA when missing or not that.
+fit_count <- function(x, f) {
+  v <- x[[f]]
+  if (is.numeric(v) && length(v) == 1L && !is.na(v) && is.finite(v) && v == round(v)) as.integer(v) else NA_integer_
+}
+fit_flag <- function(x, f) {
+  v <- x[[f]]
+  if (is.logical(v) && length(v) == 1L && !is.na(v)) v else NA
+}
+fit_word <- function(x, f) {
+  v <- x[[f]]
+  if (is.character(v) && length(v) == 1L && !is.na(v) && nzchar(v)) v else NA_character_
 }
 
 #' Summaries of a ckm fit
@@ -93,17 +133,29 @@ summary.ckm <- function(object, ...) {
 #' @rdname summary.ckm
 #' @export
 print.summary.ckm <- function(x, digits = max(3L, getOption("digits") - 3L), ...) {
-  cat(sprintf("k-means (%s), %d clusters, %s observations\n", x$algorithm,
-              nrow(x$clusters), format(x$n)))
-  cat(sprintf("Seeding: %s, %d start%s; %s in %d iteration%s; %d thread%s\n",
-              x$init, x$n_init, if (x$n_init == 1L) "" else "s",
-              if (x$converged) "converged" else "not converged",
-              x$n_iter, if (x$n_iter == 1L) "" else "s",
-              x$threads, if (x$threads == 1L) "" else "s"))
+  alg <- fit_word(x, "algorithm")
+  cat(sprintf("k-means%s, %d clusters, %s observations\n",
+              if (is.na(alg)) "" else sprintf(" (%s)", alg), nrow(x$clusters), format(x$n)))
+  n_init <- fit_count(x, "n_init")
+  n_iter <- fit_count(x, "n_iter")
+  threads <- fit_count(x, "threads")
+  converged <- fit_flag(x, "converged")
+  init <- fit_word(x, "init")
+  parts <- c(
+    if (!is.na(init) || !is.na(n_init)) {
+      sprintf("Seeding: %s", paste(c(if (!is.na(init)) init,
+                                     if (!is.na(n_init)) sprintf("%d start%s", n_init, if (n_init == 1L) "" else "s")),
+                                   collapse = ", "))
+    },
+    paste0(if (is.na(converged)) "stopped" else if (converged) "converged" else "not converged",
+           if (!is.na(n_iter)) sprintf(" in %d iteration%s", n_iter, if (n_iter == 1L) "" else "s")),
+    if (!is.na(threads)) sprintf("%d thread%s", threads, if (threads == 1L) "" else "s"))
+  cat(paste(parts, collapse = "; "), "\n", sep = "")
   cat(sprintf("Inertia %s; between/total SS %s %%\n",
               format(x$inertia, digits = digits + 3L),
               format(100 * x$betweenss / x$totss, digits = digits)))
-  if (x$relocated > 0) cat(sprintf("Empty clusters relocated: %s\n", format(x$relocated)))
+  relocated <- fit_count(x, "relocated")
+  if (!is.na(relocated) && relocated > 0) cat(sprintf("Empty clusters relocated: %s\n", format(relocated)))
   cat("\nClusters:\n")
   print(x$clusters, digits = digits, row.names = FALSE)
   cat("\nCentres:\n")

@@ -75,7 +75,11 @@ threads_cap <- function(n, work = Inf) {
 # for and option ckm.load_aware is not FALSE; NA when unknown or off.
 idle_cores <- function(procs, n) {
   if (!is.na(n) && n <= 1L) return(NA_integer_)
-  if (isFALSE(getOption("ckm.load_aware", TRUE))) return(NA_integer_)
+  aware <- getOption("ckm.load_aware", TRUE)
+  if (!isTRUE(aware) && !isFALSE(aware)) {
+    abort(sprintf("`options(ckm.load_aware)` must be TRUE or FALSE, not %s.", describe(aware)))
+  }
+  if (!aware) return(NA_integer_)
   others <- .Call(ffi_runnable_others)
   if (others < 0L) return(NA_integer_)
   max(1L, as.integer(procs) - others)

@@ -16,6 +16,10 @@ for (alg in c("lloyd", "hamerly", "yinyang")) {
   }
 }
 options(ckm.kernel = NULL)
+# the default (restarts in the core, Hartigan's transfers) and Hartigan
+# alone, weighted
+f <- ckm_fit(X, 20, n_init = 3)
+f <- ckm_fit(X, 20, init = "kmeans++", algorithm = "hartigan", weights = w)
 # empty clusters and relocation
 start <- rbind(X[1:18, ], c(1e4, 1e4, 0, 0), c(-1e4, 1e4, 0, 0))
 f <- ckm_fit(X, init = start, threads = 2)

@@ -40,12 +40,17 @@ labels <- predict(fit, new)
 
 # The fit is the one a single process makes of all rows, bit for bit: here
 # rank 0 reads the whole file to show it (a real job would not).
+# Every rank learns the verdict, and the job fails (on every rank) if the
+# two differ.
+same <- 0
 if (comm$rank == 0) {
   set.seed(42)
   one <- ckm_fit(ckm_read_rows(file, c(1, n), ncol = d), k = 12, threads = 1)
-  cat("identical to ckm_fit() of all rows:",
-      identical(fit$centers, one$centers) && identical(fit$withinss, one$withinss), "\n")
+  same <- as.numeric(identical(fit$centers, one$centers) && identical(fit$withinss, one$withinss))
+  cat("identical to ckm_fit() of all rows:", same == 1, "\n")
+  flush(stdout())
 }
-invisible(comm$allreduce(0, "sum"))
+same <- comm$allreduce(same, "sum") # rank 0's verdict (the others hold 0)
 if (comm$rank == 0) unlink(file)
+if (same != 1) stop("the fit over processes is not the fit of all rows in one process")
 Rmpi::mpi.quit()

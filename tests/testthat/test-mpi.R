@@ -200,8 +200,7 @@ mpi_ready <- function() {
     nzchar(system.file(package = "Rmpi"))
 }
 
-run_mpi <- function(np, script) {
-  path <- system.file("mpi", script, package = "ckm")
+run_mpi <- function(np, script, path = system.file("mpi", script, package = "ckm")) {
   out <- suppressWarnings(system2(
     "timeout", c("300", "mpirun", "--oversubscribe", "--allow-run-as-root", "-np", np,
                  file.path(R.home("bin"), "Rscript"), path),
@@ -245,4 +244,26 @@ test_that("under mpirun, the cluster vignette's job runs and matches ckm_fit()",
               label = paste(r$out, collapse = "\n"))
   expect_identical(sum(grepl("^rank [01]: rows", r$out)), 2L)
   expect_false(file.exists(file.path(dir, "ckm-cluster-example.bin")))
+})
+
+test_that("the vignette's job fails when its fit is not the fit of all rows", {
+  skip_on_cran()
+  skip_if_not(mpi_ready(), "needs mpirun and Rmpi")
+  dir <- withr::local_tempdir()
+  withr::local_dir(dir)
+  # the same script, but the one-process fit it compares with is made from
+  # another seed: a fit that differs must stop the job
+  src <- readLines(system.file("mpi", "cluster-vignette.R", package = "ckm"))
+  at <- grep("^  set.seed\\(42\\)$", src)
+  expect_length(at, 1L)
+  src[at] <- "  set.seed(43)"
+  broken <- file.path(dir, "broken.R")
+  writeLines(src, broken)
+  r <- run_mpi(2, path = broken)
+  expect_false(identical(r$status, 0L))
+  # (mpirun may end the job before every line is forwarded: one will do)
+  expect_true(any(r$out == "identical to ckm_fit() of all rows: FALSE ") ||
+                any(grepl("not the fit of all rows in one process", r$out)),
+              label = paste(r$out, collapse = "\n"))
+  expect_false(any(r$out == "identical to ckm_fit() of all rows: TRUE "))
 })
