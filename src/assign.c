@@ -123,9 +123,7 @@ ckm_idx ckm_assign_pass(ckm_state *s, double *second, double *inertia)
       s->stopped = 1;
       break;
     }
-#ifdef _OPENMP
-#pragma omp parallel for num_threads(nt) schedule(dynamic, ckm_chunk((long) (b1 - b0), nt)) reduction(+:changed)
-#endif
+    CKM_PARALLEL(nt, parallel for num_threads(nt) schedule(dynamic, ckm_chunk((long) (b1 - b0), nt)) reduction(+:changed),
     for (ckm_idx t = b0; t < b1; t++) {
       ckm_idx i0 = t * CKM_TILE;
       int len = (int) (n - i0 < CKM_TILE ? n - i0 : CKM_TILE);
@@ -135,7 +133,7 @@ ckm_idx ckm_assign_pass(ckm_state *s, double *second, double *inertia)
       else
         changed += plain_tile(s->wide, s->x, n, d, s->ct, k, i0, len, s->labels, s->dist,
                               second, s->tile_sums + t);
-    }
+    });
   }
   (void) nt;
 
@@ -236,9 +234,7 @@ int ckm_soft_assign(const double *x, ckm_idx n, int d, const double *centers,
   const ckm_idx b1 = b0 + block < ntiles ? b0 + block : ntiles;
   if (b0 > 0 && ckm_should_stop(hooks))
     return CKM_INTERRUPTED;
-#ifdef _OPENMP
-#pragma omp parallel for num_threads(nt) schedule(dynamic, ckm_chunk((long) (b1 - b0), nt)) reduction(|:bad)
-#endif
+  CKM_PARALLEL(nt, parallel for num_threads(nt) schedule(dynamic, ckm_chunk((long) (b1 - b0), nt)) reduction(|:bad),
   for (ckm_idx t = b0; t < b1; t++) {
     const ckm_idx i0 = t * CKM_TILE;
     const int len = (int) (n - i0 < CKM_TILE ? n - i0 : CKM_TILE);
@@ -268,7 +264,7 @@ int ckm_soft_assign(const double *x, ckm_idx n, int d, const double *centers,
     }
     for (int q = 0; q < len; q++)
       bad |= !isfinite(sum[q]);
-  }
+  });
   }
   (void) nt;
   return bad ? CKM_ERR_NONFINITE : CKM_OK;

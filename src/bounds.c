@@ -233,9 +233,7 @@ ckm_idx ckm_bounds_first(ckm_state *s, int algorithm, double *inertia)
     s->stopped = 1;
     return changed;
   }
-#ifdef _OPENMP
-#pragma omp parallel for num_threads(nt) schedule(dynamic, 1) reduction(+:changed)
-#endif
+  CKM_PARALLEL(nt, parallel for num_threads(nt) schedule(dynamic, 1) reduction(+:changed),
   for (ckm_idx tile = b0; tile < b1; tile++) {
     double *buf = s->thread_buf + (size_t) omp_get_thread_num() * s->thread_buf_stride;
     double *pt = buf + s->k;
@@ -253,7 +251,7 @@ ckm_idx ckm_bounds_first(ckm_state *s, int algorithm, double *inertia)
       sum += bd;
     }
     s->tile_sums[tile] = sum;
-  }
+  });
   }
   (void) nt;
   *inertia = ckm_tile_total(s->comm, s->tile_sums, ntiles, &s->status);
@@ -345,9 +343,7 @@ ckm_idx ckm_bounds_pass(ckm_state *s, int algorithm)
   if (algorithm == CKM_HAMERLY && s->fast)
     ckm_fast_pack(s->fast, s->centers, k); /* this pass's centres */
 
-#ifdef _OPENMP
-#pragma omp parallel for num_threads(nt) schedule(dynamic, 4) reduction(+:changed)
-#endif
+  CKM_PARALLEL(nt, parallel for num_threads(nt) schedule(dynamic, 4) reduction(+:changed),
   for (ckm_idx tile = 0; tile < ntiles; tile++) {
     double *buf = s->thread_buf + (size_t) omp_get_thread_num() * s->thread_buf_stride;
     double *pt = buf + k;
@@ -460,7 +456,7 @@ ckm_idx ckm_bounds_pass(ckm_state *s, int algorithm)
         upper[t] = ckm_dist_up(own[q], slack, abs_slack);
       }
     }
-  }
+  });
   (void) nt;
   return changed;
 }

@@ -29,9 +29,7 @@ static double exact_dist_all(ckm_state *s, const double *cen)
   const ckm_idx n = s->n, ntiles = ckm_ntiles(n);
   const int d = s->d, k = s->k;
   const int nt = ckm_team(s->nthreads, 3.0 * (double) n * d);
-#ifdef _OPENMP
-#pragma omp parallel for num_threads(nt) schedule(dynamic, ckm_chunk(ntiles, nt))
-#endif
+  CKM_PARALLEL(nt, parallel for num_threads(nt) schedule(dynamic, ckm_chunk(ntiles, nt)),
   for (ckm_idx t = 0; t < ntiles; t++) {
     ckm_idx i0 = t * CKM_TILE;
     int len = (int) (n - i0 < CKM_TILE ? n - i0 : CKM_TILE);
@@ -57,7 +55,7 @@ static double exact_dist_all(ckm_state *s, const double *cen)
         sum += dist[q];
     }
     s->tile_sums[t] = sum;
-  }
+  });
   (void) nt;
   return ckm_tile_total(s->comm, s->tile_sums, ntiles, &s->status);
 }
@@ -616,9 +614,7 @@ static void column_tile_sums(const double *x, ckm_idx n, int d,
 {
   const int nt = ckm_team(nthreads < d ? nthreads : d, 3.0 * (double) n * d);
   (void) nt;
-#ifdef _OPENMP
-#pragma omp parallel for num_threads(nt) schedule(dynamic, 1)
-#endif
+  CKM_PARALLEL(nt, parallel for num_threads(nt) schedule(dynamic, 1),
   for (int c = 0; c < d; c++) {
     const double *xc = x + (size_t) c * (size_t) n;
     for (ckm_idx i0 = 0; i0 < n; i0 += CKM_TILE) {
@@ -646,7 +642,7 @@ static void column_tile_sums(const double *x, ckm_idx n, int d,
       }
       ckm_rsum_add(acc + c, s);
     }
-  }
+  });
 }
 
 double ckm_totss(const double *x, ckm_idx n, int d, const double *w,

@@ -24,9 +24,7 @@ static void l1_assign_tiles(const double *x, ckm_idx n, int d,
 {
   const double points = (double) ((t1 - t0) * CKM_TILE);
   const int nt = ckm_team(nthreads, 3.0 * points * k * d);
-#ifdef _OPENMP
-#pragma omp parallel for num_threads(nt) schedule(dynamic, ckm_chunk((long) (t1 - t0), nt))
-#endif
+  CKM_PARALLEL(nt, parallel for num_threads(nt) schedule(dynamic, ckm_chunk((long) (t1 - t0), nt)),
   for (ckm_idx t = t0; t < t1; t++) {
     const ckm_idx i0 = t * CKM_TILE;
     const int len = (int) (n - i0 < CKM_TILE ? n - i0 : CKM_TILE);
@@ -57,7 +55,7 @@ static void l1_assign_tiles(const double *x, ckm_idx n, int d,
       labels[i0 + q] = lab[q];
       dist[i0 + q] = best[q];
     }
-  }
+  });
   (void) nt;
 }
 
@@ -221,9 +219,7 @@ int ckm_kmedians(const double *x, ckm_idx n, int d, int k, double *centers,
       return CKM_INTERRUPTED;
     /* medians, a column per task */
     const int nt = ckm_team(nthreads < d ? nthreads : d, 8.0 * (double) n);
-#ifdef _OPENMP
-#pragma omp parallel for num_threads(nt) schedule(dynamic, 1)
-#endif
+    CKM_PARALLEL(nt, parallel for num_threads(nt) schedule(dynamic, 1),
     for (int c = 0; c < d; c++) {
       double *buf = scratch + (size_t) n * (size_t) omp_get_thread_num();
       const double *xc = x + (size_t) c * (size_t) n;
@@ -233,7 +229,7 @@ int ckm_kmedians(const double *x, ckm_idx n, int d, int k, double *centers,
           buf[q] = xc[order[start[j] + q]];
         centers[j + (size_t) k * c] = median_of(buf, m);
       }
-    }
+    });
     (void) nt;
   }
 

@@ -205,9 +205,7 @@ int ckm_silhouette(const double *x, ckm_idx n, int d, const int *cl, int k,
       return CKM_INTERRUPTED;
     ckm_report(hooks, (double) p0 / (double) n);
     const int nt = ckm_team(nthreads, 3.0 * (double) (p1 - p0) * n * d);
-#ifdef _OPENMP
-#pragma omp parallel for num_threads(nt) schedule(dynamic, 16)
-#endif
+    CKM_PARALLEL(nt, parallel for num_threads(nt) schedule(dynamic, 16),
     for (ckm_idx i = p0; i < p1; i++) {
       double *sums = work + (size_t) omp_get_thread_num() * ((size_t) k + d + CKM_TILE);
       double *pt = sums + k;
@@ -250,7 +248,7 @@ int ckm_silhouette(const double *x, ckm_idx n, int d, const int *cl, int k,
       }
       width[i] = sil_width(a, b, nb);
       neighbor[i] = nb;
-    }
+    });
     (void) nt;
   }
   return CKM_OK;
@@ -268,9 +266,7 @@ void ckm_silhouette_simplified(const double *x, ckm_idx n, int d,
                                double *width, int *neighbor, int nthreads)
 {
   const int nt = ckm_team(nthreads, 3.0 * (double) n * k * d);
-#ifdef _OPENMP
-#pragma omp parallel for num_threads(nt) schedule(dynamic, 1024)
-#endif
+  CKM_PARALLEL(nt, parallel for num_threads(nt) schedule(dynamic, 1024),
   for (ckm_idx i = 0; i < n; i++) {
     const int own = cl[i];
     double a = 0.0, b = INFINITY;
@@ -291,6 +287,6 @@ void ckm_silhouette_simplified(const double *x, ckm_idx n, int d,
     }
     width[i] = sil_width(a, b, nb);
     neighbor[i] = nb;
-  }
+  });
   (void) nt;
 }

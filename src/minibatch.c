@@ -55,15 +55,13 @@ static void gather_rows(const double *x, ckm_idx n, int d, const ckm_idx *rows,
                         ckm_idx b, double *xb, int nthreads)
 {
   const int nt = ckm_team(nthreads < d ? nthreads : d, 40.0 * (double) b * d);
-#ifdef _OPENMP
-#pragma omp parallel for num_threads(nt) schedule(dynamic, 1)
-#endif
+  CKM_PARALLEL(nt, parallel for num_threads(nt) schedule(dynamic, 1),
   for (int c = 0; c < d; c++) {
     const double *xc = x + (size_t) c * (size_t) n;
     double *bc = xb + (size_t) b * (size_t) c;
     for (ckm_idx q = 0; q < b; q++)
       bc[q] = xc[rows[q]];
-  }
+  });
   (void) nt;
 }
 

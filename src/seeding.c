@@ -90,9 +90,7 @@ static void candidate_potentials(const double *x, ckm_idx n, int d,
 {
   const ckm_idx ntiles = ckm_ntiles(n);
   const int nt = ckm_team(nthreads, 3.0 * (double) n * d * trials);
-#ifdef _OPENMP
-#pragma omp parallel for num_threads(nt) schedule(dynamic, ckm_chunk(ntiles, nt))
-#endif
+  CKM_PARALLEL(nt, parallel for num_threads(nt) schedule(dynamic, ckm_chunk(ntiles, nt)),
   for (ckm_idx t = 0; t < ntiles; t++) {
     double acc[CKM_TILE];
     const ckm_idx i0 = t * CKM_TILE;
@@ -106,7 +104,7 @@ static void candidate_potentials(const double *x, ckm_idx n, int d,
       }
       pot[(size_t) t * trials + c] = s;
     }
-  }
+  });
   (void) nt;
   for (int c = 0; c < trials; c++) {
     ckm_rsum_zero(dc->rs + c);
@@ -163,6 +161,21 @@ static void lower_tile_avx2(const double *x, ckm_idx n, int d,
 #define CKM_LOWER_WIDE 0
 #endif
 
+/* One tile of lower_weights(), by the AVX2 build where it runs */
+static inline void lower_one(const double *x, ckm_idx n, int d, const double *cen,
+                             const double *pw, double *w, double *tile_sums,
+                             int first, ckm_idx t, int wide)
+{
+#if CKM_LOWER_WIDE
+  if (wide) {
+    lower_tile_avx2(x, n, d, cen, pw, w, tile_sums, first, t);
+    return;
+  }
+#endif
+  (void) wide;
+  lower_tile_base(x, n, d, cen, pw, w, tile_sums, first, t);
+}
+
 static void lower_weights(const double *x, ckm_idx n, int d, const double *cen,
                           const double *pw, double *w, double *tile_sums,
                           int first, int nthreads, int wide)
@@ -170,18 +183,9 @@ static void lower_weights(const double *x, ckm_idx n, int d, const double *cen,
   const ckm_idx ntiles = ckm_ntiles(n);
   const int nt = ckm_team(nthreads, 3.0 * (double) n * d);
   (void) wide;
-#ifdef _OPENMP
-#pragma omp parallel for num_threads(nt) schedule(dynamic, ckm_chunk(ntiles, nt))
-#endif
-  for (ckm_idx t = 0; t < ntiles; t++) {
-#if CKM_LOWER_WIDE
-    if (wide) {
-      lower_tile_avx2(x, n, d, cen, pw, w, tile_sums, first, t);
-      continue;
-    }
-#endif
-    lower_tile_base(x, n, d, cen, pw, w, tile_sums, first, t);
-  }
+  CKM_PARALLEL(nt, parallel for num_threads(nt) schedule(dynamic, ckm_chunk(ntiles, nt)),
+  for (ckm_idx t = 0; t < ntiles; t++)
+    lower_one(x, n, d, cen, pw, w, tile_sums, first, t, wide););
   (void) nt;
 }
 

@@ -205,9 +205,7 @@ static ckm_idx mark_dirty(ckm_state *s, ckm_idx nblocks)
   ckm_idx ndirty = 0;
   const int nt = ckm_team(s->nthreads, (double) n);
   (void) nt;
-#ifdef _OPENMP
-#pragma omp parallel for num_threads(nt) schedule(dynamic, 4) reduction(+:ndirty)
-#endif
+  CKM_PARALLEL(nt, parallel for num_threads(nt) schedule(dynamic, 4) reduction(+:ndirty),
   for (ckm_idx b = 0; b < nblocks; b++) {
     const ckm_idx i0 = b * B, i1 = i0 + B < n ? i0 + B : n;
     unsigned char *cl = s->cache.cl + (size_t) b * k;
@@ -247,7 +245,7 @@ static ckm_idx mark_dirty(ckm_state *s, ckm_idx nblocks)
     }
     s->cache.dirty[b] = state;
     ndirty += state != 0;
-  }
+  });
   return ndirty;
 }
 
@@ -313,9 +311,7 @@ int ckm_cluster_sums(ckm_state *s)
   const double work = cached ? (double) todo * B * d : (double) n * d;
   const int nt = ckm_team(s->nthreads < d ? s->nthreads : d, work);
   (void) nt;
-#ifdef _OPENMP
-#pragma omp parallel num_threads(nt)
-#endif
+  CKM_PARALLEL(nt, parallel num_threads(nt),
   {
     const int me = omp_get_thread_num(), team = omp_get_num_threads();
     const int c0 = (int) ((long) d * me / team), c1 = (int) ((long) d * (me + 1) / team);
@@ -330,7 +326,7 @@ int ckm_cluster_sums(ckm_state *s)
       for (size_t q = (size_t) k * c0; q < (size_t) k * c1; q++)
         ckm_rsum_add(a0.rs + q, sums[q]);
     }
-  }
+  });
 
   /* rw follows rs, so the m sums are contiguous */
   int st = ckm_rsum_allreduce(s->comm, a0.rs, m, s->upack);
