@@ -18,9 +18,10 @@
 #' transfers. So `set.seed(s); ckm_fit(X, k)` is never far from
 #' `set.seed(s); kmeans(X, k)`, and usually lower: on 24 real data sets
 #' and 20 seeds each it was lower in 153 of 480 cases, equal in 324 and
-#' higher in 3 (by at most 0.67%), at 0.9 to 2 times the CPU time of
-#' `kmeans(X, k)` (`bench/small.R`; `vignette("agreement")`). Small problems
-#' run on one thread (see [ckm_threads()]).
+#' higher in 3 (by at most 0.67%), at 0.75 to 1.8 times the CPU time of
+#' `kmeans(X, k)`, within 10% of it on 15 of the 24 sets (`bench/small.R`;
+#' `vignette("agreement")`). Small problems run on one thread (see
+#' [ckm_threads()]).
 #'
 #' On a larger problem the default is one k-means++ start run by the
 #' fastest exact algorithm (see `algorithm`), as many times faster than
