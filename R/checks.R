@@ -105,6 +105,10 @@ as_data_matrix <- function(X, arg = "X", call = NULL) {
                 dimnames = list(rn, names(X)))
     return(finite_rows(X, arg, call))
   }
+  if (inherits(X, "dist")) {
+    abort(sprintf("`%s` is a dist object (distances between rows), and k-means needs the rows' coordinates. To cluster from distances use k-medoids (cluster::pam()); to take the n x n distances as coordinates, as stats::kmeans() does, give as.matrix(%s).",
+                  arg, arg), call)
+  }
   X <- from_integer64(X, arg, call)
   if (is.data.frame(X)) {
     for (j in seq_along(X)) {

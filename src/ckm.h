@@ -256,6 +256,22 @@ double ckm_totss(const double *x, ckm_idx n, int d, const double *weights,
  * must each hold whole blocks (except the last). A function of k alone. */
 ckm_idx ckm_sum_block(int k);
 
+/* ---- macqueen.c -------------------------------------------------------- */
+
+/*
+ * MacQueen's k-means from the k x d centres in `centers` (column-major,
+ * overwritten): the nearest-centre partition and its means, then passes in
+ * which each point moves at once to its nearest centre, the two centres
+ * updated by the running mean, until a pass moves none (at most max_iter
+ * passes). labels 0-based; size and wss (k each) of the final partition;
+ * *n_iter the passes made plus one, so max_iter + 1 when the last still
+ * moved points (as stats::kmeans counts). Sequential. The hooks' poll is
+ * called between passes (may be NULL).
+ */
+int ckm_macqueen(const double *x, ckm_idx n, int d, int k, double *centers,
+                 int max_iter, int *labels, ckm_idx *size, double *wss,
+                 int *n_iter, const ckm_hooks *hooks);
+
 /* ---- minibatch.c ------------------------------------------------------- */
 
 typedef struct ckm_minibatch_options {

@@ -869,6 +869,38 @@ SEXP ffi_silhouette_simplified(SEXP x, SEXP cl, SEXP centers, SEXP threads)
 
 /* 1-based position of the first non-finite value of a double vector, 0 if
  * none (a double, so positions past 2^31 survive). */
+/* MacQueen's k-means from `centers` (copied): list(cluster, centers, wss,
+ * size, iter, status). */
+SEXP ffi_macqueen(SEXP x, SEXP centers, SEXP max_iter)
+{
+  const ckm_idx n = Rf_nrows(x);
+  const int d = Rf_ncols(x), k = Rf_nrows(centers);
+  static const char *names[] = {"cluster", "centers", "wss", "size", "iter", "status"};
+  SEXP out = PROTECT(named_list(6, names));
+  SEXP cluster = PROTECT(allocVector(INTSXP, n));
+  SEXP cen = PROTECT(duplicate(centers));
+  SEXP wss = PROTECT(allocVector(REALSXP, k));
+  SEXP size = PROTECT(allocVector(INTSXP, k));
+  ckm_idx *sz = (ckm_idx *) R_alloc(k, sizeof(ckm_idx));
+  glue_ctx g = {0, NULL, 0, 0, R_NilValue, R_NilValue, 0, 0, 0, NULL, 0, 0, 0};
+  ckm_hooks hooks = make_hooks(&g);
+  int iter = 0;
+  int status = ckm_macqueen(REAL(x), n, d, k, REAL(cen), asInteger(max_iter),
+                            INTEGER(cluster), sz, REAL(wss), &iter, &hooks);
+  for (ckm_idx i = 0; i < n; i++)
+    INTEGER(cluster)[i] += 1;
+  for (int j = 0; j < k; j++)
+    INTEGER(size)[j] = (int) sz[j];
+  SET_VECTOR_ELT(out, 0, cluster);
+  SET_VECTOR_ELT(out, 1, cen);
+  SET_VECTOR_ELT(out, 2, wss);
+  SET_VECTOR_ELT(out, 3, size);
+  SET_VECTOR_ELT(out, 4, ScalarInteger(iter));
+  SET_VECTOR_ELT(out, 5, ScalarInteger(status));
+  UNPROTECT(5);
+  return out;
+}
+
 /* Does a row of the double matrix x repeat an earlier one? */
 SEXP ffi_rows_repeat(SEXP x)
 {

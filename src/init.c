@@ -22,6 +22,7 @@ SEXP ffi_kernel_isa(SEXP);
 SEXP ffi_wss_of_dist(SEXP, SEXP, SEXP, SEXP);
 SEXP ffi_first_nonfinite(SEXP);
 SEXP ffi_rows_repeat(SEXP);
+SEXP ffi_macqueen(SEXP, SEXP, SEXP);
 SEXP ffi_ari(SEXP, SEXP, SEXP, SEXP);
 SEXP ffi_nmi(SEXP, SEXP, SEXP, SEXP, SEXP);
 SEXP ffi_silhouette(SEXP, SEXP, SEXP, SEXP, SEXP);
@@ -51,6 +52,7 @@ static const R_CallMethodDef call_methods[] = {
   {"ffi_wss_of_dist", (DL_FUNC) &ffi_wss_of_dist, 4},
   {"ffi_first_nonfinite", (DL_FUNC) &ffi_first_nonfinite, 1},
   {"ffi_rows_repeat", (DL_FUNC) &ffi_rows_repeat, 1},
+  {"ffi_macqueen", (DL_FUNC) &ffi_macqueen, 3},
   {"ffi_ari", (DL_FUNC) &ffi_ari, 4},
   {"ffi_nmi", (DL_FUNC) &ffi_nmi, 5},
   {"ffi_silhouette", (DL_FUNC) &ffi_silhouette, 5},

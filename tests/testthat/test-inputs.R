@@ -66,3 +66,15 @@ test_that("mini-batch with k near the number of rows leaves no cluster empty", {
   expect_true(all(m$size > 0L))
   expect_identical(unname(m$cluster), unname(ref_nearest(X, m$centers)$lab))
 })
+
+test_that("a dist object is an error that says what to do, not 1 column of distances", {
+  D <- dist(iris[1:20, 1:4])
+  expect_error(ckm_fit(D, 3), "dist object")
+  expect_error(ckm_fit(D, 3), "cluster::pam", fixed = TRUE)
+  expect_error(ckm_silhouette(D, rep(1:2, 10)), "`X` is a dist object")
+  # the n x n matrix, as stats::kmeans() takes it, works
+  M <- as.matrix(D)
+  C <- M[c(1, 11), ]
+  expect_identical(unname(ckm_fit(M, init = C, algorithm = "lloyd", tol = 0, threads = 1)$cluster),
+                   unname(stats::kmeans(M, C, algorithm = "Lloyd")$cluster))
+})
