@@ -252,6 +252,35 @@ int main(void)
     free(c); free(ct); free(tiny); free(w); free(x);
   }
 
+  /* MacQueen: converged, every point is nearest its own centre; a start
+   * far from all data leaves that cluster empty without a NaN */
+  {
+    ckm_idx n = 2000; int d = 3, k = 5;
+    double *x = random_data(&r, n, d, 10.0);
+    double *c = first_rows(x, n, d, k);
+    int *lab = malloc(sizeof(int) * n), it = 0;
+    ckm_idx *sz = malloc(sizeof(ckm_idx) * k);
+    double *wss = malloc(sizeof(double) * k);
+    int st = ckm_macqueen(x, n, d, k, c, 100, lab, sz, wss, &it, NULL);
+    CHECK(st == CKM_OK && it <= 100, "macqueen converges");
+    int ok = 1;
+    for (ckm_idx i = 0; i < n; i++) {
+      double own = 0.0;
+      for (int cc = 0; cc < d; cc++) { double df = x[i + n * cc] - c[lab[i] + k * cc]; own += df * df; }
+      for (int j = 0; j < k; j++) {
+        double dj = 0.0;
+        for (int cc = 0; cc < d; cc++) { double df = x[i + n * cc] - c[j + k * cc]; dj += df * df; }
+        if (dj < own) ok = 0;
+      }
+    }
+    CHECK(ok, "macqueen: every point nearest its centre");
+    for (int cc = 0; cc < d; cc++) c[4 + k * cc] = 1e6;
+    st = ckm_macqueen(x, n, d, k, c, 100, lab, sz, wss, &it, NULL);
+    CHECK(st == CKM_OK && sz[4] == 0, "macqueen with an empty cluster");
+    free(lab); free(sz); free(wss); free(c); free(x);
+    bad_inputs++;
+  }
+
   /* duplicates: 3 distinct rows; k = 3 works, k = 4 is CKM_ERR_DISTINCT */
   {
     ckm_idx n = 30; int d = 2;
