@@ -3,8 +3,15 @@ print.ckm <- function(x, digits = max(3L, getOption("digits") - 3L), ...) {
   check_fit_object(x, sys.call(), "x", fields = c("centers", "size"))
   k <- length(x$size)
   n_init <- fit_count(x, "n_init")
-  how <- c(fit_word(x, "algorithm"), if (!is.na(w <- fit_word(x, "init"))) paste(w, "start"),
-           if (!is.na(n_init) && n_init > 1L) sprintf("best of %d", n_init))
+  init <- fit_word(x, "init")
+  how <- c(fit_word(x, "algorithm"),
+           if (identical(init, "auto")) {
+             # the default's starts (see ?ckm_fit, Defaults)
+             if (!is.na(n_init) && n_init > 1L) {
+               sprintf("best of %d starts: kmeans()'s random one, then k-means++", n_init)
+             } else "kmeans()'s random start"
+           } else c(if (!is.na(init)) paste(init, "start"),
+                    if (!is.na(n_init) && n_init > 1L) sprintf("best of %d", n_init)))
   how <- how[!is.na(how)]
   cat(sprintf("ckm fit: %d cluster%s of %s point%s, %d dimension%s%s\n",
               k, if (k == 1L) "" else "s", format(sum(x$size)),
