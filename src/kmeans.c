@@ -216,6 +216,22 @@ size_t ckm_fit_workspace(ckm_idx n, int d, int k, const ckm_options *opt)
   return bytes;
 }
 
+/* After iteration `it`: its inertia into the trace, the iteration hook
+ * (nonzero: stop), the snapshot of the state. */
+static int report_iteration(const ckm_state *s, const ckm_hooks *hooks,
+                            double *trace, int it, double inertia,
+                            ckm_idx changed, ckm_idx relocated, int converged)
+{
+  if (trace)
+    trace[it - 1] = inertia;
+  if (hooks && hooks->iteration &&
+      hooks->iteration(hooks->ctx, it, inertia, changed))
+    return 1;
+  if (hooks && hooks->snapshot)
+    hooks->snapshot(hooks->ctx, it, s->labels, s->centers, relocated, converged);
+  return 0;
+}
+
 /* Centres of the rows of ct (k rows of d) into column-major out. */
 static void untranspose(const double *ct, int k, int d, double *out)
 {
@@ -268,14 +284,8 @@ static int refine_hartigan(ckm_state *s, ckm_hartigan *h,
      * means (the final sums of squares are summed over the points) */
     memcpy(s->old, s->centers, sizeof(double) * kd);
     double inertia = inertia_from_means(s, totss, s->colmean);
-    if (trace)
-      trace[it - 1] = inertia;
-    if (hooks && hooks->iteration &&
-        hooks->iteration(hooks->ctx, it, inertia, moved))
+    if (report_iteration(s, hooks, trace, it, inertia, moved, info->relocated, 0))
       return CKM_INTERRUPTED;
-    if (hooks && hooks->snapshot)
-      hooks->snapshot(hooks->ctx, it, s->labels, s->centers, info->relocated,
-                      0);
   }
   info->converged = 0; /* sweeps still moved points at max_iter */
   return CKM_OK;
@@ -417,14 +427,9 @@ int ckm_fit_run(const double *x, ckm_idx n, int d, int k, double *centers,
     } else if (!step->exact && it > 1) {
       inertia = exact_dist_all(s, centers);
     }
-    if (trace)
-      trace[it - 1] = inertia;
-    if (hooks && hooks->iteration &&
-        hooks->iteration(hooks->ctx, it, inertia, changed))
+    if (report_iteration(s, hooks, trace, it, inertia, changed, info->relocated,
+                         changed == 0))
       return CKM_INTERRUPTED;
-    if (hooks && hooks->snapshot)
-      hooks->snapshot(hooks->ctx, it, labels, centers, info->relocated,
-                      changed == 0);
     if (changed == 0) {
       info->converged = 1;
       break;
