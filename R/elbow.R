@@ -66,7 +66,7 @@ ckm_elbow <- function(X, k = 1:10, ..., silhouette = c("auto", "exact", "simplif
   k <- sort(unique(as.integer(k)))
   silhouette <- check_choice(silhouette, c("auto", "exact", "simplified", "none"),
                              "silhouette", ecall, default_ok = TRUE)
-  if (silhouette == "auto") silhouette <- if (nrow(X) <= 5000L) "exact" else "simplified"
+  if (silhouette == "auto") silhouette <- if (nrow(X) <= exact_silhouette_rows) "exact" else "simplified"
   curve <- check_choice(curve, c("log", "raw"), "curve", ecall, default_ok = TRUE)
   threads <- check_threads(threads, ecall)
   dots <- list(...)

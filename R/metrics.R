@@ -84,6 +84,10 @@ ckm_nmi <- function(x, y, variant = c("arithmetic", "geometric", "max", "min", "
   .Call(ffi_nmi, p$a$codes, p$b$codes, p$a$r, p$b$r, match(variant, variants) - 1L)
 }
 
+# Above this many rows, method = "auto" is the simplified silhouette (as
+# ckm_elbow()'s "auto").
+exact_silhouette_rows <- 5000
+
 #' Silhouette widths
 #'
 #' The silhouette of each observation, s(i) = (b(i) - a(i)) / max(a(i), b(i)),
@@ -99,12 +103,16 @@ ckm_nmi <- function(x, y, variant = c("arithmetic", "geometric", "max", "min", "
 #' Hruschka et al. 2004): O(n k d), for large n. It is a different quantity,
 #' close to the exact one for compact, well-separated clusters.
 #'
+#' `method = "auto"` (the default, as in [ckm_elbow()]) is the exact method
+#' up to 5,000 rows and the simplified one above, with a message saying so
+#' (the exact widths of 200,000 rows take minutes: n^2 distances).
+#'
 #' @param X The data: a numeric matrix, vector or data frame, as for
 #'   [ckm_fit()].
 #' @param cluster Cluster labels of the rows of `X` (any type), or a `ckm`
 #'   or `kmeans` fit, whose clusters (and, for `"simplified"`, centres) are
 #'   used.
-#' @param method `"exact"` or `"simplified"`.
+#' @param method `"auto"`, `"exact"` or `"simplified"`.
 #' @param threads Number of threads, or `NULL` for [ckm_threads()].
 #' @return An object of class `ckm_silhouette`: a list with `width` (per
 #'   observation), `cluster` and `neighbor` (as integer codes; the labels are
@@ -127,9 +135,9 @@ ckm_nmi <- function(x, y, variant = c("arithmetic", "geometric", "max", "min", "
 #' s$mean
 #' s$cluster_mean
 #' ckm_silhouette(X, fit, method = "simplified", threads = 1)$mean
-ckm_silhouette <- function(X, cluster, method = c("exact", "simplified"), threads = NULL) {
+ckm_silhouette <- function(X, cluster, method = c("auto", "exact", "simplified"), threads = NULL) {
   ecall <- sys.call()
-  method <- check_choice(method, c("exact", "simplified"), "method", ecall, default_ok = TRUE)
+  method <- check_choice(method, c("auto", "exact", "simplified"), "method", ecall, default_ok = TRUE)
   centers <- NULL
   if (inherits(cluster, "kmeans")) {
     check_fit_object(cluster, ecall, "cluster")
@@ -157,6 +165,13 @@ ckm_silhouette <- function(X, cluster, method = c("exact", "simplified"), thread
   }
   levels <- unique(as.vector(if (is.factor(cluster)) as.character(cluster) else cluster))
   n <- as.double(nrow(X))
+  if (method == "auto") {
+    method <- if (n <= exact_silhouette_rows) "exact" else "simplified"
+    if (method == "simplified") {
+      message(sprintf("ckm_silhouette(): the simplified silhouette (distances to the centres) for %s rows; the exact one takes n^2 = %.1e distances: method = \"exact\" to have it.",
+                      format(n, big.mark = ","), n * n))
+    }
+  }
   threads <- check_threads(threads, ecall,
                            work = if (method == "exact") n * n * ncol(X) else n * lab$r * ncol(X))
   if (method == "exact") {

@@ -160,3 +160,14 @@ test_that("a point alone in its cluster has width 0 in the simplified silhouette
   expect_identical(el$silhouette[el$k == 30], 0)
   expect_false(identical(attr(el, "k_silhouette"), 30L))
 })
+
+test_that("the silhouette's default is exact up to 5,000 rows and simplified above, saying so", {
+  set.seed(5)
+  X <- matrix(rnorm(2 * 6000), ncol = 2)
+  cl <- rep(1:3, 2000)
+  expect_message(s <- ckm_silhouette(X, cl, threads = 1), "simplified silhouette .* 6,000 rows")
+  expect_identical(s$method, "simplified")
+  expect_identical(s$width, ckm_silhouette(X, cl, method = "simplified", threads = 1)$width)
+  expect_silent(e <- ckm_silhouette(X[1:300, ], cl[1:300], threads = 1))
+  expect_identical(e$method, "exact")
+})
