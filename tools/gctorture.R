@@ -16,6 +16,8 @@ calls <- list(
   # the default: restarts in the core (a given first start, k-means++ ones)
   # and Hartigan's transfers, with the trace of the kept start
   default = function() { set.seed(2); ckm_fit(X, 3, n_init = 4) },
+  macqueen = function() { set.seed(2); ckm_kmeans(X, 3, algorithm = "MacQueen", nstart = 2) },
+  drop_in = function() { set.seed(2); ckm_kmeans(X, 3) },
   hartigan = function() { set.seed(2); ckm_fit(X, 3, init = "kmeans++", n_init = 3, algorithm = "hartigan", weights = w) },
   hamerly = function() { set.seed(2); ckm_fit(X, 3, algorithm = "hamerly", weights = w) },
   yinyang = function() { set.seed(2); ckm_fit(X, 3, algorithm = "yinyang", init = "greedy-kmeans++") },

@@ -20,6 +20,8 @@ options(ckm.kernel = NULL)
 # alone, weighted
 f <- ckm_fit(X, 20, n_init = 3)
 f <- ckm_fit(X, 20, init = "kmeans++", algorithm = "hartigan", weights = w)
+f <- ckm_kmeans(X, 5, algorithm = "MacQueen", nstart = 2)
+f <- ckm_kmeans(X, 5)
 # empty clusters and relocation
 start <- rbind(X[1:18, ], c(1e4, 1e4, 0, 0), c(-1e4, 1e4, 0, 0))
 f <- ckm_fit(X, init = start, threads = 2)
