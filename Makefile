@@ -2,7 +2,7 @@
 R ?= R
 RSCRIPT ?= Rscript
 
-.PHONY: deps demo test install document check bench clean harden sanitize ctest huge fuzz valgrind gctorture interrupt determinism browser site mpi
+.PHONY: deps demo test install ckm vignettes document check bench clean harden sanitize ctest huge fuzz valgrind gctorture interrupt determinism browser site mpi
 
 deps:
 	$(RSCRIPT) tools/install-deps.R
@@ -10,7 +10,19 @@ deps:
 install: deps
 	$(R) CMD INSTALL --preclean .
 
-demo: install
+# ckm alone: it imports only R's base packages, so nothing else is needed
+# (or installed) to fit with it
+ckm:
+	$(R) CMD INSTALL --preclean .
+
+# ckm with its vignettes (vignette(package = "ckm")): built into a tarball
+# first, which needs the packages the vignettes use (make deps)
+vignettes: deps
+	rm -rf check/build && mkdir -p check/build
+	cd check/build && $(R) CMD build ../..
+	$(R) CMD INSTALL check/build/ckm_*.tar.gz
+
+demo: ckm
 	$(RSCRIPT) -e 'library(ckm); set.seed(42); fit <- ckm_fit(iris[, 1:4], k = 3, threads = 2); print(fit); print(table(cluster = fit$$cluster, species = iris$$Species))'
 
 test: deps
