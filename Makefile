@@ -36,6 +36,7 @@ sanitize: deps
 
 ctest:
 	$(MAKE) -C tools/ctest test
+	bash tools/kernel-asm.sh
 
 huge:
 	$(MAKE) -C tools/ctest huge
