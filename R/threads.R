@@ -86,27 +86,8 @@ idle_cores <- function(procs, n) {
 }
 
 resolve_threads <- function(threads = NULL, work = Inf) {
-  if (work >= load_work) {
-    n <- if (is.null(threads)) threads_request()$n else threads
-    return(threads_cap(n, work)$n)
-  }
-  # a small call: the same request and caps, read in one go from C (no
-  # load check, no reasons)
-  v <- .Call(ffi_omp_caps)
-  if (v[[1L]] != 1L || v[[5L]] == 1L) return(1L)
-  n <- threads
-  if (is.null(n)) {
-    n <- the$threads
-    if (is.null(n)) n <- getOption("ckm.threads")
-    if (!is.null(n)) n <- check_count(n, "options(ckm.threads)")
-    else if (v[[6L]] > 0L) n <- v[[6L]]
-    else if (v[[7L]] > 0L) n <- v[[7L]]
-    else n <- v[[4L]]
-  }
-  n <- min(n, v[[4L]], v[[3L]])
-  if (v[[8L]] > 0L) n <- min(n, v[[8L]])
-  if (v[[9L]] == 1L) n <- min(n, 2L)
-  max(1L, as.integer(n))
+  n <- if (is.null(threads)) threads_request()$n else threads
+  threads_cap(n, work)$n
 }
 
 # The work (n k d) below which a call runs on one thread. After each

@@ -15,7 +15,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 /* The trace of a fit grows as the fit goes (an iteration limit of
  * .Machine$integer.max must not reserve 16 GB up front): a buffer from
@@ -947,40 +946,10 @@ SEXP ffi_runnable_others(void)
   return ScalarInteger(ckm_runnable_others());
 }
 
-/* A thread count from the environment: a whole number of at least 1 (up
- * to 9 digits, spaces around allowed), else -1 (unset or not a count). */
-static int env_count(const char *name)
-{
-  const char *v = getenv(name);
-  if (!v)
-    return -1;
-  while (*v == ' ' || *v == '\t')
-    v++;
-  int digits = 0, n = 0;
-  while (*v >= '0' && *v <= '9' && digits < 10) {
-    n = digits < 9 ? 10 * n + (*v - '0') : n;
-    v++;
-    digits++;
-  }
-  while (*v == ' ' || *v == '\t')
-    v++;
-  return digits >= 1 && digits <= 9 && *v == '\0' && n >= 1 ? n : -1;
-}
-
-/* What the thread governor (R/threads.R) reads at each call, in one go:
- * the OpenMP caps (ckm_omp_caps), then CKM_NUM_THREADS, OMP_NUM_THREADS
- * and OMP_THREAD_LIMIT as counts (-1: unset or not a count), then 1 under
- * R CMD check's core limit (_R_CHECK_LIMIT_CORES_ set and not "false"). */
 SEXP ffi_omp_caps(void)
 {
-  SEXP out = PROTECT(allocVector(INTSXP, 9));
-  int *v = INTEGER(out);
-  ckm_omp_caps(v);
-  v[5] = env_count("CKM_NUM_THREADS");
-  v[6] = env_count("OMP_NUM_THREADS");
-  v[7] = env_count("OMP_THREAD_LIMIT");
-  const char *lim = getenv("_R_CHECK_LIMIT_CORES_");
-  v[8] = lim && *lim && strcasecmp(lim, "false") != 0;
+  SEXP out = PROTECT(allocVector(INTSXP, 5));
+  ckm_omp_caps(INTEGER(out));
   UNPROTECT(1);
   return out;
 }
