@@ -13,7 +13,7 @@ Xs <- X[1:20000, ]
 work <- list(
   "ckm_fit n_init = 10, 200k x 8, k = 32" = function() { set.seed(1); ckm_fit(X[1:200000, ], 32, n_init = 10, max_iter = 50) },
   "ckm_elbow k = 1..12, 50k x 8" = function() { set.seed(2); ckm_elbow(X[1:50000, ], 1:12, silhouette = "simplified") },
-  "ckm_silhouette exact, 20k x 8" = function() ckm_silhouette(Xs, rep(1:8, length.out = 20000)),
+  "ckm_silhouette exact, 20k x 8" = function() ckm_silhouette(Xs, rep(1:8, length.out = 20000), method = "exact"),
   "ckm_minibatch 1M x 8, k = 16" = function() { set.seed(3); ckm_minibatch(X, 16) }
 )
 null <- file(nullfile(), "w")

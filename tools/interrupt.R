@@ -55,7 +55,7 @@ cases <- list(
   "k-means++ seeding, 2e6 x 8, k = 5000" = quote(ckm_fit(X, 5000, max_iter = 1)),
   "greedy k-means++, 2e6 x 8, k = 2000" = quote(ckm_fit(X, 2000, init = "greedy-kmeans++", max_iter = 1)),
   "ckm_elbow, 2e6 x 8, k = 1:40" = quote(ckm_elbow(X, k = 1:40, silhouette = "none")),
-  "ckm_silhouette exact, 60000 x 8" = quote(ckm_silhouette(Xs, rep(1:4, 15000))),
+  "ckm_silhouette exact, 60000 x 8" = quote(ckm_silhouette(Xs, rep(1:4, 15000), method = "exact")),
   "ckm_minibatch, 2e6 x 8, k = 64" = quote(ckm_minibatch(X, 64, max_no_improvement = NULL, max_iter = 1000)),
   "ckm_kmedians, 2e6 x 8, k = 64" = quote(ckm_kmedians(X, 64, max_iter = 1000)),
   # a single pass of several seconds: checked between blocks of the pass
