@@ -107,11 +107,15 @@ exact_silhouette_rows <- 5000
 #' up to 5,000 rows and the simplified one above, with a message saying so
 #' (the exact widths of 200,000 rows take minutes: n^2 distances).
 #'
+#' A `dist` object in place of the data gives the silhouette of those
+#' dissimilarities (as `cluster::silhouette(cluster, X)`; method `"dist"`),
+#' from its n x n matrix, in R.
+#'
 #' @param X The data: a numeric matrix, vector or data frame, as for
-#'   [ckm_fit()].
+#'   [ckm_fit()]; or a `dist` object of dissimilarities.
 #' @param cluster Cluster labels of the rows of `X` (any type), or a `ckm`
 #'   or `kmeans` fit, whose clusters (and, for `"simplified"`, centres) are
-#'   used.
+#'   used, or a [ckm_kmedoids()] fit, whose clusters are used.
 #' @param method `"auto"`, `"exact"` or `"simplified"`.
 #' @param threads Number of threads, or `NULL` for [ckm_threads()].
 #' @return An object of class `ckm_silhouette`: a list with `width` (per
@@ -139,6 +143,13 @@ ckm_silhouette <- function(X, cluster, method = c("auto", "exact", "simplified")
   ecall <- sys.call()
   method <- check_choice(method, c("auto", "exact", "simplified"), "method", ecall, default_ok = TRUE)
   centers <- NULL
+  if (inherits(cluster, "ckm_kmedoids")) {
+    cluster <- cluster$cluster
+    if (!is.numeric(cluster) || !is.null(dim(cluster))) {
+      abort("`cluster$cluster` must be the vector of clusters of the k-medoids fit.", ecall)
+    }
+  }
+  if (inherits(X, "dist")) return(silhouette_of_dist(X, cluster, ecall))
   if (inherits(cluster, "kmeans")) {
     check_fit_object(cluster, ecall, "cluster")
     centers <- cluster$centers
@@ -211,4 +222,40 @@ print.ckm_silhouette <- function(x, digits = max(3L, getOption("digits") - 3L), 
   cat("Mean width by cluster:\n")
   print(round(x$cluster_mean, digits))
   invisible(x)
+}
+
+# The silhouette of given dissimilarities (ckm_silhouette(<dist>, cluster)):
+# per object, the sums of its dissimilarities to each cluster from the
+# n x n matrix (the dist already holds half of it).
+silhouette_of_dist <- function(X, cluster, call) {
+  D <- check_dist(X, "X", call)
+  lab <- label_codes(cluster, "cluster", call)
+  if (length(lab$codes) != D$n) {
+    abort(sprintf("`cluster` must have one label per object of `X` (%d), not %d.",
+                  D$n, length(lab$codes)), call)
+  }
+  levels <- unique(as.vector(if (is.factor(cluster)) as.character(cluster) else cluster))
+  r <- lab$r
+  codes <- lab$codes
+  size <- tabulate(codes, r)
+  M <- matrix(0, D$n, D$n)
+  M[lower.tri(M)] <- D$values
+  M <- M + t(M)
+  sums <- rowsum(M, codes, reorder = TRUE) # r x n
+  rm(M)
+  own <- cbind(codes, seq_len(D$n))
+  a <- sums[own] / pmax(size[codes] - 1, 1)
+  means <- sums / size
+  means[own] <- Inf
+  neighbor <- if (r > 1L) max.col(-t(means), ties.method = "first") else rep(NA_integer_, D$n)
+  b <- if (r > 1L) means[cbind(neighbor, seq_len(D$n))] else rep(NA_real_, D$n)
+  width <- ifelse(size[codes] <= 1L, 0, (b - a) / pmax(a, b))
+  width[size[codes] > 1L & a == 0 & b == 0] <- 0
+  if (r == 1L) width[] <- NA_real_
+  cm <- as.vector(rowsum(width, codes, reorder = TRUE)) / size
+  names(cm) <- levels
+  structure(list(
+    width = width, cluster = codes, neighbor = as.integer(neighbor), levels = levels,
+    cluster_mean = cm, mean = mean(width), method = "dist"
+  ), class = "ckm_silhouette")
 }

@@ -414,6 +414,60 @@ int ckm_kmedians(const double *x, ckm_idx n, int d, int k, double *centers,
                  ckm_idx *size, double *trace, ckm_kmedians_info *info,
                  int nthreads, const ckm_hooks *hooks, void *work);
 
+/* ---- kmedoids.c -------------------------------------------------------- */
+
+enum ckm_metric {
+  CKM_METRIC_EUCLIDEAN = 0, /* computed from the rows of x */
+  CKM_METRIC_MANHATTAN = 1, /* computed from the rows of x */
+  CKM_METRIC_DIST = 2       /* read from packed, R's dist layout */
+};
+
+/* The dissimilarities of n objects: the rows of x (n x d, column-major)
+ * with a metric, or packed (n (n - 1) / 2 values: for rows i < j, 0-based,
+ * the value at i (2n - i - 1) / 2 + j - i - 1, as R's dist stores them). */
+typedef struct ckm_dissim {
+  const double *x;
+  const double *packed;
+  ckm_idx n;
+  int d;
+  int metric; /* enum ckm_metric */
+} ckm_dissim;
+
+enum ckm_kmedoids_init {
+  CKM_KMEDOIDS_GIVEN = 0,    /* the medoids passed in */
+  CKM_KMEDOIDS_BUILD = 1,    /* PAM's BUILD (deterministic) */
+  CKM_KMEDOIDS_PLUSPLUS = 2  /* k-medoids++: D^1 sampling with the unif hook */
+};
+
+typedef struct ckm_kmedoids_info {
+  int passes;     /* passes over the candidates (the last may be partial) */
+  long swaps;     /* swaps made */
+  int converged;  /* 1 when no swap lowers the cost */
+} ckm_kmedoids_info;
+
+size_t ckm_kmedoids_workspace(ckm_idx n, int d, int k, int nthreads);
+
+/*
+ * k-medoids by FasterPAM (Schubert and Rousseeuw 2021) from the start
+ * `init` asks for (medoids: k 0-based rows, in with CKM_KMEDOIDS_GIVEN,
+ * always out), until no swap of a medoid and a non-medoid lowers the cost
+ * or max_passes passes over the candidates: eager swaps (FasterPAM: the
+ * best swap of each candidate made at once when it lowers the cost) or,
+ * with steepest, PAM's rule (each pass evaluates every candidate and makes
+ * only the best swap of all, at the cost of FastPAM1: one pass is O(n^2)
+ * where PAM's is O(k n^2)). labels (n): the 0-based slot
+ * of each point's nearest medoid (ties: the lower slot); dist (n): that
+ * distance; *cost: their sum. Never stores the n x n dissimilarities; the
+ * same bits for any nthreads. CKM_ERR_DISTINCT when BUILD or k-medoids++
+ * finds every row at distance 0 from a medoid (fewer distinct rows than
+ * k); CKM_ERR_NONFINITE when a distance overflows; CKM_INTERRUPTED when
+ * the poll hook says stop.
+ */
+int ckm_kmedoids(const ckm_dissim *D, int k, int init, int steepest,
+                 ckm_idx *medoids, int max_passes, int *labels, double *dist, double *cost,
+                 int nthreads, const ckm_hooks *hooks, void *work,
+                 ckm_kmedoids_info *info);
+
 /* ---- threads.c --------------------------------------------------------- */
 
 /* Threads for a region doing about `work` flops, at most `nthreads`.

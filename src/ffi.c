@@ -677,6 +677,60 @@ SEXP ffi_l1_assign(SEXP x, SEXP centers, SEXP threads)
   return out;
 }
 
+/* k-medoids (FasterPAM). data: the n x d matrix (metric 0 or 1) or the
+ * packed dist vector (metric 2, n given); medoids: k 1-based rows (init
+ * 0) or ignored. list(medoids, cluster, dist, cost, passes, swaps,
+ * converged, status), medoids and cluster 1-based. */
+SEXP ffi_kmedoids(SEXP data, SEXP n_, SEXP metric, SEXP k_, SEXP init,
+                  SEXP steepest, SEXP medoids, SEXP max_passes, SEXP threads)
+{
+  const int met = asInteger(metric), k = asInteger(k_);
+  const ckm_idx n = met == CKM_METRIC_DIST ? (ckm_idx) asReal(n_) : Rf_nrows(data);
+  const int d = met == CKM_METRIC_DIST ? 0 : Rf_ncols(data);
+  const int nthreads = asInteger(threads);
+  ckm_dissim D = {met == CKM_METRIC_DIST ? NULL : REAL(data),
+                  met == CKM_METRIC_DIST ? REAL(data) : NULL, n, d, met};
+  glue_ctx g = {0, NULL, 0, 0, R_NilValue, R_NilValue, 0, 0, 0, NULL, 0, 0};
+  ckm_hooks hooks = make_hooks(&g);
+
+  static const char *names[] = {"medoids", "cluster", "dist", "cost", "passes",
+                                "swaps", "converged", "status"};
+  SEXP out = PROTECT(named_list(8, names));
+  SEXP med = PROTECT(allocVector(INTSXP, k));
+  SEXP cluster = PROTECT(allocVector(INTSXP, n));
+  SEXP dist = PROTECT(allocVector(REALSXP, n));
+  ckm_idx *m = (ckm_idx *) R_alloc(k, sizeof(ckm_idx));
+  if (asInteger(init) == CKM_KMEDOIDS_GIVEN) {
+    const int *given = INTEGER(medoids);
+    for (int j = 0; j < k; j++)
+      m[j] = (ckm_idx) given[j] - 1;
+  }
+  void *work = R_alloc(ckm_kmedoids_workspace(n, d, k, nthreads), 1);
+  ckm_kmedoids_info info;
+  double cost = NA_REAL;
+  GetRNGstate();
+  int status = ckm_kmedoids(&D, k, asInteger(init), asLogical(steepest), m,
+                            asInteger(max_passes),
+                            INTEGER(cluster), REAL(dist), &cost, nthreads,
+                            &hooks, work, &info);
+  PutRNGstate();
+  int *cl = INTEGER(cluster), *mo = INTEGER(med);
+  for (ckm_idx i = 0; i < n; i++)
+    cl[i] += 1;
+  for (int j = 0; j < k; j++)
+    mo[j] = (int) (m[j] + 1);
+  SET_VECTOR_ELT(out, 0, med);
+  SET_VECTOR_ELT(out, 1, cluster);
+  SET_VECTOR_ELT(out, 2, dist);
+  SET_VECTOR_ELT(out, 3, ScalarReal(cost));
+  SET_VECTOR_ELT(out, 4, ScalarInteger(info.passes));
+  SET_VECTOR_ELT(out, 5, ScalarReal((double) info.swaps));
+  SET_VECTOR_ELT(out, 6, ScalarLogical(info.converged));
+  SET_VECTOR_ELT(out, 7, ScalarInteger(status));
+  UNPROTECT(4);
+  return out;
+}
+
 /* sum(v) over all processes, reproducibly (see ckm_vector_total) */
 SEXP ffi_vector_total(SEXP v, SEXP comm)
 {
