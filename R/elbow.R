@@ -38,11 +38,16 @@
 #' @param silhouette `"auto"` (exact for up to 5,000 rows, simplified
 #'   above), `"exact"`, `"simplified"` or `"none"`; see [ckm_silhouette()].
 #' @param curve `"log"` or `"raw"`: the inertia curve the knee is found on.
+#' @param gap Number of reference data sets for the gap statistic,
+#'   reported beside the knee and the silhouette (as [ckm_gap()] with its
+#'   defaults: references uniform over the principal components' box, k
+#'   chosen by `"firstSEmax"`); 0 (the default) for none.
 #' @param threads Number of threads, or `NULL` for [ckm_threads()].
 #' @return A data frame of class `ckm_elbow` with columns `k`, `inertia` and
-#'   (unless `silhouette = "none"`) `silhouette` (NA for k = 1), and
-#'   attributes `k_knee` and `k_silhouette` (the suggestions) and `fits`
-#'   (the fits, a list). `plot()` draws the curves and marks the choices.
+#'   (unless `silhouette = "none"`) `silhouette` (NA for k = 1), with
+#'   `gap > 0` the columns `gap` and `gap_se`, and attributes `k_knee`,
+#'   `k_silhouette` and `k_gap` (the suggestions) and `fits` (the fits, a
+#'   list). `plot()` draws the curves and marks the choices.
 #' @references
 #' Satopaa, V., Albrecht, J., Irwin, D. and Raghavan, B. (2011). Finding a
 #' "kneedle" in a haystack: detecting knee points in system behavior. 31st
@@ -56,7 +61,7 @@
 #' el
 #' plot(el)
 ckm_elbow <- function(X, k = 1:10, ..., silhouette = c("auto", "exact", "simplified", "none"),
-                      curve = c("log", "raw"), threads = NULL) {
+                      curve = c("log", "raw"), gap = 0L, threads = NULL) {
   ecall <- sys.call()
   X <- as_data_matrix(X, "X", ecall)
   if (!is.numeric(k) || length(k) < 1L || anyNA(k) || any(k != round(k)) || any(k < 1) ||
@@ -68,6 +73,8 @@ ckm_elbow <- function(X, k = 1:10, ..., silhouette = c("auto", "exact", "simplif
                              "silhouette", ecall, default_ok = TRUE)
   if (silhouette == "auto") silhouette <- if (nrow(X) <= exact_silhouette_rows) "exact" else "simplified"
   curve <- check_choice(curve, c("log", "raw"), "curve", ecall, default_ok = TRUE)
+  gap <- check_count(gap, "gap", min = 0L, call = ecall)
+  if (gap == 1L) abort("`gap` must be 0 (no gap statistic) or at least 2 reference sets, not 1.", ecall)
   threads <- check_threads(threads, ecall)
   dots <- list(...)
   if (!is.null(dots$init) && !is.character(dots$init)) {
@@ -119,13 +126,22 @@ ckm_elbow <- function(X, k = 1:10, ..., silhouette = c("auto", "exact", "simplif
       ckm_silhouette(X, f, method = silhouette, threads = threads)$mean
     }, numeric(1))
   }
+  k_gap <- NA_integer_
+  if (gap > 0L) {
+    # ckm_gap()'s fits (the data's again, so data and references are fitted
+    # alike), reported beside the knee and the silhouette
+    g <- gap_statistic(X, k, gap, "pca", "firstSEmax", 1, 10L, 1L, "auto", 100L, threads, ecall)
+    out$gap <- g$gap
+    out$gap_se <- g$SE.sim
+    k_gap <- attr(g, "k_gap")
+  }
   k_knee <- knee_of(out$k, out$inertia, curve)
   k_sil <- if (!is.null(out$silhouette) && any(!is.na(out$silhouette))) {
     out$k[which.max(out$silhouette)]
   } else NA_integer_
   structure(out, class = c("ckm_elbow", "data.frame"), k_knee = k_knee,
-            k_silhouette = k_sil, curve = curve, silhouette_method = silhouette,
-            fits = fits)
+            k_silhouette = k_sil, k_gap = k_gap, gap_B = gap, curve = curve,
+            silhouette_method = silhouette, fits = fits)
 }
 
 #' The knee of an inertia curve
@@ -193,31 +209,37 @@ print.ckm_elbow <- function(x, ...) {
     cat(sprintf(", %s by the largest mean silhouette (%s)", attr(x, "k_silhouette"),
                 attr(x, "silhouette_method")))
   }
+  if (!is.null(attr(x, "k_gap")) && !is.na(attr(x, "k_gap"))) {
+    cat(sprintf(", %s by the gap statistic (B = %d)", attr(x, "k_gap"), attr(x, "gap_B")))
+  }
   cat("\n")
   invisible(x)
 }
 
 #' @rdname ckm_elbow
 #' @param x A `ckm_elbow` result.
-#' @param which The panels to draw: `"inertia"` (the elbow, knee marked)
-#'   and `"silhouette"` (the best width marked). Both go side by side on a
+#' @param which The panels to draw: `"inertia"` (the elbow, knee marked),
+#'   `"silhouette"` (the best width marked) and `"gap"` (with `gap > 0`:
+#'   the gap with its standard errors, the choice marked). Both go side by side on a
 #'   device showing one panel; in a layout set with `par(mfrow = )` or
 #'   `layout()` they fill the next panels, and the layout is left as it
 #'   was.
 #' @export
-plot.ckm_elbow <- function(x, which = c("inertia", "silhouette"), ...) {
+plot.ckm_elbow <- function(x, which = c("inertia", "silhouette", "gap"), ...) {
   ecall <- sys.call()
   if (!is.character(which) || !length(which) || anyNA(which) ||
-      !all(which %in% c("inertia", "silhouette"))) {
-    abort(sprintf("`which` must be \"inertia\", \"silhouette\" or both, not %s.", describe(which)), ecall)
+      !all(which %in% c("inertia", "silhouette", "gap"))) {
+    abort(sprintf("`which` must be some of \"inertia\", \"silhouette\" and \"gap\", not %s.",
+                  describe(which)), ecall)
   }
   has_sil <- !is.null(x$silhouette) && any(!is.na(x$silhouette))
-  which <- intersect(c("inertia", "silhouette"), which)
+  which <- intersect(c("inertia", "silhouette", "gap"), which)
   if (!has_sil) which <- setdiff(which, "silhouette")
-  # two panels side by side on a device of one panel; in a layout the user
+  if (is.null(x$gap)) which <- setdiff(which, "gap")
+  # the panels side by side on a device of one panel; in a layout the user
   # has set (par(mfrow) or layout()), the panels go where it puts them
-  if (length(which) == 2L && all(graphics::par("mfrow") == 1L)) {
-    op <- graphics::par(mfrow = c(1L, 2L))
+  if (length(which) >= 2L && all(graphics::par("mfrow") == 1L)) {
+    op <- graphics::par(mfrow = c(1L, length(which)))
     on.exit(graphics::par(op))
   }
   if ("inertia" %in% which) {
@@ -248,6 +270,10 @@ plot.ckm_elbow <- function(x, which = c("inertia", "silhouette"), ...) {
       graphics::points(ks, x$silhouette[x$k == ks], pch = 1, cex = 2.5, col = "blue", lwd = 2)
       graphics::abline(v = ks, lty = 2, col = "blue")
     }
+  }
+  if ("gap" %in% which) {
+    g <- structure(data.frame(k = x$k, gap = x$gap, SE.sim = x$gap_se), k_gap = attr(x, "k_gap"))
+    plot_gap(g, ...)
   }
   invisible(x)
 }

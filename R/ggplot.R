@@ -26,9 +26,11 @@ need_ggplot2 <- function(call) {
 #'   with a segment from where they were.
 #' * A silhouette ([ckm_silhouette()]): each point's width, sorted within
 #'   its cluster, the mean as a dashed line.
+#' * A gap statistic ([ckm_gap()]): the gap against k with one standard
+#'   error either side, the chosen k marked.
 #'
-#' @param object A `ckm` fit, `ckm_elbow`, `ckm_converge` or
-#'   `ckm_silhouette` result.
+#' @param object A `ckm` fit, `ckm_elbow`, `ckm_converge`,
+#'   `ckm_silhouette` or `ckm_gap` result.
 #' @param model A `ckm` fit.
 #' @param data The data the model was fitted to (the fit keeps no copy).
 #' @param what For a fit: `"clusters"` or `"trace"`.
@@ -99,13 +101,17 @@ autoplot.ckm <- function(object, data = NULL, what = c("clusters", "trace"), ...
 autoplot.ckm_elbow <- function(object, ...) {
   need_ggplot2(sys.call())
   .data <- ggplot2::.data
-  panels <- c(inertia = "inertia", silhouette = "mean silhouette width")
+  panels <- c(inertia = "inertia", silhouette = "mean silhouette width", gap = "gap statistic")
   long <- data.frame(k = object$k, value = object$inertia, panel = panels[["inertia"]])
   marks <- data.frame(k = attr(object, "k_knee"), panel = panels[["inertia"]])
   if (!is.null(object$silhouette) && any(!is.na(object$silhouette))) {
     long <- rbind(long, data.frame(k = object$k, value = object$silhouette,
                                    panel = panels[["silhouette"]]))
     marks <- rbind(marks, data.frame(k = attr(object, "k_silhouette"), panel = panels[["silhouette"]]))
+  }
+  if (!is.null(object$gap)) {
+    long <- rbind(long, data.frame(k = object$k, value = object$gap, panel = panels[["gap"]]))
+    marks <- rbind(marks, data.frame(k = attr(object, "k_gap"), panel = panels[["gap"]]))
   }
   long$panel <- factor(long$panel, panels)
   marks <- marks[!is.na(marks$k), , drop = FALSE]
@@ -116,7 +122,15 @@ autoplot.ckm_elbow <- function(object, ...) {
     ggplot2::geom_vline(data = marks, ggplot2::aes(xintercept = .data$k), linetype = 2, colour = "red") +
     ggplot2::geom_point(data = marks, shape = 1, size = 6, stroke = 1.2, colour = "red") +
     ggplot2::facet_wrap(ggplot2::vars(.data$panel), scales = "free_y") +
-    ggplot2::labs(x = "k", y = NULL, title = "Choosing k: the knee and the best silhouette")
+    ggplot2::labs(x = "k", y = NULL, title = if (is.null(object$gap)) {
+      "Choosing k: the knee and the best silhouette"
+    } else "Choosing k: the knee, the best silhouette and the gap")
+  if (!is.null(object$gap)) {
+    bars <- data.frame(k = object$k, lo = object$gap - object$gap_se, hi = object$gap + object$gap_se,
+                       panel = factor(panels[["gap"]], panels))
+    p <- p + ggplot2::geom_errorbar(data = bars, ggplot2::aes(x = .data$k, ymin = .data$lo, ymax = .data$hi),
+                                    inherit.aes = FALSE, width = 0.2)
+  }
   if (attr(object, "curve") == "log" && all(object$inertia > 0)) {
     p <- p + ggplot2::labs(subtitle = "knee found on the log of the inertia")
   }
@@ -176,4 +190,21 @@ autoplot.ckm_silhouette <- function(object, ...) {
     ggplot2::geom_hline(yintercept = object$mean, linetype = 2) +
     ggplot2::labs(x = "points, sorted within cluster", y = "silhouette width",
                   title = sprintf("Silhouette (%s): mean %.3f", object$method, object$mean))
+}
+
+#' @rdname ckm_autoplot
+#' @exportS3Method ggplot2::autoplot
+autoplot.ckm_gap <- function(object, ...) {
+  need_ggplot2(sys.call())
+  .data <- ggplot2::.data
+  df <- data.frame(k = object$k, gap = object$gap, lo = object$gap - object$SE.sim,
+                   hi = object$gap + object$SE.sim)
+  kg <- attr(object, "k_gap")
+  ggplot2::ggplot(df, ggplot2::aes(.data$k, .data$gap)) +
+    ggplot2::geom_errorbar(ggplot2::aes(ymin = .data$lo, ymax = .data$hi), width = 0.2) +
+    ggplot2::geom_line() + ggplot2::geom_point() +
+    ggplot2::geom_vline(xintercept = kg, linetype = 2, colour = "darkgreen") +
+    ggplot2::labs(x = "k", y = "Gap(k)", title = "Gap statistic",
+                  subtitle = sprintf("k = %d chosen (%s); bars: one standard error", kg,
+                                     attr(object, "method")))
 }

@@ -468,6 +468,27 @@ int ckm_kmedoids(const ckm_dissim *D, int k, int init, int steepest,
                  int nthreads, const ckm_hooks *hooks, void *work,
                  ckm_kmedoids_info *info);
 
+/* ---- gap.c ------------------------------------------------------------- */
+
+/* Bytes of workspace ckm_gap needs (kmax: the largest k; p: the columns of
+ * the box). */
+size_t ckm_gap_workspace(ckm_idx n, int d, int kmax, int p, const ckm_options *opt);
+
+/*
+ * The fits of the gap statistic: logw[i] = log W of x for k = ks[i] (the
+ * best of n_init k-means++ starts by ckm_fit_starts with opt; n_init_ref
+ * starts for the references), then for
+ * b < B a reference set drawn uniformly over the box [lo, hi] (p columns,
+ * each drawn n at a time with the unif hook) and, when rot is not NULL,
+ * rotated back as u rot' + mu (rot: d x p, column-major; mu: d values),
+ * with ref[b + B i] its log W for k = ks[i]. The progress hook is told
+ * after each reference set.
+ */
+int ckm_gap(const double *x, ckm_idx n, int d, const int *ks, int K, int B,
+            int n_init, int n_init_ref, const double *lo, const double *hi, const double *rot,
+            const double *mu, int p, const ckm_options *opt,
+            const ckm_hooks *hooks, void *work, double *logw, double *ref);
+
 /* ---- threads.c --------------------------------------------------------- */
 
 /* Threads for a region doing about `work` flops, at most `nthreads`.

@@ -731,6 +731,65 @@ SEXP ffi_kmedoids(SEXP data, SEXP n_, SEXP metric, SEXP k_, SEXP init,
   return out;
 }
 
+typedef struct gap_args {
+  const double *x;
+  ckm_idx n;
+  int d;
+  const int *ks;
+  int K, B, n_init, n_init_ref, p;
+  const double *lo, *hi, *rot, *mu;
+  const ckm_options *opt;
+  const ckm_hooks *hooks;
+  double *logw, *ref;
+  void *work;
+} gap_args;
+
+static int gap_run(void *p)
+{
+  gap_args *a = (gap_args *) p;
+  return ckm_gap(a->x, a->n, a->d, a->ks, a->K, a->B, a->n_init, a->n_init_ref, a->lo, a->hi,
+                 a->rot, a->mu, a->p, a->opt, a->hooks, a->work, a->logw, a->ref);
+}
+
+/* The gap statistic's fits: list(logw (K), ref (B x K), status). rot and
+ * mu: NULL for the box of the columns (lo, hi: d values), or the rotation
+ * (d x p) and shift (d) of the principal components' box (lo, hi: p). */
+SEXP ffi_gap(SEXP x, SEXP ks, SEXP B_, SEXP n_init, SEXP n_init_ref, SEXP lo, SEXP hi, SEXP rot,
+             SEXP mu, SEXP max_iter, SEXP algorithm, SEXP hartigan, SEXP threads,
+             SEXP progress)
+{
+  const ckm_idx n = Rf_nrows(x);
+  const int d = Rf_ncols(x), K = LENGTH(ks), B = asInteger(B_);
+  ckm_options opt = fit_options(R_NilValue, max_iter, PROTECT(ScalarReal(0.0)), algorithm,
+                                PROTECT(ScalarInteger(CKM_KERNEL_AUTO)), threads,
+                                R_NilValue, hartigan);
+  glue_ctx g = {0, NULL, 0, 0, progress, R_NilValue, 0, 0, 0, NULL, 0, 0, 0};
+  /* no trace, no per-start report: only the generator, polls and progress */
+  ckm_hooks hooks = {&g, hook_unif, NULL, hook_poll, NULL,
+                     progress != R_NilValue ? hook_progress : NULL, NULL, NULL};
+  static const char *names[] = {"logw", "ref", "status"};
+  SEXP out = PROTECT(named_list(3, names));
+  SEXP logw = PROTECT(allocVector(REALSXP, K));
+  SEXP ref = PROTECT(allocMatrix(REALSXP, B, K));
+  int kmax = 1;
+  for (int i = 0; i < K; i++)
+    if (INTEGER(ks)[i] > kmax)
+      kmax = INTEGER(ks)[i];
+  const int p = LENGTH(lo);
+  gap_args a = {REAL(x), n, d, INTEGER(ks), K, B, asInteger(n_init), asInteger(n_init_ref), p,
+                REAL(lo), REAL(hi), isNull(rot) ? NULL : REAL(rot),
+                isNull(mu) ? NULL : REAL(mu), &opt, &hooks, REAL(logw), REAL(ref), NULL};
+  a.work = scratch_malloc(ckm_gap_workspace(n, d, kmax, p, &opt));
+  GetRNGstate();
+  int status = run_with_scratch(gap_run, &a, a.work);
+  PutRNGstate();
+  SET_VECTOR_ELT(out, 0, logw);
+  SET_VECTOR_ELT(out, 1, ref);
+  SET_VECTOR_ELT(out, 2, ScalarInteger(status));
+  UNPROTECT(5);
+  return out;
+}
+
 /* sum(v) over all processes, reproducibly (see ckm_vector_total) */
 SEXP ffi_vector_total(SEXP v, SEXP comm)
 {
