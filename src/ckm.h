@@ -489,6 +489,23 @@ int ckm_gap(const double *x, ckm_idx n, int d, const int *ks, int K, int B,
             const double *mu, int p, const ckm_options *opt,
             const ckm_hooks *hooks, void *work, double *logw, double *ref);
 
+/* ---- knn.c ------------------------------------------------------------- */
+
+size_t ckm_knn_workspace(int d, int nthreads);
+
+/* The m nearest other rows of each row of x (n x d, column-major; m < n):
+ * index[i m + r] (0-based) and dist2[i m + r] its squared distance,
+ * r = 0 the nearest (ties: the lower row). Exact; the same for any
+ * nthreads. Polls between blocks of rows (CKM_INTERRUPTED). */
+int ckm_knn(const double *x, ckm_idx n, int d, int m, int *index, double *dist2,
+            int nthreads, const ckm_hooks *hooks, void *work);
+
+/* Connected components of the graph on n vertices with the given edges
+ * (0-based ends): label[i] in 0 .. count - 1, numbered in the order of
+ * their lowest vertex; returns count. */
+int ckm_components(ckm_idx n, const int *from, const int *to, size_t n_edges,
+                   int *label);
+
 /* ---- threads.c --------------------------------------------------------- */
 
 /* Threads for a region doing about `work` flops, at most `nthreads`.

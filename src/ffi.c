@@ -790,6 +790,51 @@ SEXP ffi_gap(SEXP x, SEXP ks, SEXP B_, SEXP n_init, SEXP n_init_ref, SEXP lo, SE
   return out;
 }
 
+/* The m nearest neighbours of each row: list(index (n x m, 1-based),
+ * dist2 (n x m), status). */
+SEXP ffi_knn(SEXP x, SEXP m_, SEXP threads, SEXP progress)
+{
+  const ckm_idx n = Rf_nrows(x);
+  const int d = Rf_ncols(x), m = asInteger(m_), nthreads = asInteger(threads);
+  glue_ctx g = {0, NULL, 0, 0, progress, R_NilValue, 0, 0, 0, NULL, 0, 0, 0};
+  ckm_hooks hooks = {&g, hook_unif, NULL, hook_poll, NULL,
+                     progress != R_NilValue ? hook_progress : NULL, NULL, NULL};
+  static const char *names[] = {"index", "dist2", "status"};
+  SEXP out = PROTECT(named_list(3, names));
+  SEXP idx = PROTECT(allocMatrix(INTSXP, m, n)); /* row i's list is column i */
+  SEXP d2 = PROTECT(allocMatrix(REALSXP, m, n));
+  void *work = R_alloc(ckm_knn_workspace(d, nthreads), 1);
+  int status = ckm_knn(REAL(x), n, d, m, INTEGER(idx), REAL(d2), nthreads, &hooks, work);
+  int *ix = INTEGER(idx);
+  for (R_xlen_t i = 0; i < XLENGTH(idx); i++)
+    ix[i] += 1;
+  SET_VECTOR_ELT(out, 0, idx);
+  SET_VECTOR_ELT(out, 1, d2);
+  SET_VECTOR_ELT(out, 2, ScalarInteger(status));
+  UNPROTECT(3);
+  return out;
+}
+
+/* Connected components: integer labels 1 .. count for n vertices, edges
+ * from[e] -- to[e] (1-based). */
+SEXP ffi_components(SEXP n_, SEXP from, SEXP to)
+{
+  const ckm_idx n = (ckm_idx) asInteger(n_);
+  const R_xlen_t ne = XLENGTH(from);
+  int *f = (int *) R_alloc(ne > 0 ? ne : 1, sizeof(int));
+  int *t = (int *) R_alloc(ne > 0 ? ne : 1, sizeof(int));
+  for (R_xlen_t e = 0; e < ne; e++) {
+    f[e] = INTEGER(from)[e] - 1;
+    t[e] = INTEGER(to)[e] - 1;
+  }
+  SEXP lab = PROTECT(allocVector(INTSXP, n));
+  ckm_components(n, f, t, (size_t) ne, INTEGER(lab));
+  for (ckm_idx i = 0; i < n; i++)
+    INTEGER(lab)[i] += 1;
+  UNPROTECT(1);
+  return lab;
+}
+
 /* sum(v) over all processes, reproducibly (see ckm_vector_total) */
 SEXP ffi_vector_total(SEXP v, SEXP comm)
 {

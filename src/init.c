@@ -13,6 +13,8 @@ SEXP ffi_minibatch(SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, S
 SEXP ffi_soft_assign(SEXP, SEXP, SEXP, SEXP);
 SEXP ffi_kmedians(SEXP, SEXP, SEXP, SEXP);
 SEXP ffi_l1_assign(SEXP, SEXP, SEXP);
+SEXP ffi_knn(SEXP, SEXP, SEXP, SEXP);
+SEXP ffi_components(SEXP, SEXP, SEXP);
 SEXP ffi_gap(SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP);
 SEXP ffi_kmedoids(SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP);
 SEXP ffi_totss(SEXP, SEXP, SEXP, SEXP);
@@ -45,6 +47,8 @@ static const R_CallMethodDef call_methods[] = {
   {"ffi_soft_assign", (DL_FUNC) &ffi_soft_assign, 4},
   {"ffi_kmedians", (DL_FUNC) &ffi_kmedians, 4},
   {"ffi_l1_assign", (DL_FUNC) &ffi_l1_assign, 3},
+  {"ffi_knn", (DL_FUNC) &ffi_knn, 4},
+  {"ffi_components", (DL_FUNC) &ffi_components, 3},
   {"ffi_gap", (DL_FUNC) &ffi_gap, 14},
   {"ffi_kmedoids", (DL_FUNC) &ffi_kmedoids, 9},
   {"ffi_totss", (DL_FUNC) &ffi_totss, 4},
