@@ -506,6 +506,140 @@ int main(void)
     free(x);
   }
 
+  /* k-medoids: the cost of the medoids recomputed, no single swap lowers
+   * it (brute force), the same result on 1 and 2 threads, from a matrix
+   * and from the packed distances; duplicates and k = n */
+  {
+    ckm_idx n = 60; int d = 3;
+    double *x = random_data(&r, n, d, 1.0);
+    for (ckm_idx i = 50; i < n; i++) for (int c = 0; c < d; c++) x[i + n * c] = x[i - 50 + n * c];
+    double *packed = malloc(sizeof(double) * (size_t) (n * (n - 1) / 2));
+    size_t at = 0;
+    for (ckm_idx i = 0; i < n; i++)
+      for (ckm_idx j = i + 1; j < n; j++) {
+        double s2 = 0.0;
+        for (int c = 0; c < d; c++) { double df = x[j + n * c] - x[i + n * c]; s2 += df * df; }
+        packed[at++] = sqrt(s2);
+      }
+    for (int k = 1; k <= 8; k += 3) {
+      for (int steep = 0; steep <= 1; steep++) {
+        ckm_idx med[3][8]; int lab[3][60]; double dist[3][60], cost[3];
+        for (int v = 0; v < 3; v++) {
+          ckm_dissim D = {v < 2 ? x : NULL, v < 2 ? NULL : packed, n, d,
+                          v < 2 ? CKM_METRIC_EUCLIDEAN : CKM_METRIC_DIST};
+          ckm_kmedoids_info info;
+          void *work = workspace(ckm_kmedoids_workspace(n, d, k, 2));
+          int st = ckm_kmedoids(&D, k, CKM_KMEDOIDS_BUILD, steep, med[v], 100, lab[v], dist[v],
+                                &cost[v], v == 1 ? 2 : 1, NULL, work, &info);
+          CHECK(st == CKM_OK && info.converged, "kmedoids k %d status %d", k, st);
+          free(work);
+        }
+        CHECK(memcmp(med[0], med[1], sizeof(ckm_idx) * k) == 0 && cost[0] == cost[1],
+              "kmedoids 1 vs 2 threads k %d", k);
+        CHECK(fabs(cost[0] - cost[2]) <= 1e-12 * cost[0], "kmedoids matrix vs dist k %d", k);
+        /* the cost, and no improving swap */
+        double best_change = 0.0;
+        for (int m = 0; m < k; m++)
+          for (ckm_idx h = 0; h < n; h++) {
+            int is_med = 0;
+            for (int j = 0; j < k; j++) is_med |= med[0][j] == h;
+            if (is_med) continue;
+            double total = 0.0;
+            for (ckm_idx o = 0; o < n; o++) {
+              double bo = INFINITY;
+              for (int j = 0; j < k; j++) {
+                ckm_idx mj = j == m ? h : med[0][j];
+                double s2 = 0.0;
+                for (int c = 0; c < d; c++) { double df = x[o + n * c] - x[mj + n * c]; s2 += df * df; }
+                if (sqrt(s2) < bo) bo = sqrt(s2);
+              }
+              total += bo;
+            }
+            if (total - cost[0] < best_change) best_change = total - cost[0];
+          }
+        CHECK(best_change > -1e-9 * cost[0], "kmedoids local optimum k %d: %g", k, best_change);
+      }
+    }
+    /* fewer distinct rows than k */
+    {
+      ckm_idx m3[55]; int lab[60]; double dist[60], cost;
+      double *y = malloc(sizeof(double) * (size_t) (n * d));
+      for (ckm_idx i = 0; i < n; i++) for (int c = 0; c < d; c++) y[i + n * c] = x[(i % 4) + n * c];
+      ckm_dissim D = {y, NULL, n, d, CKM_METRIC_EUCLIDEAN};
+      ckm_kmedoids_info info;
+      void *work = workspace(ckm_kmedoids_workspace(n, d, 5, 1));
+      int st = ckm_kmedoids(&D, 5, CKM_KMEDOIDS_BUILD, 0, m3, 100, lab, dist, &cost, 1, NULL, work, &info);
+      CHECK(st == CKM_ERR_DISTINCT, "kmedoids distinct: %d", st);
+      ckm_hooks h = make_hooks(&r);
+      st = ckm_kmedoids(&D, 5, CKM_KMEDOIDS_PLUSPLUS, 0, m3, 100, lab, dist, &cost, 1, &h, work, &info);
+      CHECK(st == CKM_ERR_DISTINCT, "kmedoids++ distinct: %d", st);
+      free(work);
+      free(y);
+      bad_inputs++;
+    }
+    free(packed);
+    free(x);
+  }
+
+  /* nearest neighbours against brute force; components */
+  {
+    ckm_idx n = 300; int d = 2, m = 5;
+    double *x = random_data(&r, n, d, 1.0);
+    int *idx = malloc(sizeof(int) * (size_t) (n * m));
+    double *d2 = malloc(sizeof(double) * (size_t) (n * m));
+    void *work = workspace(ckm_knn_workspace(d, 2));
+    CHECK(ckm_knn(x, n, d, m, idx, d2, 2, NULL, work) == CKM_OK, "knn status");
+    for (ckm_idx i = 0; i < n; i++) {
+      double prev = -1.0;
+      for (int q = 0; q < m; q++) {
+        CHECK(idx[i * m + q] != i && d2[i * m + q] >= prev, "knn order");
+        prev = d2[i * m + q];
+      }
+      ckm_idx closer = 0;
+      for (ckm_idx j = 0; j < n; j++) {
+        if (j == i) continue;
+        double s2 = 0.0;
+        for (int c = 0; c < d; c++) { double df = x[j + n * c] - x[i + n * c]; s2 += df * df; }
+        closer += s2 < d2[i * m + m - 1];
+      }
+      CHECK(closer <= m - 1, "knn misses a nearer row of %ld", (long) i);
+    }
+    free(work);
+    free(idx);
+    free(d2);
+    free(x);
+    int from[] = {0, 2, 3, 6, 1}, to[] = {1, 3, 4, 5, 7}, lab[9];
+    int count = ckm_components(9, from, to, 5, lab);
+    int want[] = {0, 0, 1, 1, 1, 2, 2, 0, 3};
+    CHECK(count == 4 && memcmp(lab, want, sizeof want) == 0, "components");
+  }
+
+  /* the gap statistic's fits: log W of the data equals a fit's; the same
+   * draws give the same references */
+  {
+    ckm_idx n = 200; int d = 2, ks[] = {1, 2, 3}, B = 4;
+    double *x = random_data(&r, n, d, 1.0);
+    double lo[] = {-3, -3}, hi[] = {3, 3}, logw[2][3], ref[2][12];
+    ckm_options opt = {100, 0.0, CKM_LLOYD, CKM_KERNEL_PLAIN, 1, NULL, NULL, 0.0, NULL, 0};
+    for (int v = 0; v < 2; v++) {
+      rng rr = {12345};
+      ckm_hooks h = make_hooks(&rr);
+      void *work = workspace(ckm_gap_workspace(n, d, 3, d, &opt));
+      int st = ckm_gap(x, n, d, ks, 3, B, 2, 1, lo, hi, NULL, NULL, d, &opt, &h, work,
+                       logw[v], ref[v]);
+      CHECK(st == CKM_OK, "gap status %d", st);
+      free(work);
+    }
+    CHECK(memcmp(logw[0], logw[1], sizeof logw[0]) == 0 && memcmp(ref[0], ref[1], sizeof ref[0]) == 0,
+          "gap reproducible");
+    double mean[2] = {0, 0}, tot = 0.0;
+    for (ckm_idx i = 0; i < n; i++) for (int c = 0; c < d; c++) mean[c] += x[i + n * c] / n;
+    for (ckm_idx i = 0; i < n; i++) for (int c = 0; c < d; c++) tot += (x[i + n * c] - mean[c]) * (x[i + n * c] - mean[c]);
+    CHECK(fabs(logw[0][0] - log(tot)) < 1e-12, "gap log W for k = 1");
+    CHECK(logw[0][2] < logw[0][1] && logw[0][1] < logw[0][0], "gap log W decreases");
+    free(x);
+  }
+
   printf("%d checks, %d failed; %d degenerate or extreme inputs\n", checks,
          failures, bad_inputs);
   return failures ? 1 : 0;
