@@ -88,7 +88,8 @@ gap_statistic <- function(X, k, B, reference, method, SE.factor, n_init, n_init_
   n <- nrow(X)
   d <- ncol(X)
   kmax <- max(k)
-  threads <- check_threads(threads, call, work = as.double(n) * kmax * d)
+  # the work is B + 1 sets of length(k) fits (the sets go to the threads)
+  threads <- check_threads(threads, call, work = as.double(n) * kmax * d * (B + 1) * length(k))
   # centred and scaled by a power of two: log W moves by the same 2 e log 2
   # for the data and every reference (the gap does not change), and data
   # far from the origin or of extreme magnitude is fitted where squares

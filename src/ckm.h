@@ -471,22 +471,24 @@ int ckm_kmedoids(const ckm_dissim *D, int k, int init, int steepest,
 /* ---- gap.c ------------------------------------------------------------- */
 
 /* Bytes of workspace ckm_gap needs (kmax: the largest k; p: the columns of
- * the box). */
+ * the box): scratch for the data's fits and one more per thread. */
 size_t ckm_gap_workspace(ckm_idx n, int d, int kmax, int p, const ckm_options *opt);
 
 /*
  * The fits of the gap statistic: logw[i] = log W of x for k = ks[i] (the
- * best of n_init k-means++ starts by ckm_fit_starts with opt; n_init_ref
- * starts for the references), then for
- * b < B a reference set drawn uniformly over the box [lo, hi] (p columns,
- * each drawn n at a time with the unif hook) and, when rot is not NULL,
- * rotated back as u rot' + mu (rot: d x p, column-major; mu: d values),
- * with ref[b + B i] its log W for k = ks[i]. The progress hook is told
- * after each reference set.
+ * best of n_init k-means++ starts by ckm_fit_starts with opt, seeded from
+ * the unif hook), then B reference sets, each drawn uniformly over the box
+ * [lo, hi] (p columns) and, when rot is not NULL, rotated back as
+ * u rot' + mu (rot: d x p, column-major; mu: d values), with
+ * ref[b + B i] its log W for k = ks[i] (n_init_ref starts). Each set has
+ * a stream of its own (SplitMix64 from a key drawn from the unif hook, in
+ * order), so the sets are fitted on up to opt->nthreads threads, each fit
+ * on one, with the same result for any number. Polls and progress between
+ * batches of sets, on the calling thread. At most 64 threads.
  */
 int ckm_gap(const double *x, ckm_idx n, int d, const int *ks, int K, int B,
-            int n_init, int n_init_ref, const double *lo, const double *hi, const double *rot,
-            const double *mu, int p, const ckm_options *opt,
+            int n_init, int n_init_ref, const double *lo, const double *hi,
+            const double *rot, const double *mu, int p, const ckm_options *opt,
             const ckm_hooks *hooks, void *work, double *logw, double *ref);
 
 /* ---- knn.c ------------------------------------------------------------- */

@@ -33,7 +33,7 @@
 #include "kernels.h"
 
 /* rows per block of the sums over points (a multiple of CKM_TILE) */
-#define CKM_KB 1024
+#define CKM_KB 512
 
 static inline ckm_idx n_blocks(ckm_idx n)
 {
@@ -76,6 +76,33 @@ static inline double pair_key(const ckm_dissim *D, ckm_idx i, ckm_idx j,
   }
 }
 
+/* out[t] = || x[i0 + t, ] - pt ||^2, t < len: eight points at a time with
+ * the sums in registers (the tile kernel keeps them in memory, a load and
+ * a store per column); each sum over the columns in order, so the bits are
+ * the tile kernel's. */
+static void sq_dist_run(const double *x, ckm_idx n, int d, ckm_idx i0, int len,
+                        const double *pt, double *out, double *acc)
+{
+  int t = 0;
+  for (; t + 8 <= len; t += 8) {
+    double a0 = 0.0, a1 = 0.0, a2 = 0.0, a3 = 0.0, a4 = 0.0, a5 = 0.0, a6 = 0.0, a7 = 0.0;
+    const double *xc = x + (size_t) i0 + (size_t) t;
+    for (int c = 0; c < d; c++, xc += n) {
+      const double v = pt[c];
+      const double e0 = xc[0] - v, e1 = xc[1] - v, e2 = xc[2] - v, e3 = xc[3] - v;
+      const double e4 = xc[4] - v, e5 = xc[5] - v, e6 = xc[6] - v, e7 = xc[7] - v;
+      a0 += e0 * e0; a1 += e1 * e1; a2 += e2 * e2; a3 += e3 * e3;
+      a4 += e4 * e4; a5 += e5 * e5; a6 += e6 * e6; a7 += e7 * e7;
+    }
+    out[t] = a0; out[t + 1] = a1; out[t + 2] = a2; out[t + 3] = a3;
+    out[t + 4] = a4; out[t + 5] = a5; out[t + 6] = a6; out[t + 7] = a7;
+  }
+  if (t < len) {
+    ckm_tile_dist(x, n, d, i0 + t, len - t, pt, acc);
+    memcpy(out + t, acc, sizeof(double) * (size_t) (len - t));
+  }
+}
+
 /* Keys. Euclidean distances are compared as their squares, which the tile
  * kernel gives without a square root (sqrt is monotone, so the order is
  * the same, and a square root is taken only where a distance enters a
@@ -113,7 +140,7 @@ static void dist_block(const ckm_dissim *D, ckm_idx c, const double *pt,
       }
       memcpy(row + (t0 - o0), acc, (size_t) len * sizeof(double));
     } else {
-      ckm_tile_dist(D->x, n, d, t0, len, pt, row + (t0 - o0));
+      sq_dist_run(D->x, n, d, t0, len, pt, row + (t0 - o0), acc);
     }
   }
 }
@@ -132,18 +159,32 @@ typedef struct pam_state {
   double *row;         /* one candidate's distances (n) */
   double *part;        /* per block: k + 1 partial sums */
   double *loss;        /* per medoid: the cost of removing it (k) */
-  double *delta;       /* per medoid: the change of swapping it (k) */
-  double *scratch;     /* per thread: CKM_TILE + d + CKM_KB doubles */
+  double *scratch;     /* per thread: CKM_TILE + d + CKM_KB doubles, then
+                          the block sums of one candidate (nb (k + 1)) */
   size_t sstride;
+  int batch;           /* candidates evaluated at once (on the threads) */
+  double *slot_delta;  /* per candidate of a batch: its delta (k), */
+  double *slot_shared; /* its shared part */
+  ckm_idx *slot_c;     /* and its row */
   const ckm_hooks *hooks;
   double work_since_poll;
 } pam_state;
 
+/* candidates evaluated at once: a few per thread (after a swap the rest
+ * of a batch is evaluated again, from the new medoids) */
+static inline int pam_batch(int nthreads)
+{
+  return 4 * (nthreads > 0 ? nthreads : 1);
+}
+
 size_t ckm_kmedoids_workspace(ckm_idx n, int d, int k, int nthreads)
 {
   const size_t nn = (size_t) (n > 0 ? n : 1), nb = (size_t) n_blocks(n) + 1;
-  const size_t sstride = (size_t) CKM_TILE + (size_t) d + CKM_KB;
-  return carved(sizeof(double) * (size_t) k * (size_t) d) +
+  const size_t sstride = (size_t) CKM_TILE + (size_t) d + CKM_KB + (nb + 1) * ((size_t) k + 1);
+  const size_t batch = (size_t) pam_batch(nthreads);
+  return carved(sizeof(double) * batch * (size_t) k) + carved(sizeof(double) * batch) +
+         carved(sizeof(ckm_idx) * batch) +
+         carved(sizeof(double) * (size_t) k * (size_t) d) +
          carved(nn) + 2 * carved(sizeof(int) * nn) + 5 * carved(sizeof(double) * nn) +
          carved(sizeof(double) * nb * ((size_t) k + 1)) +
          2 * carved(sizeof(double) * (size_t) k) +
@@ -165,9 +206,12 @@ static void pam_carve(pam_state *s, void *work)
   s->row = carve(&cv, sizeof(double) * nn);
   s->part = carve(&cv, sizeof(double) * nb * ((size_t) s->k + 1));
   s->loss = carve(&cv, sizeof(double) * (size_t) s->k);
-  s->delta = carve(&cv, sizeof(double) * (size_t) s->k);
-  s->sstride = (size_t) CKM_TILE + (size_t) s->d + CKM_KB;
+  s->sstride = (size_t) CKM_TILE + (size_t) s->d + CKM_KB + (nb + 1) * ((size_t) s->k + 1);
   s->scratch = carve(&cv, sizeof(double) * s->sstride * (size_t) s->nthreads);
+  s->batch = pam_batch(s->nthreads);
+  s->slot_delta = carve(&cv, sizeof(double) * (size_t) s->batch * (size_t) s->k);
+  s->slot_shared = carve(&cv, sizeof(double) * (size_t) s->batch);
+  s->slot_c = carve(&cv, sizeof(ckm_idx) * (size_t) s->batch);
 }
 
 static void pam_init(pam_state *s, const ckm_dissim *D, int k, ckm_idx *med,
@@ -282,27 +326,26 @@ static void removal_loss(pam_state *s)
       s->loss[m] += s->part[(size_t) b * (size_t) (k + 1) + m];
 }
 
-/* The candidate c: its distances into s->row, and in s->delta the change
+/* The candidate c, on the calling thread alone: in delta (k) the change
  * of cost of swapping it with each medoid; returns the shared part (the
- * gain of the points that move to c whichever medoid leaves). */
-static double evaluate(pam_state *s, ckm_idx c)
+ * gain of the points that move to c whichever medoid leaves). Sums over
+ * the points in fixed blocks, added in block order: the same bits on any
+ * thread. t: the thread's scratch. */
+static double evaluate(const pam_state *s, ckm_idx c, double *t, double *delta)
 {
   const int k = s->k;
   const ckm_idx nb = n_blocks(s->n);
-  const int nt = ckm_team(s->nthreads, (double) s->n * op_cost(s));
-  CKM_PARALLEL(nt, parallel for num_threads(nt) schedule(dynamic, 1),
+  double *acc = t, *pt = t + CKM_TILE, *blk = pt + s->d, *part = blk + CKM_KB;
+  if (s->d > 0)
+    gather_row(s, c, pt);
   for (ckm_idx b = 0; b < nb; b++) {
-    double *acc = s->scratch + (size_t) omp_get_thread_num() * s->sstride;
-    double *pt = acc + CKM_TILE;
-    if (s->d > 0)
-      gather_row(s, c, pt);
     const ckm_idx o0 = b * CKM_KB, o1 = o0 + CKM_KB < s->n ? o0 + CKM_KB : s->n;
-    dist_block(s->D, c, pt, o0, o1, s->row + o0, acc);
-    double *p = s->part + (size_t) b * (size_t) (k + 1);
+    dist_block(s->D, c, pt, o0, o1, blk, acc);
+    double *p = part + (size_t) b * (size_t) (k + 1);
     for (int m = 0; m <= k; m++)
       p[m] = 0.0;
     for (ckm_idx o = o0; o < o1; o++) {
-      const double key = s->row[o];
+      const double key = blk[o - o0];
       if (key < s->kn[o]) {
         const double dno = s->dn[o];
         p[k] += key_dist(s->D, key) - dno;
@@ -311,17 +354,44 @@ static double evaluate(pam_state *s, ckm_idx c)
         p[s->nearest[o]] += key_dist(s->D, key) - s->ds[o];
       }
     }
-  });
+  }
   double shared = 0.0;
   for (int m = 0; m < k; m++)
-    s->delta[m] = s->loss[m];
+    delta[m] = s->loss[m];
   for (ckm_idx b = 0; b < nb; b++) {
-    const double *p = s->part + (size_t) b * (size_t) (k + 1);
+    const double *p = part + (size_t) b * (size_t) (k + 1);
     for (int m = 0; m < k; m++)
-      s->delta[m] += p[m];
+      delta[m] += p[m];
     shared += p[k];
   }
   return shared;
+}
+
+/* The candidates slot_c[0 .. m) evaluated, on the threads, into the slots */
+static void evaluate_batch(pam_state *s, int m)
+{
+  const int nt = ckm_team(s->nthreads, (double) m * (double) s->n * op_cost(s));
+  CKM_PARALLEL(nt, parallel for num_threads(nt) schedule(dynamic, 1),
+  for (int q = 0; q < m; q++) {
+    double *t = s->scratch + (size_t) omp_get_thread_num() * s->sstride;
+    s->slot_shared[q] = evaluate(s, s->slot_c[q], t, s->slot_delta + (size_t) q * (size_t) s->k);
+  });
+}
+
+/* The keys of row c to every point, into s->row (before a swap) */
+static void candidate_row(pam_state *s, ckm_idx c)
+{
+  const ckm_idx nb = n_blocks(s->n);
+  const int nt = ckm_team(s->nthreads, (double) s->n * op_cost(s));
+  CKM_PARALLEL(nt, parallel for num_threads(nt) schedule(static),
+  for (ckm_idx b = 0; b < nb; b++) {
+    double *acc = s->scratch + (size_t) omp_get_thread_num() * s->sstride;
+    double *pt = acc + CKM_TILE;
+    if (s->d > 0)
+      gather_row(s, c, pt);
+    const ckm_idx o0 = b * CKM_KB, o1 = o0 + CKM_KB < s->n ? o0 + CKM_KB : s->n;
+    dist_block(s->D, c, pt, o0, o1, s->row + o0, acc);
+  });
 }
 
 /* Medoid slot m becomes row c (its distances in s->row): every point's
@@ -430,18 +500,24 @@ static int pam_build(pam_state *s)
 {
   const ckm_idx n = s->n;
   double *gain = s->ds; /* not in use before the assignment */
+  /* candidates in chunks of about 2e8 operations, polled between */
+  ckm_idx chunk = (ckm_idx) (2e8 / ((double) n * op_cost(s)));
+  chunk = chunk < 64 ? 64 : chunk;
   for (int j = 0; j < s->k; j++) {
-    if (pam_poll(s, (double) n * n * op_cost(s)))
-      return CKM_INTERRUPTED;
     const int first = j == 0;
-    const int nt = ckm_team(s->nthreads, (double) n * n * op_cost(s));
-    /* each thread computes whole rows, in its own scratch */
-    CKM_PARALLEL(nt, parallel for num_threads(nt) schedule(dynamic, 4),
-    for (ckm_idx c = 0; c < n; c++) {
-      double *acc = s->scratch + (size_t) omp_get_thread_num() * s->sstride;
-      gain[c] = s->ismed[c] ? 0.0 : build_gain(s, c, acc, acc + CKM_TILE,
-                                               acc + CKM_TILE + s->d, first);
-    });
+    for (ckm_idx c0 = 0; c0 < n; c0 += chunk) {
+      const ckm_idx c1 = c0 + chunk < n ? c0 + chunk : n;
+      if (pam_poll(s, (double) (c1 - c0) * n * op_cost(s)))
+        return CKM_INTERRUPTED;
+      const int nt = ckm_team(s->nthreads, (double) (c1 - c0) * n * op_cost(s));
+      /* each thread computes whole rows, in its own scratch */
+      CKM_PARALLEL(nt, parallel for num_threads(nt) schedule(dynamic, 4),
+      for (ckm_idx c = c0; c < c1; c++) {
+        double *acc = s->scratch + (size_t) omp_get_thread_num() * s->sstride;
+        gain[c] = s->ismed[c] ? 0.0 : build_gain(s, c, acc, acc + CKM_TILE,
+                                                 acc + CKM_TILE + s->d, first);
+      });
+    }
     ckm_idx best = -1;
     double bg = 0.0;
     for (ckm_idx c = 0; c < n; c++) {
@@ -552,70 +628,109 @@ int ckm_kmedoids(const ckm_dissim *D, int k, int init, int steepest,
     info->converged = 1;
   } else {
     removal_loss(s);
+    const double thr = (double) (n + k) * DBL_EPSILON; /* times the cost */
     if (steepest) {
       /* PAM's swap rule, at FastPAM1's cost: each pass finds the best swap
-       * over every candidate and medoid, and makes it */
+       * over every candidate and medoid (the first of equals: lowest row,
+       * then lowest slot), and makes it */
       while (info->passes < max_passes) {
         info->passes++;
         double best_change = 0.0;
         ckm_idx best_c = -1;
         int best_m = -1;
-        for (ckm_idx c = 0; c < n; c++) {
-          if (s->ismed[c])
-            continue;
-          if (pam_poll(s, (double) n * op_cost(s)))
+        ckm_idx c = 0;
+        while (c < n) {
+          int m = 0;
+          for (; c < n && m < s->batch; c++)
+            if (!s->ismed[c])
+              s->slot_c[m++] = c;
+          if (m == 0)
+            break;
+          if (pam_poll(s, (double) m * n * op_cost(s)))
             return CKM_INTERRUPTED;
-          const double shared = evaluate(s, c);
-          for (int m = 0; m < k; m++) {
-            const double change = s->delta[m] + shared;
-            if (change < best_change) {
-              best_change = change;
-              best_c = c;
-              best_m = m;
+          evaluate_batch(s, m);
+          for (int q = 0; q < m; q++)
+            for (int j = 0; j < k; j++) {
+              const double change = s->slot_delta[(size_t) q * k + j] + s->slot_shared[q];
+              if (change < best_change) {
+                best_change = change;
+                best_c = s->slot_c[q];
+                best_m = j;
+              }
             }
-          }
         }
-        if (best_c < 0 || !(best_change < -(double) (n + k) * DBL_EPSILON * cur)) {
+        if (best_c < 0 || !(best_change < -thr * cur)) {
           info->converged = 1;
           break;
         }
-        (void) evaluate(s, best_c); /* its distances, into s->row */
+        candidate_row(s, best_c);
         swap_in(s, best_m, best_c);
         removal_loss(s);
         cur = total_dn(s);
         info->swaps++;
       }
     } else {
-      ckm_idx last = -1;
-      while (info->passes < max_passes && !info->converged) {
-        info->passes++;
-        for (ckm_idx c = 0; c < n; c++) {
-          if (c == last) {
-            info->converged = 1;
+      /* FasterPAM's eager swaps. A batch of candidates is evaluated at once
+       * from the same medoids; they are then taken in order, and the first
+       * whose best swap lowers the cost is swapped in: the candidates
+       * after it are evaluated again from the new medoids. So the moves
+       * are those of one candidate at a time. */
+      ckm_idx last = -1, c = 0;
+      info->passes = 1;
+      for (;;) {
+        if (c == n) {
+          if (last < 0) {
+            info->converged = 1; /* a whole pass from the start, no swap */
             break;
           }
-          if (s->ismed[c])
-            continue;
-          if (pam_poll(s, (double) n * op_cost(s)))
+          if (info->passes >= max_passes)
+            break;
+          info->passes++;
+          c = 0;
+        }
+        /* the next batch, up to the last swap (a whole cycle without one:
+         * converged) or the end of the pass */
+        int m = 0;
+        ckm_idx stop = -1;
+        for (; c < n && m < s->batch; c++) {
+          if (c == last) {
+            stop = c;
+            break;
+          }
+          if (!s->ismed[c])
+            s->slot_c[m++] = c;
+        }
+        if (m > 0) {
+          if (pam_poll(s, (double) m * n * op_cost(s)))
             return CKM_INTERRUPTED;
-          const double shared = evaluate(s, c);
+          evaluate_batch(s, m);
+        }
+        int swapped = 0;
+        for (int q = 0; q < m; q++) {
+          const double *delta = s->slot_delta + (size_t) q * k;
           int best = 0;
-          for (int m = 1; m < k; m++)
-            if (s->delta[m] < s->delta[best])
-              best = m;
-          const double change = s->delta[best] + shared;
+          for (int j = 1; j < k; j++)
+            if (delta[j] < delta[best])
+              best = j;
           /* a swap must lower the cost by more than the rounding of the
            * sums that estimate it, or rounding could make swaps cycle */
-          if (change < -(double) (n + k) * DBL_EPSILON * cur) {
-            swap_in(s, best, c);
+          if (delta[best] + s->slot_shared[q] < -thr * cur) {
+            const ckm_idx cq = s->slot_c[q];
+            candidate_row(s, cq);
+            swap_in(s, best, cq);
             removal_loss(s);
             cur = total_dn(s);
             info->swaps++;
-            last = c;
+            last = cq;
+            c = cq + 1; /* the rest of the batch again, from here */
+            swapped = 1;
+            break;
           }
         }
-        if (last < 0)
-          info->converged = 1; /* the first pass found no swap */
+        if (!swapped && stop >= 0) {
+          info->converged = 1;
+          break;
+        }
       }
     }
   }

@@ -24,6 +24,17 @@ calls <- list(
   min_size = function() { set.seed(2); suppressWarnings(ckm_fit(X, 4, min_size = 5)) },
   minibatch = function() { set.seed(3); ckm_minibatch(X, 3, batch_size = 8) },
   kmedians = function() { set.seed(4); ckm_kmedians(X, 3) },
+  kmedoids = function() {
+    set.seed(4)
+    list(ckm_kmedoids(X, 3, n_init = 2), ckm_kmedoids(dist(X), 2, init = "build"),
+         ckm_silhouette(dist(X), rep(1:2, each = 20))$width)
+  },
+  gap = function() { set.seed(4); ckm_gap(X, 1:3, B = 3) },
+  spectral = function() {
+    set.seed(4)
+    list(ckm_spectral(X, 2, n_neighbors = 5), .Call(ckm:::ffi_knn, X, 4L, 2L, NULL),
+         .Call(ckm:::ffi_components, 5L, c(1L, 3L), c(2L, 4L)))
+  },
   predict = function() { f <- ckm_fit(X, init = X[c(1, 25), ]); list(predict(f, X), predict(f, X, type = "prob")) },
   metrics = function() list(ckm_ari(rep(1:2, 20), rep(1:4, 10)), ckm_nmi(rep(1:2, 20), rep(1:4, 10), "max")),
   silhouette = function() { f <- ckm_fit(X, init = X[c(1, 25), ]); list(ckm_silhouette(X, f$cluster), ckm_silhouette(X, f, method = "simplified")) },

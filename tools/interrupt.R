@@ -61,7 +61,12 @@ cases <- list(
   # a single pass of several seconds: checked between blocks of the pass
   "one Lloyd pass, 8e5 x 50, k = 2000" = quote(ckm_fit(Xw, init = Cw, max_iter = 1, algorithm = "lloyd")),
   "predict, 8e5 x 50, k = 2000" = quote(predict(fw, Xw)),
-  "predict type = prob, 2e5 x 200, k = 500" = quote(predict(fp, Xp, type = "prob", beta = 1))
+  "predict type = prob, 2e5 x 200, k = 500" = quote(predict(fp, Xp, type = "prob", beta = 1)),
+  # k-medoids: BUILD and the swap passes (n^2 each), polled between
+  # chunks of candidates
+  "ckm_kmedoids, 60000 x 8, k = 20" = quote(ckm_kmedoids(Xs, 20)),
+  "ckm_gap, 2e5 x 8, k = 1:10" = quote(ckm_gap(X[1:2e5, ], 1:10, B = 20)),
+  "ckm_spectral neighbours, 2e5 x 8" = quote(ckm_spectral(X[1:2e5, ], 2))
 )
 
 check_r_works <- function() {

@@ -46,12 +46,20 @@ f2 <- ckm_fit(matrix(1:10, ncol = 1), 2, weights = rep(1e307, 10))
 f3 <- ckm_fit(X[1:300, ] + 1e12, 3)
 p3 <- predict(f3, X[1:10, ] + 1e12, type = "prob")
 f4 <- ckm_kmedians(matrix(c(-1e308, 1e308, 0, 1), ncol = 1), init = matrix(c(0, 1)))
+# k-medoids, the gap statistic, spectral clustering
+set.seed(8)
+km <- ckm_kmedoids(X[1:300, ], 4)
+kd <- ckm_kmedoids(dist(X[1:200, ]), 3, swap = "steepest", init = "build")
+gp <- ckm_gap(X[1:300, ], 1:4, B = 5, threads = 2)
+sp <- ckm_spectral(X[1:500, 1:2], 3, threads = 2)
 # errors raised after C scratch was allocated
 for (expr in list(
   quote(ckm_fit(rbind(X[1:3, ], X[1:3, ]), 4)),
   quote(ckm_fit(X[rep(1:3, 5), ], init = X[1:4, ] + 0.01)),
   quote(ckm_kmedians(X[rep(1:3, 5), ], init = X[1:4, ] + 0.01)),
-  quote(ckm_minibatch(rbind(X[1:3, ], X[1:3, ]), 4))
+  quote(ckm_minibatch(rbind(X[1:3, ], X[1:3, ]), 4)),
+  quote(ckm_kmedoids(X[rep(1:3, 5), ], 4)),
+  quote(ckm_gap(X[rep(1:3, 5), ], 1:4, B = 2))
 )) {
   r <- tryCatch(eval(expr), error = function(e) conditionMessage(e))
   stopifnot(is.character(r))
