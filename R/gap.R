@@ -97,9 +97,6 @@ gap_statistic <- function(X, k, B, reference, method, SE.factor, n_init, n_init_
   Xc <- sweep(X, 2L, colMeans(X))
   e <- scale_exponent(max(abs(range(Xc))))
   if (e != 0L) Xc <- times_pow2(Xc, -e)
-  if (any(apply(Xc, 2L, function(v) diff(range(v))) == 0)) {
-    abort("`X` has a constant column: the reference box is flat there; drop it.", call)
-  }
   box <- reference_box(Xc, reference)
   # k-means++ starts; "auto": Lloyd's passes on small data (the bounds of
   # the other algorithms cost more than they save there: the reference

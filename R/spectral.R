@@ -33,7 +33,8 @@
 #'
 #' @param X A numeric matrix or data frame (rows are observations).
 #' @param k Number of clusters.
-#' @param n_neighbors Neighbours of each row in the graph.
+#' @param n_neighbors Neighbours of each row in the graph; `NULL`: 10 (or
+#'   nrow(X) - 1 for fewer rows).
 #' @param sigma `NULL` (local scaling) or a positive bandwidth.
 #' @param eigensolver `"auto"` (eigen() up to 1,000 rows, else RSpectra,
 #'   else irlba), `"rspectra"`, `"irlba"` or `"eigen"`.
@@ -61,7 +62,7 @@
 #' table(sp$cluster, m$y)
 #' ckm_ari(sp$cluster, m$y)
 #' ckm_ari(ckm_fit(m$X, 2, threads = 1)$cluster, m$y) # k-means cuts the moons
-ckm_spectral <- function(X, k, n_neighbors = 10L, sigma = NULL,
+ckm_spectral <- function(X, k, n_neighbors = NULL, sigma = NULL,
                          eigensolver = c("auto", "rspectra", "irlba", "eigen"),
                          n_init = 10L, threads = NULL) {
   ecall <- sys.call()
@@ -70,6 +71,7 @@ ckm_spectral <- function(X, k, n_neighbors = 10L, sigma = NULL,
   if (n < 3L) abort(sprintf("`X` must have at least 3 rows for a graph, not %d.", n), ecall)
   k <- check_k(k, n, ecall)
   if (k >= n) abort(sprintf("`k` must be below nrow(X) = %d for spectral clustering, not %d.", n, k), ecall)
+  if (is.null(n_neighbors)) n_neighbors <- min(10L, n - 1L)
   if (!is_whole(n_neighbors) || n_neighbors < 1 || n_neighbors >= n) {
     abort(sprintf("`n_neighbors` must be a whole number between 1 and nrow(X) - 1 = %d, not %s.",
                   n - 1L, describe(n_neighbors)), ecall)

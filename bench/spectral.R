@@ -35,6 +35,13 @@ for (nm in names(make)) {
   rows[[length(rows) + 1L]] <- data.frame(data = nm, n = 20000L, seed = 1L, ckm_ari = ckm_ari(a$cluster, D$y),
     specc_ari = NA, kmeans_ari = NA, ckm_s = t1, specc_s = NA)
 }
+# a graph that does not fall apart: moons with more noise touch, so the
+# eigensolver has to separate eigenvalues 1 and 0.99997
+set.seed(1); mm <- ckm_moons(20000L, noise = 0.1)
+t1 <- system.time(a <- ckm_spectral(mm$X, 2))[["elapsed"]]
+rows[[length(rows) + 1L]] <- data.frame(data = "moons, noise 0.1", n = 20000L, seed = 1L,
+  ckm_ari = ckm_ari(a$cluster, mm$y), specc_ari = NA, kmeans_ari = ckm_ari(ckm_fit(mm$X, 2)$cluster, mm$y),
+  ckm_s = t1, specc_s = NA)
 res <- do.call(rbind, rows)
 res$cpu <- machine
 write.csv(res, file.path(out_dir, "spectral.csv"), row.names = FALSE)
