@@ -88,8 +88,9 @@ gap_statistic <- function(X, k, B, reference, method, SE.factor, n_init, n_init_
   n <- nrow(X)
   d <- ncol(X)
   kmax <- max(k)
-  # the work is B + 1 sets of length(k) fits (the sets go to the threads)
-  threads <- check_threads(threads, call, work = as.double(n) * kmax * d * (B + 1) * length(k))
+  # the work: B + 1 sets of length(k) fits of some 20 passes each; the
+  # sets go to the threads whole, so even small data is worth two
+  threads <- check_threads(threads, call, work = as.double(n) * kmax * d * (B + 1) * length(k) * 20)
   # centred and scaled by a power of two: log W moves by the same 2 e log 2
   # for the data and every reference (the gap does not change), and data
   # far from the origin or of extreme magnitude is fitted where squares

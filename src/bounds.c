@@ -235,7 +235,7 @@ ckm_idx ckm_bounds_first(ckm_state *s, int algorithm, double *inertia)
   }
   CKM_PARALLEL(nt, parallel for num_threads(nt) schedule(dynamic, 1) reduction(+:changed),
   for (ckm_idx tile = b0; tile < b1; tile++) {
-    double *buf = s->thread_buf + (size_t) omp_get_thread_num() * s->thread_buf_stride;
+    double *buf = s->thread_buf + (size_t) ckm_thread_num() * s->thread_buf_stride;
     double *pt = buf + s->k;
     ckm_idx i0 = tile * CKM_TILE, i1 = i0 + CKM_TILE < n ? i0 + CKM_TILE : n;
     double sum = 0.0;
@@ -345,7 +345,7 @@ ckm_idx ckm_bounds_pass(ckm_state *s, int algorithm)
 
   CKM_PARALLEL(nt, parallel for num_threads(nt) schedule(dynamic, 4) reduction(+:changed),
   for (ckm_idx tile = 0; tile < ntiles; tile++) {
-    double *buf = s->thread_buf + (size_t) omp_get_thread_num() * s->thread_buf_stride;
+    double *buf = s->thread_buf + (size_t) ckm_thread_num() * s->thread_buf_stride;
     double *pt = buf + k;
     double *look = pt + d;
     const ckm_idx i0 = tile * CKM_TILE;

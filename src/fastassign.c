@@ -321,7 +321,7 @@ static void fast_points(const ckm_fast *f, const double *x, ckm_idx n,
                         int len, int *win_lab, double *own, double *m2s)
 {
   const int d = f->d, k = f->k;
-  double *Q = f->scratch + (size_t) omp_get_thread_num() * f->scratch_stride;
+  double *Q = f->scratch + (size_t) ckm_thread_num() * f->scratch_stride;
   double *xn = Q + (size_t) SUB * d;
   double *b1 = xn + SUB;
   double *b2 = b1 + (size_t) MB * NR;

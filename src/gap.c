@@ -182,7 +182,7 @@ int ckm_gap(const double *x, ckm_idx n, int d, const int *ks, int K, int B,
     CKM_PARALLEL(nt, parallel for num_threads(nt) schedule(dynamic, 1),
     for (int b = b0; b < b1; b++) {
       statuses[b - b0] = reference_set(keys[b - b0], n, d, ks, K, n_init_ref, lo, hi, rot,
-                                       mu, p, &one, &per[omp_get_thread_num()], ref + b, B);
+                                       mu, p, &one, &per[ckm_thread_num()], ref + b, B);
     });
     for (int b = b0; b < b1; b++)
       if (statuses[b - b0] != CKM_OK)

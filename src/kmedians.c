@@ -221,7 +221,7 @@ int ckm_kmedians(const double *x, ckm_idx n, int d, int k, double *centers,
     const int nt = ckm_team(nthreads < d ? nthreads : d, 8.0 * (double) n);
     CKM_PARALLEL(nt, parallel for num_threads(nt) schedule(dynamic, 1),
     for (int c = 0; c < d; c++) {
-      double *buf = scratch + (size_t) n * (size_t) omp_get_thread_num();
+      double *buf = scratch + (size_t) n * (size_t) ckm_thread_num();
       const double *xc = x + (size_t) c * (size_t) n;
       for (int j = 0; j < k; j++) {
         const ckm_idx m = start[j + 1] - start[j];

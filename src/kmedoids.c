@@ -373,7 +373,7 @@ static void evaluate_batch(pam_state *s, int m)
   const int nt = ckm_team(s->nthreads, (double) m * (double) s->n * op_cost(s));
   CKM_PARALLEL(nt, parallel for num_threads(nt) schedule(dynamic, 1),
   for (int q = 0; q < m; q++) {
-    double *t = s->scratch + (size_t) omp_get_thread_num() * s->sstride;
+    double *t = s->scratch + (size_t) ckm_thread_num() * s->sstride;
     s->slot_shared[q] = evaluate(s, s->slot_c[q], t, s->slot_delta + (size_t) q * (size_t) s->k);
   });
 }
@@ -385,7 +385,7 @@ static void candidate_row(pam_state *s, ckm_idx c)
   const int nt = ckm_team(s->nthreads, (double) s->n * op_cost(s));
   CKM_PARALLEL(nt, parallel for num_threads(nt) schedule(static),
   for (ckm_idx b = 0; b < nb; b++) {
-    double *acc = s->scratch + (size_t) omp_get_thread_num() * s->sstride;
+    double *acc = s->scratch + (size_t) ckm_thread_num() * s->sstride;
     double *pt = acc + CKM_TILE;
     if (s->d > 0)
       gather_row(s, c, pt);
@@ -513,7 +513,7 @@ static int pam_build(pam_state *s)
       /* each thread computes whole rows, in its own scratch */
       CKM_PARALLEL(nt, parallel for num_threads(nt) schedule(dynamic, 4),
       for (ckm_idx c = c0; c < c1; c++) {
-        double *acc = s->scratch + (size_t) omp_get_thread_num() * s->sstride;
+        double *acc = s->scratch + (size_t) ckm_thread_num() * s->sstride;
         gain[c] = s->ismed[c] ? 0.0 : build_gain(s, c, acc, acc + CKM_TILE,
                                                  acc + CKM_TILE + s->d, first);
       });

@@ -36,7 +36,7 @@ int ckm_knn(const double *x, ckm_idx n, int d, int m, int *index, double *dist2,
     const int nt = ckm_team(nthreads, 3.0 * (double) (p1 - p0) * (double) n * d);
     CKM_PARALLEL(nt, parallel for num_threads(nt) schedule(dynamic, 8),
     for (ckm_idx i = p0; i < p1; i++) {
-      double *acc = (double *) work + (size_t) omp_get_thread_num() * ((size_t) CKM_TILE + d);
+      double *acc = (double *) work + (size_t) ckm_thread_num() * ((size_t) CKM_TILE + d);
       double *pt = acc + CKM_TILE;
       int *idx = index + (size_t) i * (size_t) m;
       double *dd = dist2 + (size_t) i * (size_t) m;

@@ -207,7 +207,7 @@ int ckm_silhouette(const double *x, ckm_idx n, int d, const int *cl, int k,
     const int nt = ckm_team(nthreads, 3.0 * (double) (p1 - p0) * n * d);
     CKM_PARALLEL(nt, parallel for num_threads(nt) schedule(dynamic, 16),
     for (ckm_idx i = p0; i < p1; i++) {
-      double *sums = work + (size_t) omp_get_thread_num() * ((size_t) k + d + CKM_TILE);
+      double *sums = work + (size_t) ckm_thread_num() * ((size_t) k + d + CKM_TILE);
       double *pt = sums + k;
       double *acc = pt + d;
       for (int c = 0; c < d; c++)

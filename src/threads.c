@@ -30,6 +30,11 @@
 
 static volatile int forked_child = 0;
 
+#ifdef _OPENMP
+/* set while this thread runs the body of a one-thread region (ckm_omp.h) */
+_Thread_local int ckm_alone = 0;
+#endif
+
 #ifdef CKM_HAVE_ATFORK
 static void on_fork_child(void) { forked_child = 1; }
 #endif

@@ -313,7 +313,7 @@ int ckm_cluster_sums(ckm_state *s)
   (void) nt;
   CKM_PARALLEL(nt, parallel num_threads(nt),
   {
-    const int me = omp_get_thread_num(), team = omp_get_num_threads();
+    const int me = ckm_thread_num(), team = ckm_num_threads();
     const int c0 = (int) ((long) d * me / team), c1 = (int) ((long) d * (me + 1) / team);
     for (ckm_idx b = 0; b < nblocks; b++) {
       const ckm_idx i0 = b * B, i1 = i0 + B < n ? i0 + B : n;

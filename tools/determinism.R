@@ -24,6 +24,10 @@ set.seed(5); res$kmedians <- ckm_kmedians(X, 10)
 res$silhouette <- ckm_silhouette(X[1:5000, ], res$lloyd$cluster[1:5000])
 res$simplified <- ckm_silhouette(X, res$lloyd, method = "simplified")
 res$prob <- predict(res$lloyd, X[1:2000, ], type = "prob")
+set.seed(9); res$kmedoids <- ckm_kmedoids(X[1:4000, ], 12)
+set.seed(10); res$gap <- ckm_gap(X[1:20000, ], 1:10, B = 8) # the sets on the threads
+set.seed(11); res$gap_hamerly <- ckm_gap(X[1:5000, ], 1:6, B = 6, algorithm = "hamerly")
+set.seed(12); mm <- ckm_moons(6000, noise = 0.1); res$spectral <- ckm_spectral(mm$X, 2)[c("cluster", "eigenvalues")]
 set.seed(6); e <- ckm_elbow(X[1:20000, ], k = 2:12); e$threads <- NULL
 res$elbow <- e$table
 saveRDS(res, out)
