@@ -106,8 +106,8 @@ as_data_matrix <- function(X, arg = "X", call = NULL) {
     return(finite_rows(X, arg, call))
   }
   if (inherits(X, "dist")) {
-    abort(sprintf("`%s` is a dist object (distances between rows), and k-means needs the rows' coordinates. To cluster from distances use k-medoids (cluster::pam()); to take the n x n distances as coordinates, as stats::kmeans() does, give as.matrix(%s).",
-                  arg, arg), call)
+    abort(sprintf("`%s` is a dist object (distances between rows), and k-means needs the rows' coordinates. To cluster from distances use k-medoids: ckm_kmedoids(%s, k); to take the n x n distances as coordinates, as stats::kmeans() does, give as.matrix(%s).",
+                  arg, arg, arg), call)
   }
   X <- from_integer64(X, arg, call)
   if (is.data.frame(X)) {

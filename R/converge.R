@@ -95,8 +95,9 @@ print.ckm_converge <- function(x, ...) {
 #' @param data For `plot()`: the data `X` (the result does not keep it).
 #' @param ... Unused.
 #' @export
-plot.ckm_converge <- function(x, data, ...) {
+plot.ckm_converge <- function(x, data = NULL, ...) {
   ecall <- sys.call()
+  if (is.null(data)) abort("`data` is needed to plot the steps: plot(steps, X).", ecall)
   data <- as_data_matrix(data, "data", ecall)
   first <- x$fits[[1]]
   if (nrow(data) != length(first$cluster) || ncol(data) != ncol(x$start)) {

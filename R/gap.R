@@ -199,6 +199,7 @@ print.ckm_gap <- function(x, digits = max(3L, getOption("digits") - 3L), ...) {
 
 #' @rdname ckm_gap
 #' @param x A `ckm_gap` result.
+#' @param ... Passed to [plot()].
 #' @export
 plot.ckm_gap <- function(x, ...) {
   plot_gap(x, ...)

@@ -139,10 +139,11 @@ autoplot.ckm_elbow <- function(object, ...) {
 
 #' @rdname ckm_autoplot
 #' @exportS3Method ggplot2::autoplot
-autoplot.ckm_converge <- function(object, data, ...) {
+autoplot.ckm_converge <- function(object, data = NULL, ...) {
   ecall <- sys.call()
   need_ggplot2(ecall)
   .data <- ggplot2::.data
+  if (is.null(data)) abort("`data` is needed to plot the steps: autoplot(steps, X).", ecall)
   X <- as_data_matrix(data, "data", ecall)
   if (nrow(X) != length(object$fits[[1]]$cluster) || ncol(X) != ncol(object$start)) {
     abort(sprintf("`data` must be the %d x %d matrix the steps were computed on.",

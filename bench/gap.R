@@ -4,6 +4,7 @@
 # Usage: Rscript bench/gap.R [--sets 30]
 # Writes bench/results/gap.csv.
 suppressPackageStartupMessages({ library(ckm); library(cluster) })
+options(ckm.load_aware = FALSE) # the thread count asked for, in every run
 args <- commandArgs(trailingOnly = TRUE)
 n_sets <- if ("--sets" %in% args) as.integer(args[[match("--sets", args) + 1L]]) else 30L
 out_dir <- if (dir.exists("bench/results")) "bench/results" else "."

@@ -58,3 +58,12 @@ test_that("the steps of one run are the fits of ckm_fit() stopped there", {
     }
   }
 })
+
+test_that("plotting the steps without the data says what is missing", {
+  X <- as.matrix(iris[, 1:4])
+  cv <- ckm_converge(X, init = X[c(1, 51, 101), ], iterations = 2)
+  expect_error(plot(cv), "`data` is needed to plot the steps: plot(steps, X).", fixed = TRUE)
+  skip_if_not_installed("ggplot2")
+  expect_error(ggplot2::autoplot(cv), "`data` is needed to plot the steps: autoplot(steps, X).",
+               fixed = TRUE)
+})

@@ -70,10 +70,17 @@ test_that("mini-batch with k near the number of rows leaves no cluster empty", {
 test_that("a dist object is an error that says what to do, not 1 column of distances", {
   D <- dist(iris[1:20, 1:4])
   expect_error(ckm_fit(D, 3), "dist object")
-  expect_error(ckm_fit(D, 3), "cluster::pam", fixed = TRUE)
-  expect_error(ckm_silhouette(D, rep(1:2, 10)), "`X` is a dist object")
-  # the n x n matrix, as stats::kmeans() takes it, works
-  M <- as.matrix(D)
+  expect_error(ckm_fit(D, 3), "ckm_kmedoids(D, k)", fixed = TRUE)
+  # k-medoids and the silhouette take the distances themselves
+  expect_equal(ckm_kmedoids(D, 2, threads = 1)$cluster, ckm_kmedoids(iris[1:20, 1:4], 2, threads = 1)$cluster,
+               ignore_attr = TRUE)
+  skip_if_not_installed("cluster")
+  expect_equal(ckm_silhouette(D, rep(1:2, 10))$width,
+               unname(cluster::silhouette(rep(1:2, 10), D)[, "sil_width"]), tolerance = 1e-12)
+})
+
+test_that("the n x n matrix of a dist, as stats::kmeans() takes it, works", {
+  M <- as.matrix(dist(iris[1:20, 1:4]))
   C <- M[c(1, 11), ]
   expect_identical(unname(ckm_fit(M, init = C, algorithm = "lloyd", tol = 0, threads = 1)$cluster),
                    unname(stats::kmeans(M, C, algorithm = "Lloyd")$cluster))
