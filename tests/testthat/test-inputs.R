@@ -70,7 +70,7 @@ test_that("mini-batch with k near the number of rows leaves no cluster empty", {
 test_that("a dist object is an error that says what to do, not 1 column of distances", {
   D <- dist(iris[1:20, 1:4])
   expect_error(ckm_fit(D, 3), "dist object")
-  expect_error(ckm_fit(D, 3), "ckm_kmedoids(D, k)", fixed = TRUE)
+  expect_error(ckm_fit(D, 3), "ckm_kmedoids(X, k)", fixed = TRUE)
   # k-medoids and the silhouette take the distances themselves
   expect_equal(ckm_kmedoids(D, 2, threads = 1)$cluster, ckm_kmedoids(iris[1:20, 1:4], 2, threads = 1)$cluster,
                ignore_attr = TRUE)
