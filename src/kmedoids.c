@@ -421,24 +421,16 @@ static void swap_in(pam_state *s, int m, ckm_idx c)
         s->dn[o] = s->ds[o];
         recompute = 1;
       }
-    } else if (s->second[o] == m) {
-      if (key < s->kn[o]) {
-        s->second[o] = a;
-        s->ks[o] = s->kn[o];
-        s->ds[o] = s->dn[o];
-        s->nearest[o] = m;
-        s->kn[o] = key;
-        s->dn[o] = key_dist(s->D, key);
-      } else {
-        recompute = 1;
-      }
     } else if (key < s->kn[o]) {
+      /* c is the new nearest, the old nearest the second */
       s->second[o] = a;
       s->ks[o] = s->kn[o];
       s->ds[o] = s->dn[o];
       s->nearest[o] = m;
       s->kn[o] = key;
       s->dn[o] = key_dist(s->D, key);
+    } else if (s->second[o] == m) {
+      recompute = 1; /* the second left, and c is no nearer than the nearest */
     } else if (key < s->ks[o]) {
       s->second[o] = m;
       s->ks[o] = key;
