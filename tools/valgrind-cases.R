@@ -51,7 +51,8 @@ set.seed(8)
 km <- ckm_kmedoids(X[1:300, ], 4)
 kd <- ckm_kmedoids(dist(X[1:200, ]), 3, swap = "steepest", init = "build")
 gp <- ckm_gap(X[1:300, ], 1:4, B = 5, threads = 2)
-sp <- ckm_spectral(X[1:500, 1:2], 3, threads = 2)
+mo <- ckm_moons(800, noise = 0.1) # a connected graph: its eigenvectors from eigen()
+sp <- ckm_spectral(mo$X, 2, threads = 2)
 # errors raised after C scratch was allocated
 for (expr in list(
   quote(ckm_fit(rbind(X[1:3, ], X[1:3, ]), 4)),
