@@ -138,8 +138,9 @@ reference_box <- function(X, reference) {
     return(list(lo = apply(X, 2, min), hi = apply(X, 2, max), rot = NULL, mu = NULL))
   }
   mu <- colMeans(X)
-  V <- svd(sweep(X, 2L, mu), nu = 0)$v
-  R <- sweep(X, 2L, mu) %*% V
+  Xc <- sweep(X, 2L, mu)
+  V <- svd(Xc, nu = 0)$v
+  R <- Xc %*% V
   list(lo = apply(R, 2, min), hi = apply(R, 2, max), rot = V, mu = mu)
 }
 

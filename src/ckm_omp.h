@@ -10,7 +10,6 @@ static inline int omp_get_num_threads(void) { return 1; }
 static inline int omp_get_max_threads(void) { return 1; }
 static inline int omp_get_thread_limit(void) { return 1; }
 static inline int omp_get_num_procs(void) { return 1; }
-static inline int omp_in_parallel(void) { return 0; }
 static inline int ckm_thread_num(void) { return 0; }
 static inline int ckm_num_threads(void) { return 1; }
 #endif
