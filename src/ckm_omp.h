@@ -50,7 +50,7 @@ static inline int ckm_num_threads(void) { return ckm_alone ? 1 : omp_get_num_thr
     ckm_alone = ckm_was_alone_;                                                \
   } while (0)
 #else
-#define CKM_PARALLEL(nt, clauses, ...) do { __VA_ARGS__ } while (0)
+#define CKM_PARALLEL(nt, clauses, ...) do { (void) (nt); __VA_ARGS__ } while (0)
 #endif
 
 #endif
