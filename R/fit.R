@@ -37,23 +37,25 @@
 #' c_a) moves to the cluster b that minimises W_b / (W_b + w) ||x - c_b||^2
 #' when that is below W_a / (W_a - w) ||x - c_a||^2, and both centres move
 #' at once (Hartigan and Wong 1979; Telgarsky and Vattani 2010). Each such
-#' transfer lowers the inertia; sweeps go on until one moves no point,
-#' each followed by the exact means of the new partition, and every sweep
-#' that moves a point counts as an iteration. No point of the result is
-#' nearer another centre than its own, and no single transfer can lower
-#' its inertia: it is a local minimum of Lloyd's algorithm too, and often
-#' a lower one (Lloyd's algorithm cannot move a point between a large
-#' cluster and a small one that it lies between). From the same start it
-#' ends where `stats::kmeans(X, start)` (Hartigan-Wong) ends in most cases,
-#' and otherwise sometimes lower, sometimes higher (`bench/small.R`).
-#' Points whose cluster and candidate clusters have not changed since their
-#' last visit are not tested again (Hartigan and Wong's live sets), and
-#' lower bounds on the distance to the other centres skip most of the rest;
-#' neither changes a move. The sweeps are sequential: they run on one
-#' thread (the same bits for any thread count), which makes
-#' `algorithm = "hartigan"` slower than Lloyd's algorithm on large data
-#' (200,000 x 8, k = 16: 0.13 to 0.65 s against 0.26 to 0.28 s for
-#' Hartigan-Wong from the same start, on a 2-core AMD EPYC).
+#' transfer lowers the inertia. As in Hartigan-Wong the centres follow the
+#' transfers and are set to the exact means of the partition when a sweep
+#' moves no point; sweeps go on until one that starts from the exact means
+#' moves none, and every sweep that moves a point counts as an iteration.
+#' No point of the result is nearer another centre than its own, and no
+#' single transfer can lower its inertia: it is a local minimum of Lloyd's
+#' algorithm too, and often a lower one (Lloyd's algorithm cannot move a
+#' point between a large cluster and a small one that it lies between).
+#' From the same start it ends where `stats::kmeans(X, start)`
+#' (Hartigan-Wong) ends in most cases, and otherwise sometimes lower,
+#' sometimes higher (`bench/hartigan.R`). Points whose cluster and
+#' candidate clusters have not changed since their last visit are not
+#' tested again (Hartigan and Wong's live sets), and bounds on the
+#' distances to the own centre, the nearest other one and the rest, kept
+#' against snapshots of the centres, pass over most of the others without
+#' reading their rows; neither changes a move. The sweeps are sequential:
+#' they run on one thread (the same bits for any thread count), which
+#' makes `algorithm = "hartigan"` slower than Lloyd's algorithm on large
+#' data.
 #'
 #' @section Algorithm:
 #' Each iteration assigns every point to its nearest centre (squared

@@ -6,6 +6,7 @@
 # Usage: Rscript bench/hartigan.R [--starts 20]
 # Writes bench/results/hartigan-quality.csv and hartigan-time.csv.
 suppressPackageStartupMessages(library(ckm))
+options(ckm.load_aware = FALSE) # measure the threads asked for
 args <- commandArgs(trailingOnly = TRUE)
 starts <- if ("--starts" %in% args) as.integer(args[[match("--starts", args) + 1L]]) else 20L
 out_dir <- if (dir.exists("bench/results")) "bench/results" else "."

@@ -178,16 +178,47 @@ ckm_idx ckm_assign_pass(ckm_state *s, double *second, double *inertia);
 
 /* hartigan.c: the refinement's own state (n bounds and stamps, per
  * cluster the path, weight and count, scratch, the collectives' buffers) */
+/* Per point, what a sweep reads of most points (hot) and what it reads
+ * of the points it looks at (cold); the bounds are stamped with a sweep
+ * whose snapshot is kept. */
+typedef struct ckm_hart_hot {
+  double T2;        /* how far the own centre and b2 may move from the
+                       snapshot together with the bounds still holding */
+  double T3;        /* the largest D of the snapshot at which they hold */
+  int stamp;        /* the sweep whose snapshot the bounds refer to */
+  int b2;           /* the nearest other cluster when the bounds were set */
+} ckm_hart_hot;
+
+typedef struct ckm_hart_cold {
+  double ub;        /* upper bound on the distance to the own centre, plus
+                       its distance from the snapshot when set */
+  double lb2;       /* lower bound on the distance to centre b2, less its
+                       distance from the snapshot when set */
+  double lb3;       /* lower bound on the distance to every other centre,
+                       less D of the snapshot when set */
+  double seen;      /* when the point was last visited */
+} ckm_hart_cold;
+
 typedef struct ckm_hartigan {
-  double *lb;       /* lower bound on the distance to the nearest other centre (n) */
-  double *stamp;    /* the smallest centre path when lb was set; < 0: no bound (n) */
-  double *P;        /* how far each centre has moved, summed (k) */
+  ckm_hart_hot *hot;   /* (n) */
+  ckm_hart_cold *cold; /* (n) */
+  double *pt;       /* scratch: one row (d) */
   double *W;        /* total weight (the count, unweighted) of each cluster (k) */
   double *cnt;      /* points in each cluster (k) */
   double *dk;       /* scratch: squared distances of one point (k) */
-  double *pt;       /* scratch: one point (d) */
-  double *seen;     /* when each point was last visited (n) */
   double *changed;  /* when each cluster last changed (k) */
+  double *Wref;     /* the weights the thresholds were set against (k) */
+  double *sb1;      /* the root of the own cluster's factor for weight 1, or -1 (k) */
+  double *s21;      /* the root of another cluster's factor for weight 1 (k) */
+  double *f1;       /* W / (W + 1), the factor of a cluster gaining a point of weight 1 (k) */
+  double sa1;       /* the root of the lightest cluster's factor for weight 1 */
+  double slack;     /* relative slack of the bound tests */
+  double *snap;     /* the centres (rows) at the start of the kept sweeps (ring x k x d) */
+  double *disp;     /* how far each centre is from each snapshot (ring x k) */
+  double *D;        /* per snapshot: at least the farthest a centre is from it (ring) */
+  double Wlo;       /* the lightest weight the thresholds allow */
+  double gain;      /* the fall of the objective in the current sweep */
+  int ring;         /* snapshots kept (a power of two) */
   long sweeps;      /* sweeps made */
   double now;       /* the time of the resync after the current sweep */
   double *pack, *gathered; /* the sweep's shared state, sent and gathered */

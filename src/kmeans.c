@@ -240,10 +240,31 @@ static void untranspose(const double *ct, int k, int d, double *out)
       out[j + (size_t) k * c] = ct[(size_t) j * d + c];
 }
 
+/* The exact means of the partition in s->labels (s->centers, their rows
+ * in s->ct) after sweeps that moved the centres by each transfer; the
+ * change goes into the paths of the bounds (hartigan.c). */
+static int hartigan_means(ckm_state *s, ckm_hartigan *h)
+{
+  const int k = s->k, d = s->d;
+  const size_t kd = (size_t) k * (size_t) d;
+  untranspose(s->ct, k, d, s->old);
+  if (ckm_cluster_sums(s))
+    return s->status;
+  ckm_divide(s);
+  for (size_t q = 0; q < kd; q++)
+    if (!isfinite(s->centers[q]))
+      return CKM_ERR_NONFINITE;
+  ckm_hartigan_resync(h, s, s->old);
+  ckm_transpose_centres(s->centers, k, d, s->ct);
+  return CKM_OK;
+}
+
 /* Hartigan's refinement of the partition in s->labels (hartigan.c): the
- * exact means, then sweeps of transfers, each followed by the exact means
- * of the new partition and its inertia, until a sweep moves no point or
- * the iterations reach max_iter. */
+ * exact means, then sweeps of transfers (each moving the two centres it
+ * changes) until a sweep moves no point; then the exact means again, and
+ * sweeps until one that starts from the exact means moves none, or the
+ * iterations reach max_iter. The trace is the inertia at the start less
+ * the fall of each transfer. */
 static int refine_hartigan(ckm_state *s, ckm_hartigan *h,
                            const ckm_options *opt, const ckm_hooks *hooks,
                            double *trace, ckm_info *info, double totss)
@@ -258,6 +279,10 @@ static int refine_hartigan(ckm_state *s, ckm_hartigan *h,
   ckm_divide(s);
   ckm_hartigan_reset(h, s);
   ckm_transpose_centres(s->centers, k, d, s->ct);
+  memcpy(s->old, s->centers, sizeof(double) * kd);
+  double inertia = inertia_from_means(s, totss, s->colmean);
+  int exact = 1; /* s->ct holds the exact means of the partition */
+  info->converged = 0;
   while (info->n_iter < opt->max_iter) {
     ckm_idx moved = ckm_hartigan_sweep(h, s);
     if (s->stopped)
@@ -265,29 +290,33 @@ static int refine_hartigan(ckm_state *s, ckm_hartigan *h,
     if (s->status)
       return s->status;
     if (moved == 0) {
-      info->converged = 1;
-      return CKM_OK;
+      if (exact) {
+        info->converged = 1;
+        return CKM_OK;
+      }
+      if (hartigan_means(s, h))
+        return s->status ? s->status : CKM_ERR_NONFINITE;
+      exact = 1;
+      continue;
     }
+    exact = 0;
     info->passes++;
     info->transfers += moved;
     const int it = ++info->n_iter;
-    untranspose(s->ct, k, d, s->old);
-    if (ckm_cluster_sums(s))
-      return s->status;
-    ckm_divide(s);
-    for (size_t q = 0; q < kd; q++)
-      if (!isfinite(s->centers[q]))
-        return CKM_ERR_NONFINITE;
-    ckm_hartigan_resync(h, s, s->old);
-    ckm_transpose_centres(s->centers, k, d, s->ct);
-    /* the trace: the inertia of the partition about its means, from the
-     * means (the final sums of squares are summed over the points) */
-    memcpy(s->old, s->centers, sizeof(double) * kd);
-    double inertia = inertia_from_means(s, totss, s->colmean);
-    if (report_iteration(s, hooks, trace, it, inertia, moved, info->relocated, 0))
+    inertia -= h->gain;
+    if (hooks && hooks->snapshot) {
+      /* the state ckm_fit() returns with max_iter = it: the exact means */
+      if (ckm_cluster_sums(s))
+        return s->status;
+      ckm_divide(s);
+    }
+    if (report_iteration(s, hooks, trace, it, inertia > 0.0 ? inertia : 0.0,
+                         moved, info->relocated, 0))
       return CKM_INTERRUPTED;
   }
-  info->converged = 0; /* sweeps still moved points at max_iter */
+  /* sweeps still moved points at max_iter: the means of the partition */
+  if (!exact && hartigan_means(s, h))
+    return s->status ? s->status : CKM_ERR_NONFINITE;
   return CKM_OK;
 }
 

@@ -210,11 +210,12 @@ ref_minibatch <- function(X, C, b, max_steps, w = NULL, ratio = 0.01,
 
 # Hartigan's method in plain R, written from its definition (Hartigan and
 # Wong 1979; Telgarsky and Vattani 2010): each point to its nearest centre
-# of C and the means of that partition, then sweeps over the points in order; a point x of weight w
-# in cluster a moves to the b minimising W_b / (W_b + w) ||x - c_b||^2 when
-# that is below W_a / (W_a - w) ||x - c_a||^2 (never out of a cluster of one
-# point), both centres updated at once; after a sweep that moved a point
-# the centres are the means of the new partition; until a sweep moves none.
+# of C and the means of that partition, then sweeps over the points in
+# order; a point x of weight w in cluster a moves to the b minimising
+# W_b / (W_b + w) ||x - c_b||^2 when that is below W_a / (W_a - w)
+# ||x - c_a||^2 (never out of a cluster of one point), both centres updated
+# at once; when a sweep moves no point the centres are set to the means of
+# the partition, until a sweep that starts from the means moves none.
 ref_hartigan <- function(X, C, w = NULL) {
   X <- as.matrix(X)
   n <- nrow(X)
@@ -231,6 +232,7 @@ ref_hartigan <- function(X, C, w = NULL) {
   W <- vapply(seq_len(k), function(j) sum(w[lab == j]), double(1))
   cnt <- tabulate(lab, k)
   moves <- 0
+  exact <- TRUE
   repeat {
     moved <- 0
     for (i in seq_len(n)) {
@@ -251,11 +253,19 @@ ref_hartigan <- function(X, C, w = NULL) {
         moved <- moved + 1
       }
     }
-    if (moved == 0) break
+    if (moved == 0) {
+      # the centres followed the transfers: done when a sweep from the
+      # exact means moves nothing
+      if (exact) break
+      C <- means(lab)
+      W <- vapply(seq_len(k), function(j) sum(w[lab == j]), double(1))
+      exact <- TRUE
+      next
+    }
     moves <- moves + moved
-    C <- means(lab)
-    W <- vapply(seq_len(k), function(j) sum(w[lab == j]), double(1))
+    exact <- FALSE
   }
+  C <- means(lab)
   wss <- vapply(seq_len(k), function(j) {
     m <- lab == j
     sum(w[m] * colSums((t(X[m, , drop = FALSE]) - C[j, ])^2))
