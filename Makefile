@@ -2,28 +2,40 @@
 R ?= R
 RSCRIPT ?= Rscript
 
+# The packages the check needs and R does not have come from CRAN into a
+# library of the project's own, first on the library path of every step
+# below: the system and site libraries are left as they are. (`make ckm`,
+# `make demo` and `make vignettes` install ckm itself where R installs
+# packages, so that library(ckm) works afterwards.)
+RLIB ?= $(CURDIR)/.rlib
+USER_LIBS := $(R_LIBS)
+export R_LIBS := $(RLIB)$(if $(USER_LIBS),:$(USER_LIBS))
+USER_R = env R_LIBS="$(USER_LIBS)" $(R)
+USER_RSCRIPT = env R_LIBS="$(USER_LIBS)" $(RSCRIPT)
+
 .PHONY: deps demo test install ckm vignettes document check bench clean harden sanitize ctest huge fuzz valgrind gctorture interrupt determinism browser site mpi
 
 deps:
-	$(RSCRIPT) tools/install-deps.R
+	$(RSCRIPT) tools/install-deps.R --lib $(RLIB)
 
+# ckm into the project's library, for the steps that run it
 install: deps
-	$(R) CMD INSTALL --preclean .
+	$(R) CMD INSTALL --preclean --library=$(RLIB) .
 
 # ckm alone: it imports only R's base packages, so nothing else is needed
 # (or installed) to fit with it
 ckm:
-	$(R) CMD INSTALL --preclean .
+	$(USER_R) CMD INSTALL --preclean .
 
 # ckm with its vignettes (vignette(package = "ckm")): built into a tarball
 # first, which needs the packages the vignettes use (make deps)
 vignettes: deps
 	rm -rf check/build && mkdir -p check/build
 	cd check/build && $(R) CMD build ../..
-	$(R) CMD INSTALL check/build/ckm_*.tar.gz
+	$(USER_R) CMD INSTALL check/build/ckm_*.tar.gz
 
 demo: ckm
-	$(RSCRIPT) -e 'library(ckm); set.seed(42); fit <- ckm_fit(iris[, 1:4], k = 3, threads = 2); print(fit); print(table(cluster = fit$$cluster, species = iris$$Species))'
+	$(USER_RSCRIPT) -e 'library(ckm); set.seed(42); fit <- ckm_fit(iris[, 1:4], k = 3, threads = 2); print(fit); print(table(cluster = fit$$cluster, species = iris$$Species))'
 
 test: deps
 	bash tools/check.sh
@@ -82,4 +94,4 @@ bench: install
 	$(RSCRIPT) bench/first-timing.R
 
 clean:
-	rm -rf check ckm.Rcheck ckm_*.tar.gz src/*.o src/*.so tools/ctest/build
+	rm -rf check .rlib ckm.Rcheck ckm_*.tar.gz src/*.o src/*.so tools/ctest/build

@@ -8,16 +8,23 @@
 # that database stops the check at "checking package dependencies". So
 # everything is installed here, in this order:
 #   1. Debian's prebuilt r-cran-* packages, where apt-get is usable and we
-#      are root (fast, no compiler needed);
+#      are root (fast, no compiler needed; apt waits for its lock when
+#      another apt-get is running);
 #   2. CRAN, from the repositories R is set up with (or the cloud mirror),
 #      for whatever is still missing;
 #   3. for a C++ package whose current release needs C++17 (aricode), a
 #      second CRAN try that asks for it (R 4.2's default is C++14).
-# It stops with the names of the packages it could not install.
+# Packages from CRAN go into a library of the project's own (.rlib in the
+# clone, or --lib DIR), which the Makefile puts first on the library path
+# for the check: nothing in the system or site library is upgraded or
+# replaced (Debian's packages, where root, add what Debian has). It stops
+# with the names of the packages it could not install.
+`%||%` <- function(a, b) if (is.null(a)) b else a
 args <- commandArgs(trailingOnly = TRUE)
 use_apt <- !"--no-apt" %in% args
-lib <- if ("--lib" %in% args) args[[match("--lib", args) + 1L]] else .libPaths()[[1L]]
+lib <- if ("--lib" %in% args) args[[match("--lib", args) + 1L]] else file.path(getwd(), ".rlib")
 if (!dir.exists(lib)) dir.create(lib, recursive = TRUE)
+lib <- normalizePath(lib)
 .libPaths(c(lib, .libPaths()))
 
 fields <- read.dcf("DESCRIPTION", fields = c("Depends", "Imports", "LinkingTo", "Suggests"))
@@ -28,10 +35,15 @@ parse_pkgs <- function(x) {
   setdiff(x[nzchar(x)], "R")
 }
 base <- rownames(installed.packages(priority = "base"))
-wanted <- setdiff(unique(unlist(lapply(fields[1L, ], parse_pkgs))), base)
-# the roxygen2 toolchain (roxygen2, and pkgbuild to load the code) is not a dependency of the package but `make
-# document` needs it; knitr and markdown come in through Suggests.
-wanted <- unique(c(wanted, "roxygen2", "pkgbuild"))
+why <- list()
+for (f in c("Depends", "Imports", "LinkingTo", "Suggests"))
+  for (p in setdiff(parse_pkgs(fields[1L, f]), base)) why[[p]] <- why[[p]] %||% paste("ckm's", f)
+# the roxygen2 toolchain (roxygen2, and pkgbuild to load the code) is not a
+# dependency of the package but `make document` needs it; knitr and
+# markdown come in through Suggests.
+for (p in c("roxygen2", "pkgbuild")) why[[p]] <- why[[p]] %||% "make document"
+wanted <- names(why)
+reason <- function(p) why[[p]] %||% "a dependency of the above"
 
 missing_now <- function() setdiff(wanted, rownames(installed.packages(lib.loc = .libPaths())))
 
@@ -40,20 +52,23 @@ missing_now <- function() setdiff(wanted, rownames(installed.packages(lib.loc = 
 am_root <- use_apt && nzchar(Sys.which("apt-get")) &&
   identical(unname(Sys.info()[["effective_user"]]), "root")
 apt_updated <- FALSE
+# wait for apt's lock (another apt-get running) instead of failing
+apt_wait <- c("-o", "DPkg::Lock::Timeout=600")
 apt_update <- function() {
-  if (!apt_updated) system2("apt-get", c("update", "-qq"), stdout = FALSE, stderr = FALSE)
+  if (!apt_updated) system2("apt-get", c(apt_wait, "update", "-qq"), stdout = FALSE, stderr = FALSE)
   apt_updated <<- TRUE
 }
 Sys.setenv(DEBIAN_FRONTEND = "noninteractive")
 if (!nzchar(Sys.which(Sys.getenv("R_QPDF", "qpdf")))) {
   if (am_root) {
     apt_update()
-    message("installing from Debian: qpdf")
-    system2("apt-get", c("install", "-y", "-qq", "--no-install-recommends", "qpdf"), stdout = FALSE)
+    message("installing qpdf from Debian: R CMD check --as-cran uses it on PDFs")
+    system2("apt-get", c(apt_wait, "install", "-y", "-qq", "--no-install-recommends", "qpdf"),
+            stdout = FALSE, stderr = FALSE)
   }
   if (!nzchar(Sys.which("qpdf"))) {
     message("qpdf is not installed (and could not be): R CMD check --as-cran will warn; ",
-            "install it with your system's package manager")
+        "install it with your system's package manager")
   }
 }
 
@@ -88,17 +103,25 @@ if (length(miss) && apt_ok) {
     length(out) > 0L && is.null(attr(out, "status"))
   }, logical(1))]
   if (length(known)) {
-    message("installing from Debian: ", paste(known, collapse = " "))
-    system2("apt-get", c("install", "-y", "-qq", "--no-install-recommends", known),
-            stdout = FALSE)
+    for (p in known)
+      message(sprintf("installing %s from Debian (%s): %s", sub("^r-cran-", "", p), p,
+                  reason(miss[match(p, debs)])))
+    system2("apt-get", c(apt_wait, "install", "-y", "-qq", "--no-install-recommends", known),
+            stdout = FALSE, stderr = FALSE)
   }
 }
 
 # 2. and 3. CRAN
 miss <- missing_now()
 if (length(miss)) {
-  message("installing from CRAN: ", paste(miss, collapse = ", "))
-  install.packages(miss, lib = lib, repos = repos, Ncpus = 2L, quiet = TRUE)
+  for (p in miss)
+    message(sprintf("installing %s from CRAN into %s: %s", p, lib, reason(p)))
+  # a package that fails here is tried again below: its messages would
+  # only alarm
+  quiet_install <- function(pkgs) suppressWarnings(suppressMessages(
+    utils::capture.output(install.packages(pkgs, lib = lib, repos = repos, Ncpus = 2L,
+                                           quiet = TRUE), type = "output")))
+  invisible(quiet_install(miss))
   miss <- missing_now()
   if (length(miss)) {
     # C++17 for packages whose current release needs it on R 4.2
@@ -109,7 +132,8 @@ if (length(miss)) {
                  paste("CXX14 =", cxx, "-std=gnu++17")), mk)
     old <- Sys.getenv("R_MAKEVARS_USER", NA)
     Sys.setenv(R_MAKEVARS_USER = mk)
-    install.packages(miss, lib = lib, repos = repos, Ncpus = 2L, quiet = TRUE)
+    message("again with C++17 (R 4.2 builds C++14 by default): ", paste(miss, collapse = ", "))
+    invisible(quiet_install(miss))
     if (is.na(old)) Sys.unsetenv("R_MAKEVARS_USER") else Sys.setenv(R_MAKEVARS_USER = old)
   }
 }
@@ -121,7 +145,7 @@ miss <- missing_now()
 optional <- "Rmpi"
 if (any(miss %in% optional)) {
   message("not installed (optional; its tests are skipped): ",
-          paste(intersect(miss, optional), collapse = ", "))
+      paste(intersect(miss, optional), collapse = ", "))
   miss <- setdiff(miss, optional)
 }
 if (length(miss)) {
