@@ -36,10 +36,35 @@ test_that("progress bars report on stderr and change no result", {
     expect_identical(quiet$text, "", label = nm)
     expect_match(loud$text, labels[[nm]], fixed = TRUE, label = nm)
     expect_match(loud$text, "100%", fixed = TRUE, label = nm)
+    expect_match(loud$text, "s elapsed, (about [0-9.]+ (s|min)|none) left", label = nm)
     expect_identical(loud$value, quiet$value, label = nm)
   }
   # a bar appears only once the work has lasted ckm.progress_after seconds
   late <- withr::with_options(list(ckm.progress = TRUE, ckm.progress_after = 3600),
                               stderr_of(calls$fit(X)))
   expect_identical(late$text, "")
+})
+
+test_that("the bar shows the time spent and an estimate of the time left", {
+  withr::local_options(ckm.progress = TRUE, ckm.progress_after = 0)
+  p <- ckm:::progress_bar("work")
+  out <- utils::capture.output(type = "message", {
+    p$update(0.25)
+    Sys.sleep(0.15)
+    p$update(0.5)
+    p$done()
+  })
+  text <- paste(out, collapse = "\n")
+  expect_match(text, "work", fixed = TRUE)
+  expect_match(text, " 25%", fixed = TRUE)
+  expect_match(text, "100%  [0-9.]+ s elapsed, none left")
+  # at half way after t seconds, about t seconds are left
+  half <- regmatches(text, regexpr(" 50%  [0-9.]+ s elapsed, about [0-9.]+ s left", text))
+  expect_length(half, 1L)
+  nums <- as.numeric(regmatches(half, gregexpr("[0-9]+\\.[0-9]+", half))[[1]])
+  expect_equal(nums[[1]], nums[[2]], tolerance = 0.11)
+  expect_identical(ckm:::format_seconds(3.21), "3.2 s")
+  expect_identical(ckm:::format_seconds(42.4), "42 s")
+  expect_identical(ckm:::format_seconds(185), "3 min 05 s")
+  expect_identical(ckm:::format_seconds(3725), "1 h 02 min")
 })
