@@ -61,13 +61,15 @@ threads_cap <- function(n, work = Inf) {
   limits <- limits[!is.na(limits) & limits >= 1L]
   if (is.na(n)) n <- caps$procs
   why <- character()
+  before <- n # the count the other limits allow
   for (nm in names(limits)) {
     if (limits[[nm]] < n) {
+      if (nm == load_why) before <- n
       n <- limits[[nm]]
       why <- nm
     }
   }
-  list(n = max(1L, as.integer(n)), why = why)
+  list(n = max(1L, as.integer(n)), why = why, before = before)
 }
 
 # Cores not taken by runnable tasks of other processes at this moment
@@ -87,8 +89,18 @@ idle_cores <- function(procs, n) {
 
 resolve_threads <- function(threads = NULL, work = Inf) {
   n <- if (is.null(threads)) threads_request()$n else threads
-  threads_cap(n, work)$n
+  cap <- threads_cap(n, work)
+  if (identical(cap$why, load_why) && !isTRUE(the$load_told)) {
+    # once a session: fewer threads than asked, for a reason outside R
+    the$load_told <- TRUE
+    message(sprintf(paste0("ckm: %d of %d threads, as other processes are using the other cores ",
+                           "right now (options(ckm.load_aware = FALSE) uses them all; said once ",
+                           "a session)."), cap$n, cap$before))
+  }
+  cap$n
 }
+
+load_why <- "the cores other processes are using"
 
 # The work (n k d) below which a call runs on one thread. After each
 # parallel region the OpenMP runtime keeps its other threads spinning for
@@ -132,7 +144,9 @@ load_work <- 1e6
 #' every parallel step would wait for it, so a fit on two threads could run
 #' slower than on one. `options(ckm.load_aware = FALSE)` turns this off
 #' (the count asked for is then used whatever the load), as for a
-#' benchmark; `ckm_threads(verbose = TRUE)` says when it applied.
+#' benchmark; `ckm_threads(verbose = TRUE)` says when it applied, and the
+#' first call of a session that it holds to fewer threads says so in a
+#' message.
 #'
 #' In a forked child (workers of [parallel::mclapply()], `future`'s
 #' multicore plan, [parallel::makeForkCluster()]) ckm always uses one

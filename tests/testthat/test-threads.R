@@ -67,6 +67,14 @@ test_that("on a busy machine a call leaves the busy core alone (load-aware)", {
   set.seed(1)
   f <- ckm_fit(iris[, 1:4], 3, threads = 2)
   expect_identical(f$threads, 1L)
+  # a call big enough for two threads says why it uses one, once a session
+  X <- matrix(rnorm(4e5), ncol = 4)
+  the <- ckm:::the
+  the$load_told <- NULL
+  expect_message(f <- suppressWarnings(ckm_fit(X, 16, n_init = 1, max_iter = 2, threads = 2)),
+                 "1 of 2 threads, as other processes are using the other cores", fixed = TRUE)
+  expect_identical(f$threads, 1L)
+  expect_no_message(suppressWarnings(ckm_fit(X, 16, n_init = 1, max_iter = 2, threads = 2)))
   # and the option turns it off
   withr::local_options(ckm.load_aware = FALSE)
   expect_identical(ckm_threads(), 2L)
