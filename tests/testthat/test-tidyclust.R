@@ -73,3 +73,21 @@ test_that("the engine asks for num_clusters", {
   local_tidyclust()
   expect_snapshot(error = TRUE, .ckm_fit_tidyclust(as.matrix(iris[, 1:4])))
 })
+
+test_that("the engine is there once ckm's namespace is loaded, attached or not, in either order", {
+  skip_without_timeout()
+  skip_if_not_installed("tidyclust")
+  code <- function(first) c(
+    'Sys.setenv(TZ = "UTC")',
+    first,
+    'spec <- tidyclust::set_engine(tidyclust::k_means(num_clusters = 3), "ckm")',
+    'set.seed(1); f <- tidyclust::fit(spec, ~ ., data = iris[, 1:4])',
+    'cat(class(f$fit)[[1]], "ckm" %in% search(), "\\n")'
+  )
+  # ckm loaded (not attached) before tidyclust: it registers when tidyclust loads
+  res <- run_r_script(code('loadNamespace("ckm"); suppressPackageStartupMessages(loadNamespace("tidyclust"))'))
+  expect_script_line(res, "ckm FALSE ")
+  # tidyclust first, then ckm (as `ckm::` anywhere does)
+  res <- run_r_script(code('suppressPackageStartupMessages(loadNamespace("tidyclust")); loadNamespace("ckm")'))
+  expect_script_line(res, "ckm FALSE ")
+})
