@@ -16,25 +16,33 @@
 #' and on `cluster::xclara`. `curve = "raw"` gives the knee of the raw curve.
 #'
 #' @section Work shared across k:
-#' With k-means++ seeding (the default), each start is seeded once, for the
-#' largest k: k-means++ picks its centres one after the other, each draw
-#' depending only on the ones before, so the first k centres of a seeding
-#' for the largest k are exactly a k-means++ seeding for k. The fit for each
-#' k starts from the first k centres of each of the `n_init` seedings and
-#' keeps the lowest inertia; nothing else is shared, so every fit is the fit
-#' [ckm_fit()] makes from that start. This saves the seeding of all but the
-#' largest k. With `init = "random"` every k is fitted on its own.
+#' With k-means++ seeding (the default: greedy k-means++, as in
+#' scikit-learn, each centre the best of 2 + log(k) draws), each start is
+#' seeded once, for the largest k: k-means++ picks its centres one after
+#' the other, each draw depending only on the ones before, so the first k
+#' centres of a seeding for the largest k are exactly a k-means++ seeding
+#' for k. The fit for each k starts from the first k centres of each of the
+#' `n_init` seedings and keeps the lowest inertia; nothing else is shared,
+#' so every fit is the fit [ckm_fit()] makes from that start. This saves
+#' the seeding of all but the largest k. With `init = "random"` every k is
+#' fitted on its own.
 #'
 #' @param X The data, as for [ckm_fit()].
 #' @param k The numbers of clusters to try: whole numbers, at least 1.
 #' @param ... Passed to [ckm_fit()] (for example `algorithm`, `n_init`,
-#'   `init = "random"`, `max_iter`, `tol`). With k-means++ seeding
-#'   `n_init` defaults to 3 here, not 1 as in [ckm_fit()]: one poor local
-#'   minimum at one k bends the curve and can move both suggestions. On
-#'   480 sets of separated 2-D blobs with 3 to 6 clusters (the script
+#'   `init`, `max_iter`, `tol`). `init` is `"greedy-kmeans++"` (the
+#'   default), `"kmeans++"` or `"random"`. With k-means++ seeding `n_init`
+#'   defaults to 3 here, not 1 as in [ckm_fit()]: one poor local minimum at
+#'   one k bends the curve and can move both suggestions. On 480 sets of
+#'   separated 2-D blobs with 3 to 6 clusters (the script
 #'   `bench/elbow-study.R` in the source repository) the knee of the log
 #'   curve found the true k in 88% to 100% of the sets (by k and
-#'   separation) with one start per k, and in 479 of the 480 with three.
+#'   separation) with one plain k-means++ start per k, and in 479 of the
+#'   480 with three. On separated blobs with 2 to 20 clusters in 2 to 20
+#'   dimensions and up to 200,000 rows (`bench/elbow-effort.R`), three
+#'   plain k-means++ starts still left poor minima at some k; greedy
+#'   seeding, at about the same cost, is why it is the default (the numbers
+#'   are in that script's log).
 #' @param silhouette `"auto"` (exact for up to 5,000 rows, simplified
 #'   above), `"exact"`, `"simplified"` or `"none"`; see [ckm_silhouette()].
 #' @param curve `"log"` or `"raw"`: the inertia curve the knee is found on.
@@ -77,10 +85,14 @@ ckm_elbow <- function(X, k = 1:10, ..., silhouette = c("auto", "exact", "simplif
   if (gap == 1L) abort("`gap` must be 0 (no gap statistic) or at least 2 reference sets, not 1.", ecall)
   threads <- check_threads(threads, ecall)
   dots <- list(...)
-  if (!is.null(dots$init) && !is.character(dots$init)) {
-    abort("`init` must be \"kmeans++\" or \"random\" in ckm_elbow(): starting centres depend on k.", ecall)
+  if (!is.null(dots$init) && (!is.character(dots$init) || length(dots$init) != 1L ||
+                              !dots$init %in% c("kmeans++", "greedy-kmeans++", "random"))) {
+    abort("`init` must be \"greedy-kmeans++\", \"kmeans++\" or \"random\" in ckm_elbow(): starting centres depend on k.", ecall)
   }
-  shared <- is.null(dots$init) || identical(dots$init, "kmeans++")
+  shared <- is.null(dots$init) || dots$init %in% c("kmeans++", "greedy-kmeans++")
+  # greedy k-means++ unless plain k-means++ is asked for: its starts leave
+  # far fewer poor local minima (bench/elbow-effort.R)
+  greedy <- is.null(dots$init) || identical(dots$init, "greedy-kmeans++")
   fits <- vector("list", length(k))
   # nested fits' own bars stay quiet: the elbow's bar counts the fits (and
   # then the silhouettes)
@@ -97,7 +109,9 @@ ckm_elbow <- function(X, k = 1:10, ..., silhouette = c("auto", "exact", "simplif
     n_init <- if (is.null(dots$n_init)) 3L else check_count(dots$n_init, "n_init", call = ecall)
     dots$init <- NULL
     dots$n_init <- NULL
-    seeds <- lapply(seq_len(n_init), function(r) seed_kmeanspp(X, max(k), threads, ecall))
+    trials <- if (greedy) greedy_trials(max(k)) else 1L
+    seeds <- lapply(seq_len(n_init), function(r) seed_kmeanspp(X, max(k), threads, ecall,
+                                                                trials = trials))
     for (i in seq_along(k)) {
       best <- NULL
       for (r in seq_len(n_init)) {
@@ -107,7 +121,7 @@ ckm_elbow <- function(X, k = 1:10, ..., silhouette = c("auto", "exact", "simplif
         if (is.null(best) || fit$tot.withinss < best$tot.withinss) best <- fit
       }
       best$n_init <- n_init
-      best$init <- "kmeans++"
+      best$init <- if (greedy) "greedy-kmeans++" else "kmeans++"
       fits[[i]] <- best
       progress_update(bar, i / steps)
     }

@@ -28,13 +28,20 @@ test_that("the elbow finds 3 clusters in cluster::xclara", {
 test_that("the fits of the elbow are the fits ckm_fit makes from the shared seedings", {
   set.seed(86)
   b <- ref_blobs(500, 4, d = 2)
-  for (n_init in c(1L, 3L)) {
+  for (init in c("default", "kmeans++")) for (n_init in c(1L, 3L)) {
     set.seed(1)
-    el <- ckm_elbow(b$X, k = 2:6, silhouette = "none", tol = 0, n_init = n_init)
-    # each start is one k-means++ seeding for the largest k, drawn in turn
+    el <- if (init == "default") {
+      ckm_elbow(b$X, k = 2:6, silhouette = "none", tol = 0, n_init = n_init)
+    } else {
+      ckm_elbow(b$X, k = 2:6, silhouette = "none", tol = 0, n_init = n_init, init = init)
+    }
+    # each start is one (greedy, by default) k-means++ seeding for the
+    # largest k, drawn in turn
+    seeding <- if (init == "default") "greedy-kmeans++" else init
+    expect_identical(attr(el, "fits")[[1]]$init, seeding)
     set.seed(1)
     seeds <- lapply(seq_len(n_init), function(r) {
-      suppressWarnings(ckm_fit(b$X, 6, init = "kmeans++", n_init = 1, max_iter = 1,
+      suppressWarnings(ckm_fit(b$X, 6, init = seeding, n_init = 1, max_iter = 1,
                                tol = 0))$init_centers
     })
     for (i in seq_along(el$k)) {
