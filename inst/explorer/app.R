@@ -20,6 +20,27 @@ generators <- list(
 bench_dir <- getShinyOption("ckm.bench_dir", system.file("explorer", "bench", package = "ckm"))
 user_data <- getShinyOption("ckm.data", NULL)
 palette_k <- function(k) grDevices::hcl.colors(max(k, 2), "Dark 3")[seq_len(k)]
+# methods in the benchmark plots: hues far apart (Okabe-Ito up to 8, else
+# Polychrome's 36)
+palette_methods <- function(m) {
+  if (m <= 8L) unname(grDevices::palette.colors(m + 1L, "Okabe-Ito"))[-1L]
+  else unname(grDevices::palette.colors(m, "Polychrome 36"))
+}
+# a benchmark problem as a readable label
+problem_label <- function(n, d, k) sprintf("n %s\nd %s, k %s", format(n, big.mark = ",", scientific = FALSE, trim = TRUE), d, k)
+# a results table as people read it: whole numbers without decimals,
+# others to 4 significant digits
+tidy_table <- function(b) {
+  for (nm in names(b)) {
+    v <- b[[nm]]
+    if (is.numeric(v) && all(is.na(v) | v == round(v)) && all(abs(v[!is.na(v)]) < 1e15)) {
+      b[[nm]] <- format(v, big.mark = ",", scientific = FALSE, trim = TRUE)
+    } else if (is.numeric(v)) {
+      b[[nm]] <- formatC(v, digits = 4, format = "g", big.mark = ",")
+    }
+  }
+  b
+}
 exact <- function(x) sprintf("%.17g", x)
 `%||%` <- function(a, b) if (is.null(a)) b else a
 
@@ -29,6 +50,12 @@ ui <- fluidPage(
     tabPanel("Iterations", value = "iterations",
       sidebarLayout(
         sidebarPanel(width = 3,
+          p("Lloyd's algorithm one iteration at a time: each point goes to its nearest",
+            "centre (colours), then each centre (crosses) moves to the mean of its points",
+            "(arrows). Start shows the starting centres; Step, Back, End and Animate move",
+            "through the iterations."),
+          actionLink("failure", "Show the classic failure: these blobs from a random start, two centres in one blob"),
+          hr(),
           selectInput("dataset", "Data", c(names(generators), if (!is.null(user_data)) "your data", "upload a CSV")),
           conditionalPanel("input.dataset == 'upload a CSV'",
             fileInput("csv", "CSV file", accept = c(".csv", "text/csv")),
@@ -37,9 +64,9 @@ ui <- fluidPage(
             checkboxInput("scale", "Scale the columns (mean 0, sd 1)", TRUE)),
           numericInput("n", "Points (generated data)", 400, min = 20, max = 1e5, step = 10),
           numericInput("k", "k", 3, min = 1, max = 50, step = 1),
-          radioButtons("init", "Seeding", c("random", "kmeans++"), inline = TRUE),
+          radioButtons("init", "Seeding", c("kmeans++", "random"), inline = TRUE),
           selectInput("algorithm", "Algorithm", c("lloyd", "hamerly", "yinyang")),
-          numericInput("seed", "Seed", 1, min = 0, step = 1),
+          numericInput("seed", "Seed", 6, min = 0, step = 1),
           numericInput("max_iter", "Iterations to keep", 30, min = 1, max = 300),
           hr(),
           div(
@@ -64,8 +91,9 @@ ui <- fluidPage(
         sidebarPanel(width = 3,
           sliderInput("k_range", "Range of k", 1, 15, c(1, 10), step = 1),
           numericInput("elbow_starts", "Starts per k", 3, min = 1, max = 20),
-          actionButton("run_elbow", "Compute"),
-          p("Uses the data chosen on the Iterations tab.")),
+          actionButton("run_elbow", "Compute again"),
+          p("The data chosen on the Iterations tab, fitted for every k in the range;",
+            "computed when the tab opens, and again with Compute.")),
         mainPanel(width = 9, uiOutput("elbow_status"), plotOutput("elbow_plot", height = "420px"),
                   tableOutput("elbow_table"))
       )
@@ -73,17 +101,21 @@ ui <- fluidPage(
     tabPanel("Benchmarks", value = "bench",
       sidebarLayout(
         sidebarPanel(width = 3,
-          selectInput("bench_file", "Results", c(list.files(bench_dir, "\\.csv$"), "run one here")),
-          conditionalPanel("input.bench_file == 'run one here'",
-            numericInput("bn", "n", 20000, min = 100, max = 1e6),
-            numericInput("bd", "d", 8, min = 1, max = 256),
-            numericInput("bk", "k", 16, min = 2, max = 512),
-            actionButton("run_bench", "Run")),
-          fileInput("bench_csv", "Or upload a CSV of results", accept = ".csv")),
+          p("Runtime, memory, CPU time and quality of each method, side by side for each",
+            "problem (n rows, d dimensions, k clusters)."),
+          selectInput("bench_file", "Stored results", list.files(bench_dir, "\\.csv$")),
+          fileInput("bench_csv", "Or upload a CSV of results", accept = ".csv"),
+          hr(),
+          h4("Or run one here"),
+          p("ckm and stats::kmeans from the same start on Gaussian blobs, three runs each."),
+          numericInput("bn", "n (rows)", 20000, min = 100, max = 1e6),
+          numericInput("bd", "d (dimensions)", 8, min = 1, max = 256),
+          numericInput("bk", "k (clusters)", 16, min = 2, max = 512),
+          actionButton("run_bench", "Run")),
         mainPanel(width = 9, uiOutput("bench_status"),
           fluidRow(column(6, plotOutput("bench_time")), column(6, plotOutput("bench_memory"))),
           fluidRow(column(6, plotOutput("bench_cpu")), column(6, plotOutput("bench_quality"))),
-          tableOutput("bench_table"))
+          div(style = "overflow-x: auto; max-width: 100%;", tableOutput("bench_table")))
       )
     )
   )
@@ -141,6 +173,13 @@ server <- function(input, output, session) {
     validate(need(!inherits(cv, "error"), if (inherits(cv, "error")) conditionMessage(cv)))
     list(d = d, cv = cv)
   })
+  observeEvent(input$failure, {
+    updateSelectInput(session, "dataset", selected = "blobs")
+    updateNumericInput(session, "n", value = 400)
+    updateNumericInput(session, "k", value = 3)
+    updateRadioButtons(session, "init", selected = "random")
+    updateNumericInput(session, "seed", value = 6)
+  })
   step <- reactiveVal(0L)
   playing <- reactiveVal(FALSE)
   observeEvent(run(), { step(0L); playing(FALSE) })
@@ -174,8 +213,25 @@ server <- function(input, output, session) {
       tags$strong(if (t == 0) "The start" else sprintf("Iteration %d of %d", t, last())),
       if (t > 0) sprintf(" \u00b7 inertia %s", format(inertia, big.mark = ",", digits = 8)),
       if (converged) " \u00b7 converged",
-      if (!is.null(r$d$y) && t > 0) sprintf(" \u00b7 ARI against the truth %.3f", ckm_ari(fit$cluster, r$d$y)))
+      if (!is.null(r$d$y) && t > 0) sprintf(" \u00b7 ARI against the truth %.3f", ckm_ari(fit$cluster, r$d$y)),
+      note(r, t))
   })
+  # what the end of this run shows, where the truth is known
+  note <- function(r, t) {
+    if (is.null(r$d$y) || t == 0 || t < last()) return(NULL)
+    ari <- ckm_ari(r$cv$fits[[t]]$cluster, r$d$y)
+    k_true <- length(unique(r$d$y))
+    msg <- if (input$dataset %in% c("moons", "rings")) {
+      "k-means splits these shapes with straight lines whatever the start: it looks for round clusters."
+    } else if (nrow(r$cv$start) == k_true && ari < 0.9) {
+      paste("A local minimum: two centres started in one cluster and Lloyd's moves cannot",
+            "take one of them to the cluster left without a centre. k-means++ seeding,",
+            "another seed or several starts (ckm_fit(n_init = )) avoid it.")
+    } else if (nrow(r$cv$start) == k_true) {
+      "Each centre found its own cluster."
+    }
+    if (is.null(msg)) NULL else tags$p(id = "status-note", style = "margin-top: 0.5em;", msg)
+  }
 
   coords <- reactive({
     X <- run()$d$X
@@ -231,7 +287,7 @@ server <- function(input, output, session) {
       utils::write.csv(out, file, row.names = FALSE)
     })
 
-  elbow <- eventReactive(input$run_elbow, {
+  elbow <- eventReactive(input$run_elbow, ignoreNULL = FALSE, {
     X <- data()$X
     ks <- seq(input$k_range[1], min(input$k_range[2], nrow(X)))
     validate(need(length(ks) >= 3, "Choose at least three values of k."))
@@ -248,11 +304,17 @@ server <- function(input, output, session) {
   output$elbow_plot <- renderPlot(plot(elbow()))
   output$elbow_table <- renderTable(as.data.frame(unclass(elbow())[names(elbow())]), digits = 4)
 
+  # the results shown: the last of a stored file chosen, a CSV uploaded and
+  # a run here
+  bench_source <- reactiveVal("file")
+  observeEvent(input$bench_file, bench_source("file"))
+  observeEvent(input$bench_csv, bench_source("upload"))
+  observeEvent(input$run_bench, bench_source("run"))
   bench_data <- reactive({
-    req(input$bench_file)
-    if (!is.null(input$bench_csv)) return(utils::read.csv(input$bench_csv$datapath))
-    if (input$bench_file == "run one here") return(bench_run())
-    utils::read.csv(file.path(bench_dir, input$bench_file))
+    switch(bench_source(),
+      upload = utils::read.csv(input$bench_csv$datapath),
+      run = bench_run(),
+      { req(input$bench_file); utils::read.csv(file.path(bench_dir, input$bench_file)) })
   })
   bench_run <- eventReactive(input$run_bench, {
     n <- input$bn; d <- input$bd; k <- input$bk
@@ -278,8 +340,11 @@ server <- function(input, output, session) {
   })
   output$bench_status <- renderUI({
     b <- bench_data()
+    from <- switch(bench_source(), upload = "the uploaded CSV", run = "the run here",
+                   sprintf("%s (stored with the package)", input$bench_file))
     tags$p(id = "bench-line", `data-rows` = nrow(b),
-           sprintf("%d rows, %d methods.", nrow(b), length(unique(b$method))))
+           sprintf("%s: %d rows, %d methods%s.", from, nrow(b), length(unique(b$method)),
+                   if ("cpu" %in% names(b)) paste0(", measured on ", b$cpu[1]) else ""))
   })
   bench_bars <- function(col, ylab, log = FALSE) {
     b <- bench_data()
@@ -287,15 +352,23 @@ server <- function(input, output, session) {
       plot.new(); title(main = ylab); text(0.5, 0.5, sprintf("no column \"%s\" in these results", col))
       return(invisible())
     }
-    problem <- if (all(c("n", "d", "k") %in% names(b))) paste(b$n, b$d, b$k) else rep("", nrow(b))
+    problem <- if (all(c("n", "d", "k") %in% names(b))) {
+      factor(problem_label(b$n, b$d, b$k), levels = unique(problem_label(b$n, b$d, b$k)[order(b$n, b$d, b$k)]))
+    } else {
+      factor(rep("", nrow(b)))
+    }
     mat <- tapply(b[[col]], list(b$method, problem), function(v) v[1])
-    op <- par(mar = c(7, 4.5, 3, 1)); on.exit(par(op))
-    op2 <- par(mar = c(7, 4.5, 3, 10), xpd = NA); on.exit(par(op2), add = TRUE)
-    graphics::barplot(mat, beside = TRUE, col = palette_k(nrow(mat)), las = 2, main = ylab,
-                      log = if (log && all(mat > 0, na.rm = TRUE)) "y" else "")
+    cols <- palette_methods(nrow(mat))
+    op <- par(mar = c(5.5, 4.5, 3, 12), xpd = NA); on.exit(par(op))
+    at <- graphics::barplot(mat, beside = TRUE, col = cols, main = ylab, names.arg = rep("", ncol(mat)),
+                            log = if (log && all(mat > 0, na.rm = TRUE)) "y" else "")
+    # every problem's label under its group (barplot drops labels that overlap)
+    graphics::mtext(colnames(mat), side = 1, at = colMeans(matrix(at, nrow = nrow(mat))),
+                    line = 1.6, cex = 0.7)
+    graphics::mtext("problem: n rows, d dimensions, k clusters", side = 1, line = 4, cex = 0.8)
     usr <- par("usr")
     graphics::legend(usr[2] + 0.02 * diff(usr[1:2]), if (par("ylog")) 10^usr[4] else usr[4],
-                     rownames(mat), fill = palette_k(nrow(mat)), cex = 0.75, bty = "n")
+                     rownames(mat), fill = cols, cex = 0.75, bty = "n")
   }
   output$bench_time <- renderPlot(bench_bars("median_s", "Runtime (median s)", log = TRUE))
   output$bench_memory <- renderPlot(bench_bars("peak_mb", "Peak memory (MB)"))
@@ -306,7 +379,7 @@ server <- function(input, output, session) {
     bench_bars(if (length(ari)) ari[1] else "rel_inertia",
                if (length(ari)) "ARI against the truth" else "Inertia relative to the best")
   })
-  output$bench_table <- renderTable(bench_data(), digits = 4)
+  output$bench_table <- renderTable(tidy_table(bench_data()), align = "l")
 }
 
 shinyApp(ui, server)

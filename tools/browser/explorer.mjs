@@ -39,18 +39,47 @@ try {
   const status = async () => page.$eval("#status-line", (el) => ({
     step: +el.dataset.step, iterations: +el.dataset.iterations,
     inertia: el.dataset.inertia, converged: el.dataset.converged, text: el.textContent }));
+  // Shiny has finished recomputing (the page's html element loses its
+  // shiny-busy class), after a short wait for the change to reach it
+  const idle = async () => {
+    await page.waitForTimeout(500);
+    await page.waitForFunction(() => !document.documentElement.classList.contains("shiny-busy"));
+  };
   // a plot has rendered when its <img> has a decoded image of non-zero size
   const plotDrawn = (id) => page.waitForFunction((i) => {
     const img = document.querySelector(`#${i} img`);
     return img && img.complete && img.naturalWidth > 0 && img.naturalHeight > 0;
   }, id);
 
+  // the first screen as it opens: the default fit, played to its end, and
+  // the failure case its link shows
+  const note = () => page.$eval("#status-note", (el) => el.textContent).catch(() => "");
+  await idle();
+  await page.click("#end");
+  await page.waitForFunction(() => {
+    const el = document.querySelector("#status-line");
+    return el && +el.dataset.step > 0 && el.dataset.step === el.dataset.iterations;
+  });
+  await plotDrawn("clusters");
+  say("first_note", JSON.stringify(await note()));
+  await page.screenshot({ path: `${shots}/explorer-first.png` });
+  await page.click("#failure");
+  await idle();
+  await page.click("#end");
+  await page.waitForFunction(() => {
+    const el = document.querySelector("#status-line");
+    return el && +el.dataset.step > 0 && el.dataset.step === el.dataset.iterations;
+  });
+  await plotDrawn("clusters");
+  say("failure_note", JSON.stringify(await note()));
+  await page.screenshot({ path: `${shots}/explorer-failure.png` });
+
   await choose("dataset", "blobs");
   await setNumber("n", n);
   await setNumber("k", k);
   await setNumber("seed", seed);
   await page.check(`input[name="init"][value="${init}"]`);
-  await page.waitForTimeout(500);
+  await idle();
   await statusIs("data-step", 0);
   const first = await status();
   say("iterations", first.iterations);
@@ -77,7 +106,7 @@ try {
   // the non-convex wall: moons with k = 2, animated to the end
   await choose("dataset", "moons");
   await setNumber("k", 2);
-  await page.waitForTimeout(500);
+  await idle();
   await statusIs("data-step", 0);
   const moonIters = (await status()).iterations;
   await page.click("#play");
@@ -104,7 +133,6 @@ try {
   for (const id of ["bench_time", "bench_memory", "bench_cpu", "bench_quality"]) await plotDrawn(id);
   say("bench_rows", await page.$eval("#bench-line", (el) => el.dataset.rows));
   await page.screenshot({ path: `${shots}/explorer-bench-grid.png`, fullPage: true });
-  await choose("bench_file", "run one here");
   await setNumber("bn", 3000);
   await page.click("#run_bench");
   await page.waitForFunction(() => {

@@ -43,6 +43,15 @@ errs <- grep("^(error|pageerror) ", node_out, value = TRUE)
 check(length(errs) == 0L, paste("no browser or page error", paste(errs, collapse = "; ")))
 check(any(node_out == "done"), "the browser script ran to the end")
 
+# the first screen: the default fit finds the three blobs; its link shows
+# the same blobs from a random start stuck in a local minimum, and says so
+first <- paste(field("first_note")[[1]][-1], collapse = " ")
+check(grepl("Each centre found its own cluster", first, fixed = TRUE),
+      sprintf("the first screen ends on a good fit: %s", first))
+failure <- paste(field("failure_note")[[1]][-1], collapse = " ")
+check(grepl("A local minimum", failure, fixed = TRUE),
+      sprintf("the failure link shows and explains a local minimum: %s", failure))
+
 # the reference, by the recipe the app documents
 set.seed(seed)
 d <- ckm_blobs(n, centers = 3, sd = 1)
@@ -79,7 +88,7 @@ grid_rows <- nrow(utils::read.csv(system.file("explorer", "bench", "grid.csv", p
 check(identical(as.integer(field("bench_rows")[[1]][2]), grid_rows), sprintf("benchmark tab shows the %d rows of grid.csv", grid_rows))
 check(identical(as.integer(field("bench_run_cells")[[1]][2]), 4L * 8L), "a benchmark run here fills its table (4 methods x 8 columns)")
 png_files <- list.files(shots, "\\.png$", full.names = TRUE)
-check(length(png_files) >= 7L && all(file.size(png_files) > 10000),
+check(length(png_files) >= 9L && all(file.size(png_files) > 10000),
       sprintf("%d screenshots saved in %s", length(png_files), shots))
 cat(sprintf("%s\n", if (fails == 0L) "browser test: all checks passed" else sprintf("browser test: %d checks FAILED", fails)))
 quit(status = if (fails == 0L) 0L else 1L)
