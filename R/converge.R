@@ -109,7 +109,7 @@ plot.ckm_converge <- function(x, data = NULL, ...) {
   labs <- pl$labels
   P <- project(data)
   k <- nrow(x$start)
-  col <- grDevices::hcl.colors(max(k, 2L), "Dark 3")[seq_len(k)]
+  col <- cluster_colours(k)
   panels <- length(x$fits) + 2L # the start, each iteration, the trace
   nc <- ceiling(sqrt(panels))
   op <- graphics::par(mfrow = c(ceiling(panels / nc), nc), mar = c(3, 3, 2, 1), mgp = c(1.8, 0.6, 0))

@@ -265,11 +265,12 @@ plot.ckm_elbow <- function(x, which = c("inertia", "silhouette", "gap"), ...) {
     decades <- if (log_y) seq(ceiling(log10(min(x$inertia))), floor(log10(max(x$inertia)))) else NULL
     own_axis <- length(decades) >= 2L && is.null(list(...)$yaxt)
     if (own_axis) {
-      graphics::plot(x$k, x$inertia, type = "b", pch = 19, xlab = "k", ylab = "inertia",
+      graphics::plot(x$k, x$inertia, type = "b", pch = 19, xlab = "k", ylab = "inertia (log scale)",
                      main = "Elbow", log = "y", yaxt = "n", ...)
       graphics::axis(2, at = 10^decades, labels = parse(text = paste0("10^", decades)), las = 1)
     } else {
-      graphics::plot(x$k, x$inertia, type = "b", pch = 19, xlab = "k", ylab = "inertia",
+      graphics::plot(x$k, x$inertia, type = "b", pch = 19, xlab = "k",
+                     ylab = if (log_y) "inertia (log scale)" else "inertia",
                      main = "Elbow", log = if (log_y) "y" else "", ...)
     }
     if (!is.na(kk)) {

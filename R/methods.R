@@ -347,11 +347,21 @@ plot.ckm <- function(x, data = NULL, what = c("clusters", "trace"), col = NULL, 
   centers <- pl$project(x$centers)
   labs <- pl$labels
   k <- nrow(centers)
-  if (is.null(col)) col <- grDevices::hcl.colors(max(k, 2L), "Dark 3")[seq_len(k)]
+  if (is.null(col)) col <- cluster_colours(k)
   col <- rep_len(col, k)
   graphics::plot(data[, 1], data[, 2], col = col[x$cluster], pch = 19, cex = 0.6,
                  xlab = labs[1], ylab = labs[2], ...)
   graphics::points(centers[, 1], centers[, 2], pch = 4, cex = 2.2, lwd = 4, col = "white")
   graphics::points(centers[, 1], centers[, 2], pch = 4, cex = 2, lwd = 2.5, col = "black")
   invisible(x)
+}
+
+# Colours for k clusters whose hues stay apart: Okabe-Ito's (black left
+# out) up to 8, Polychrome's 36 up to 36, then evenly spaced hues. Clusters
+# with neighbouring numbers (often the two halves of a split cluster) get
+# colours that do not look alike.
+cluster_colours <- function(k) {
+  if (k <= 8L) return(unname(grDevices::palette.colors(9L, "Okabe-Ito"))[-1L][seq_len(k)])
+  if (k <= 36L) return(unname(grDevices::palette.colors(36L, "Polychrome 36"))[seq_len(k)])
+  grDevices::hcl.colors(k, "Dark 3")
 }
