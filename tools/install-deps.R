@@ -111,17 +111,31 @@ if (length(miss) && apt_ok) {
   }
 }
 
-# 2. and 3. CRAN
+# 2. and 3. CRAN, in a child R whose output goes to a log: a package that
+# fails the first time is tried again with C++17, and its compiler errors
+# would only alarm; the log is shown for what still fails at the end
+install_log <- file.path(lib, "00install.log")
+cran_install <- function(pkgs, makevars = NULL) {
+  script <- tempfile(fileext = ".R")
+  writeLines(c(sprintf(".libPaths(%s)", paste(deparse(.libPaths()), collapse = "")),
+               sprintf("install.packages(%s, lib = %s, repos = %s, Ncpus = 2L)",
+                       paste(deparse(pkgs), collapse = ""), deparse(lib),
+                       paste(deparse(repos), collapse = ""))), script)
+  env <- if (is.null(makevars)) character() else paste0("R_MAKEVARS_USER=", makevars)
+  cat(sprintf("\n==== install.packages(%s)\n", paste(pkgs, collapse = ", ")),
+      file = install_log, append = TRUE)
+  system2(file.path(R.home("bin"), "Rscript"), c("--vanilla", shQuote(script)),
+          stdout = install_log, stderr = install_log, env = env)
+  # system2() truncates: keep the earlier attempts by appending ourselves
+  invisible()
+}
 miss <- missing_now()
 if (length(miss)) {
   for (p in miss)
     message(sprintf("installing %s from CRAN into %s: %s", p, lib, reason(p)))
-  # a package that fails here is tried again below: its messages would
-  # only alarm
-  quiet_install <- function(pkgs) suppressWarnings(suppressMessages(
-    utils::capture.output(install.packages(pkgs, lib = lib, repos = repos, Ncpus = 2L,
-                                           quiet = TRUE), type = "output")))
-  invisible(quiet_install(miss))
+  log_all <- character()
+  cran_install(miss)
+  log_all <- c(log_all, readLines(install_log, warn = FALSE))
   miss <- missing_now()
   if (length(miss)) {
     # C++17 for packages whose current release needs it on R 4.2
@@ -130,12 +144,11 @@ if (length(miss)) {
                                          c("CMD", "config", "CXX"), stdout = TRUE))
     writeLines(c(paste("CXX =", cxx, "-std=gnu++17"),
                  paste("CXX14 =", cxx, "-std=gnu++17")), mk)
-    old <- Sys.getenv("R_MAKEVARS_USER", NA)
-    Sys.setenv(R_MAKEVARS_USER = mk)
     message("again with C++17 (R 4.2 builds C++14 by default): ", paste(miss, collapse = ", "))
-    invisible(quiet_install(miss))
-    if (is.na(old)) Sys.unsetenv("R_MAKEVARS_USER") else Sys.setenv(R_MAKEVARS_USER = old)
+    cran_install(miss, mk)
+    log_all <- c(log_all, readLines(install_log, warn = FALSE))
   }
+  writeLines(log_all, install_log)
 }
 
 miss <- missing_now()
@@ -149,6 +162,10 @@ if (any(miss %in% optional)) {
   miss <- setdiff(miss, optional)
 }
 if (length(miss)) {
+  if (file.exists(install_log)) {
+    message("the end of the installation log (", install_log, "):")
+    message(paste(utils::tail(readLines(install_log, warn = FALSE), 40), collapse = "\n"))
+  }
   stop("could not install: ", paste(miss, collapse = ", "), call. = FALSE)
 }
 message("all ", length(wanted), " R packages that the check needs are installed")
