@@ -335,7 +335,7 @@ static const ckm_comm *comm_of(SEXP comm, ckm_comm *c, comm_glue *g)
 /* Observation weights: NULL, or a double vector R has checked. */
 static const double *weights_or_null(SEXP w)
 {
-  return isNull(w) ? NULL : REAL(w);
+  return isNull(w) ? NULL : REAL_RO(w);
 }
 
 typedef struct fit_args {
@@ -376,8 +376,8 @@ static ckm_options fit_options(SEXP weights, SEXP max_iter, SEXP tol,
   opt.kernel = asInteger(kernel);
   opt.nthreads = asInteger(threads);
   opt.weights = weights_or_null(weights);
-  opt.totss = isNull(moments) ? 0.0 : REAL(moments)[0];
-  opt.colmean = isNull(moments) ? NULL : REAL(moments) + 1;
+  opt.totss = isNull(moments) ? 0.0 : REAL_RO(moments)[0];
+  opt.colmean = isNull(moments) ? NULL : REAL_RO(moments) + 1;
   opt.hartigan = asLogical(hartigan) == TRUE;
   return opt;
 }
@@ -405,7 +405,7 @@ SEXP ffi_fit(SEXP x, SEXP centers, SEXP weights, SEXP max_iter, SEXP tol,
   ckm_idx *size_w = (ckm_idx *) R_alloc(k, sizeof(ckm_idx));
   ckm_info info;
   memset(&info, 0, sizeof info);
-  fit_args a = {REAL(x), n, d, k, REAL(cen), INTEGER(cluster), REAL(wss),
+  fit_args a = {REAL_RO(x), n, d, k, REAL(cen), INTEGER(cluster), REAL(wss),
                 size_w, &opt, &hooks, NULL, &info};
   a.work = scratch_malloc(ckm_fit_workspace(n, d, k, &opt));
   int status = run_with_scratch(fit_run, &a, a.work);
@@ -458,10 +458,10 @@ SEXP ffi_fit_starts(SEXP x, SEXP k_, SEXP first, SEXP trials, SEXP n_init, SEXP 
   ckm_idx *size_w = (ckm_idx *) R_alloc(k, sizeof(ckm_idx));
   ckm_info info;
   memset(&info, 0, sizeof info);
-  starts_args a = {{REAL(x), n, d, k, REAL(cen), INTEGER(cluster), REAL(wss),
+  starts_args a = {{REAL_RO(x), n, d, k, REAL(cen), INTEGER(cluster), REAL(wss),
                     size_w, &opt, &hooks, NULL, &info},
                    asInteger(trials), asInteger(n_init),
-                   isNull(first) ? NULL : REAL(first), REAL(start)};
+                   isNull(first) ? NULL : REAL_RO(first), REAL(start)};
   a.fit.work = scratch_malloc(ckm_fit_starts_workspace(n, d, k, a.trials, &opt));
   GetRNGstate();
   int status = run_with_scratch(starts_run, &a, a.fit.work);
@@ -519,7 +519,7 @@ SEXP ffi_kmeanspp(SEXP x, SEXP k_, SEXP weights, SEXP trials, SEXP threads,
   SEXP rows = PROTECT(allocVector(REALSXP, k));
   ckm_idx *chosen = (ckm_idx *) R_alloc(k, sizeof(ckm_idx));
   const int nt = asInteger(trials);
-  kpp_args a = {REAL(x), n, d, k, weights_or_null(weights), nt, REAL(cen),
+  kpp_args a = {REAL_RO(x), n, d, k, weights_or_null(weights), nt, REAL(cen),
                 chosen, asInteger(threads), asInteger(kernel), &hooks, c,
                 NULL};
   a.work = scratch_malloc(ckm_kmeanspp_workspace(n, d, k, nt, c ? c->size : 1));
@@ -567,7 +567,7 @@ SEXP ffi_minibatch(SEXP x, SEXP centers, SEXP weights, SEXP batch_size,
   void *work = R_alloc(ckm_minibatch_workspace(n, d, k, &opt), 1);
   ckm_minibatch_info info;
   GetRNGstate();
-  int status = ckm_minibatch(REAL(x), n, d, k, REAL(cen), REAL(counts),
+  int status = ckm_minibatch(REAL_RO(x), n, d, k, REAL(cen), REAL(counts),
                              NULL, &opt, &hooks, work, &info);
   PutRNGstate();
   SET_VECTOR_ELT(out, 0, cen);
@@ -596,7 +596,7 @@ SEXP ffi_assign(SEXP x, SEXP centers, SEXP kernel, SEXP threads)
   glue_ctx g = {0, NULL, 0, 0, R_NilValue, R_NilValue, 0, 0, 0, NULL, 0, 0};
   ckm_hooks hooks = make_hooks(&g);
   void *work = R_alloc(ckm_assign_workspace(n, d, k, nthreads), 1);
-  int status = ckm_assign(REAL(x), n, d, REAL(centers), k, INTEGER(cluster),
+  int status = ckm_assign(REAL_RO(x), n, d, REAL(centers), k, INTEGER(cluster),
                           REAL(dist), nthreads, asInteger(kernel), &hooks,
                           work);
   int *cl = INTEGER(cluster);
@@ -618,7 +618,7 @@ SEXP ffi_soft_assign(SEXP x, SEXP centers, SEXP beta, SEXP threads)
   void *work = R_alloc((size_t) k * (size_t) d, sizeof(double));
   glue_ctx g = {0, NULL, 0, 0, R_NilValue, R_NilValue, 0, 0, 0, NULL, 0, 0};
   ckm_hooks hooks = make_hooks(&g);
-  int status = ckm_soft_assign(REAL(x), n, d, REAL(centers), k, asReal(beta),
+  int status = ckm_soft_assign(REAL_RO(x), n, d, REAL(centers), k, asReal(beta),
                                REAL(prob), asInteger(threads), &hooks, work);
   if (status != CKM_OK) {
     UNPROTECT(1);
@@ -646,7 +646,7 @@ SEXP ffi_kmedians(SEXP x, SEXP centers, SEXP max_iter, SEXP threads)
   ckm_idx *size_w = (ckm_idx *) R_alloc(k, sizeof(ckm_idx));
   void *work = R_alloc(ckm_kmedians_workspace(n, d, k, nthreads), 1);
   ckm_kmedians_info info;
-  int status = ckm_kmedians(REAL(x), n, d, k, REAL(cen), mi, INTEGER(cluster),
+  int status = ckm_kmedians(REAL_RO(x), n, d, k, REAL(cen), mi, INTEGER(cluster),
                             dist, REAL(wss), size_w, NULL, &info,
                             nthreads, &hooks, work);
   ckm_info fi = {info.n_iter, info.converged, info.relocated, 0, 0};
@@ -666,7 +666,7 @@ SEXP ffi_l1_assign(SEXP x, SEXP centers, SEXP threads)
   SEXP cluster = PROTECT(allocVector(INTSXP, n));
   SEXP dist = PROTECT(allocVector(REALSXP, n));
   void *work = R_alloc((size_t) k * (size_t) d, sizeof(double));
-  ckm_l1_assign(REAL(x), n, d, REAL(centers), k, INTEGER(cluster), REAL(dist),
+  ckm_l1_assign(REAL_RO(x), n, d, REAL(centers), k, INTEGER(cluster), REAL(dist),
                 asInteger(threads), work);
   int *cl = INTEGER(cluster);
   for (ckm_idx i = 0; i < n; i++)
@@ -688,8 +688,8 @@ SEXP ffi_kmedoids(SEXP data, SEXP n_, SEXP metric, SEXP k_, SEXP init,
   const ckm_idx n = met == CKM_METRIC_DIST ? (ckm_idx) asReal(n_) : Rf_nrows(data);
   const int d = met == CKM_METRIC_DIST ? 0 : Rf_ncols(data);
   const int nthreads = asInteger(threads);
-  ckm_dissim D = {met == CKM_METRIC_DIST ? NULL : REAL(data),
-                  met == CKM_METRIC_DIST ? REAL(data) : NULL, n, d, met};
+  ckm_dissim D = {met == CKM_METRIC_DIST ? NULL : REAL_RO(data),
+                  met == CKM_METRIC_DIST ? REAL_RO(data) : NULL, n, d, met};
   glue_ctx g = {0, NULL, 0, 0, R_NilValue, R_NilValue, 0, 0, 0, NULL, 0, 0};
   ckm_hooks hooks = make_hooks(&g);
 
@@ -776,9 +776,9 @@ SEXP ffi_gap(SEXP x, SEXP ks, SEXP B_, SEXP n_init, SEXP n_init_ref, SEXP lo, SE
     if (INTEGER(ks)[i] > kmax)
       kmax = INTEGER(ks)[i];
   const int p = LENGTH(lo);
-  gap_args a = {REAL(x), n, d, INTEGER(ks), K, B, asInteger(n_init), asInteger(n_init_ref), p,
-                REAL(lo), REAL(hi), isNull(rot) ? NULL : REAL(rot),
-                isNull(mu) ? NULL : REAL(mu), &opt, &hooks, REAL(logw), REAL(ref), NULL};
+  gap_args a = {REAL_RO(x), n, d, INTEGER(ks), K, B, asInteger(n_init), asInteger(n_init_ref), p,
+                REAL(lo), REAL(hi), isNull(rot) ? NULL : REAL_RO(rot),
+                isNull(mu) ? NULL : REAL_RO(mu), &opt, &hooks, REAL(logw), REAL(ref), NULL};
   a.work = scratch_malloc(ckm_gap_workspace(n, d, kmax, p, &opt));
   GetRNGstate();
   int status = run_with_scratch(gap_run, &a, a.work);
@@ -804,7 +804,7 @@ SEXP ffi_knn(SEXP x, SEXP m_, SEXP threads, SEXP progress)
   SEXP idx = PROTECT(allocMatrix(INTSXP, m, n)); /* row i's list is column i */
   SEXP d2 = PROTECT(allocMatrix(REALSXP, m, n));
   void *work = R_alloc(ckm_knn_workspace(d, nthreads), 1);
-  int status = ckm_knn(REAL(x), n, d, m, INTEGER(idx), REAL(d2), nthreads, &hooks, work);
+  int status = ckm_knn(REAL_RO(x), n, d, m, INTEGER(idx), REAL(d2), nthreads, &hooks, work);
   int *ix = INTEGER(idx);
   for (R_xlen_t i = 0; i < XLENGTH(idx); i++)
     ix[i] += 1;
@@ -852,8 +852,8 @@ SEXP ffi_row_uniforms(SEXP n, SEXP row0, SEXP key)
 {
   const ckm_idx nn = (ckm_idx) asReal(n);
   SEXP out = PROTECT(allocVector(REALSXP, nn));
-  unsigned long long k = ((unsigned long long) REAL(key)[0] << 32) |
-                         (unsigned long long) REAL(key)[1];
+  unsigned long long k = ((unsigned long long) REAL_RO(key)[0] << 32) |
+                         (unsigned long long) REAL_RO(key)[1];
   ckm_row_uniforms(nn, (ckm_idx) asReal(row0), k, REAL(out));
   UNPROTECT(1);
   return out;
@@ -870,7 +870,7 @@ SEXP ffi_wss(SEXP x, SEXP cluster, SEXP centers, SEXP weights, SEXP threads)
     lab[i] = INTEGER(cluster)[i] - 1;
   SEXP out = PROTECT(allocVector(REALSXP, k));
   void *work = R_alloc(ckm_wss_workspace(n, d, k), 1);
-  ckm_wss(REAL(x), n, d, k, lab, REAL(centers), weights_or_null(weights),
+  ckm_wss(REAL_RO(x), n, d, k, lab, REAL(centers), weights_or_null(weights),
           asInteger(threads), work, REAL(out));
   UNPROTECT(1);
   return out;
@@ -935,7 +935,7 @@ SEXP ffi_totss(SEXP x, SEXP weights, SEXP threads, SEXP comm)
   SEXP out = PROTECT(allocVector(REALSXP, (R_xlen_t) d + 2));
   void *work = R_alloc(ckm_totss_workspace(d), 1);
   double *o = REAL(out);
-  o[0] = ckm_totss(REAL(x), Rf_nrows(x), d, weights_or_null(weights),
+  o[0] = ckm_totss(REAL_RO(x), Rf_nrows(x), d, weights_or_null(weights),
                    asInteger(threads), c, o + 1, o + 1 + d, work);
   UNPROTECT(1);
   return out;
@@ -998,7 +998,7 @@ SEXP ffi_silhouette(SEXP x, SEXP cl, SEXP k_, SEXP threads, SEXP progress)
   for (ckm_idx i = 0; i < n; i++)
     size[c0[i]]++;
   double *work = (double *) R_alloc(ckm_silhouette_workspace(d, k, nthreads), 1);
-  ckm_silhouette(REAL(x), n, d, c0, k, size, REAL(width), INTEGER(neighbor),
+  ckm_silhouette(REAL_RO(x), n, d, c0, k, size, REAL(width), INTEGER(neighbor),
                  nthreads, &hooks, work);
   one_based_or_na(neighbor);
   SET_VECTOR_ELT(out, 0, width);
@@ -1015,7 +1015,7 @@ SEXP ffi_silhouette_simplified(SEXP x, SEXP cl, SEXP centers, SEXP threads)
   SEXP out = PROTECT(named_list(2, names));
   SEXP width = PROTECT(allocVector(REALSXP, n));
   SEXP neighbor = PROTECT(allocVector(INTSXP, n));
-  ckm_silhouette_simplified(REAL(x), n, d, zero_based(cl), REAL(centers), k,
+  ckm_silhouette_simplified(REAL_RO(x), n, d, zero_based(cl), REAL(centers), k,
                             REAL(width), INTEGER(neighbor), asInteger(threads));
   one_based_or_na(neighbor);
   SET_VECTOR_ELT(out, 0, width);
@@ -1042,7 +1042,7 @@ SEXP ffi_macqueen(SEXP x, SEXP centers, SEXP max_iter)
   glue_ctx g = {0, NULL, 0, 0, R_NilValue, R_NilValue, 0, 0, 0, NULL, 0, 0, 0};
   ckm_hooks hooks = make_hooks(&g);
   int iter = 0;
-  int status = ckm_macqueen(REAL(x), n, d, k, REAL(cen), asInteger(max_iter),
+  int status = ckm_macqueen(REAL_RO(x), n, d, k, REAL(cen), asInteger(max_iter),
                             INTEGER(cluster), sz, REAL(wss), &iter, &hooks);
   for (ckm_idx i = 0; i < n; i++)
     INTEGER(cluster)[i] += 1;
@@ -1061,12 +1061,12 @@ SEXP ffi_macqueen(SEXP x, SEXP centers, SEXP max_iter)
 /* Does a row of the double matrix x repeat an earlier one? */
 SEXP ffi_rows_repeat(SEXP x)
 {
-  return ScalarLogical(ckm_rows_repeat(REAL(x), Rf_nrows(x), Rf_ncols(x)));
+  return ScalarLogical(ckm_rows_repeat(REAL_RO(x), Rf_nrows(x), Rf_ncols(x)));
 }
 
 SEXP ffi_first_nonfinite(SEXP x)
 {
-  ckm_idx i = ckm_first_nonfinite(REAL(x), (size_t) XLENGTH(x));
+  ckm_idx i = ckm_first_nonfinite(REAL_RO(x), (size_t) XLENGTH(x));
   return ScalarReal((double) i + 1.0);
 }
 
@@ -1078,7 +1078,7 @@ SEXP ffi_col_ranges(SEXP x)
   SEXP out = PROTECT(allocMatrix(REALSXP, 2, d));
   double *lo = (double *) R_alloc(d, sizeof(double));
   double *hi = (double *) R_alloc(d, sizeof(double));
-  ckm_col_ranges(REAL(x), n, d, lo, hi);
+  ckm_col_ranges(REAL_RO(x), n, d, lo, hi);
   for (int c = 0; c < d; c++) {
     REAL(out)[2 * c] = lo[c];
     REAL(out)[2 * c + 1] = hi[c];
@@ -1093,7 +1093,7 @@ SEXP ffi_affine(SEXP x, SEXP shift, SEXP e)
   const ckm_idx n = Rf_nrows(x);
   const int d = Rf_ncols(x);
   SEXP out = PROTECT(allocMatrix(REALSXP, n, d));
-  ckm_affine(REAL(x), n, d, isNull(shift) ? NULL : REAL(shift), asInteger(e),
+  ckm_affine(REAL_RO(x), n, d, isNull(shift) ? NULL : REAL_RO(shift), asInteger(e),
              REAL(out));
   UNPROTECT(1);
   return out;

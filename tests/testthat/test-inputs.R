@@ -85,3 +85,19 @@ test_that("the n x n matrix of a dist, as stats::kmeans() takes it, works", {
   expect_identical(unname(ckm_fit(M, init = C, algorithm = "lloyd", tol = 0, threads = 1)$cluster),
                    unname(stats::kmeans(M, C, algorithm = "Lloyd")$cluster))
 })
+
+test_that("a fit reads X in place: no copy of X, even of a matrix R holds as a wrapper", {
+  skip_if_not(capabilities("profmem"))
+  set.seed(1)
+  b <- ckm_blobs(50000, centers = 4, d = 8) # its X carries dimnames: a wrapper object
+  X <- b$X
+  bytes <- 8 * length(X)
+  out <- tempfile()
+  on.exit(unlink(out), add = TRUE)
+  utils::Rprofmem(out, threshold = bytes / 2)
+  fit <- ckm_fit(X, 4, threads = 1)
+  utils::Rprofmem(NULL)
+  sizes <- as.numeric(sub(" :.*", "", grep("^[0-9]+ :", readLines(out), value = TRUE)))
+  expect_false(any(sizes >= bytes), info = paste(readLines(out), collapse = "\n"))
+  expect_identical(fit$size, tabulate(fit$cluster, 4))
+})
