@@ -357,11 +357,12 @@ plot.ckm <- function(x, data = NULL, what = c("clusters", "trace"), col = NULL, 
 }
 
 # Colours for k clusters whose hues stay apart: Okabe-Ito's (black left
-# out) up to 8, Polychrome's 36 up to 36, then evenly spaced hues. Clusters
+# out) up to 8, Polychrome's up to 35, then evenly spaced hues. Clusters
 # with neighbouring numbers (often the two halves of a split cluster) get
 # colours that do not look alike.
 cluster_colours <- function(k) {
   if (k <= 8L) return(unname(grDevices::palette.colors(9L, "Okabe-Ito"))[-1L][seq_len(k)])
-  if (k <= 36L) return(unname(grDevices::palette.colors(36L, "Polychrome 36"))[seq_len(k)])
+  # (Polychrome's second colour, a light grey, left out: faint on white)
+  if (k <= 35L) return(unname(grDevices::palette.colors(36L, "Polychrome 36"))[-2L][seq_len(k)])
   grDevices::hcl.colors(k, "Dark 3")
 }

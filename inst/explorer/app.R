@@ -24,7 +24,7 @@ palette_k <- function(k) grDevices::hcl.colors(max(k, 2), "Dark 3")[seq_len(k)]
 # Polychrome's 36)
 palette_methods <- function(m) {
   if (m <= 8L) unname(grDevices::palette.colors(m + 1L, "Okabe-Ito"))[-1L]
-  else unname(grDevices::palette.colors(m, "Polychrome 36"))
+  else unname(grDevices::palette.colors(36L, "Polychrome 36"))[-2L][seq_len(m)] # not its light grey
 }
 # a benchmark problem as a readable label
 problem_label <- function(n, d, k) sprintf("n %s\nd %s, k %s", format(n, big.mark = ",", scientific = FALSE, trim = TRUE), d, k)
