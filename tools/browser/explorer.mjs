@@ -54,25 +54,21 @@ try {
   // the first screen as it opens: the default fit, played to its end, and
   // the failure case its link shows
   const note = () => page.$eval("#status-note", (el) => el.textContent).catch(() => "");
-  await idle();
-  await page.click("#end");
-  await page.waitForFunction(() => {
-    const el = document.querySelector("#status-line");
-    return el && +el.dataset.step > 0 && el.dataset.step === el.dataset.iterations;
-  });
-  await plotDrawn("clusters");
-  say("first_note", JSON.stringify(await note()));
-  await page.screenshot({ path: `${shots}/explorer-first.png` });
+  // End, once the page has settled: the last step drawn, its note said
+  const atEnd = async (key, shot) => {
+    await idle();
+    await page.click("#end");
+    await page.waitForFunction(() => {
+      const el = document.querySelector("#status-line");
+      return el && +el.dataset.step > 0 && el.dataset.step === el.dataset.iterations;
+    });
+    await plotDrawn("clusters");
+    say(key, JSON.stringify(await note()));
+    await page.screenshot({ path: `${shots}/${shot}` });
+  };
+  await atEnd("first_note", "explorer-first.png");
   await page.click("#failure");
-  await idle();
-  await page.click("#end");
-  await page.waitForFunction(() => {
-    const el = document.querySelector("#status-line");
-    return el && +el.dataset.step > 0 && el.dataset.step === el.dataset.iterations;
-  });
-  await plotDrawn("clusters");
-  say("failure_note", JSON.stringify(await note()));
-  await page.screenshot({ path: `${shots}/explorer-failure.png` });
+  await atEnd("failure_note", "explorer-failure.png");
 
   await choose("dataset", "blobs");
   await setNumber("n", n);
