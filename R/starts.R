@@ -20,10 +20,16 @@ small_work <- 2^22
 # assignment, which every algorithm makes with every distance: Lloyd's.
 fit_engine <- function(algorithm, n, d, k, tol, blocked = NULL, init = "auto") {
   hartigan <- algorithm == "hartigan" || (algorithm == "auto" && init == "auto" && k > 1L)
-  if (hartigan) return(list(name = "hartigan", code = 0L, hartigan = TRUE))
-  passes <- if (algorithm == "auto") {
+  passes <- if (algorithm %in% c("auto", "hartigan")) {
     choose_algorithm(n, d, k, tol, if (is.null(blocked)) blocked_kernel() else blocked)
   } else algorithm
+  # Hartigan's refinement: Lloyd's passes before it (the first assignment,
+  # or all of them for the starts after the first) by the fastest exact
+  # algorithm, which all make the same moves
+  if (hartigan) {
+    return(list(name = "hartigan", code = match(passes, c("lloyd", "hamerly", "yinyang")) - 1L,
+                hartigan = TRUE))
+  }
   list(name = passes, code = match(passes, c("lloyd", "hamerly", "yinyang")) - 1L,
        hartigan = FALSE)
 }
