@@ -128,11 +128,13 @@ plot.ckm_converge <- function(x, data = NULL, ...) {
     graphics::plot(P[, 1], P[, 2], col = col[f$cluster], pch = 19, cex = 0.5, xlab = labs[1],
                    ylab = labs[2], main = sprintf("iteration %d: %.4g", t, f$trace[t]))
     moved <- rowSums((C - prev)^2) > 0
-    if (any(moved)) {
-      graphics::arrows(prev[moved, 1], prev[moved, 2], C[moved, 1], C[moved, 2],
-                       length = 0.06, lwd = 1.5)
-    }
     draw_centres(C)
+    if (any(moved)) {
+      # the head stops short of the new centre, so its cross does not hide it
+      end <- prev + (C - prev) * 0.8
+      graphics::arrows(prev[moved, 1], prev[moved, 2], end[moved, 1], end[moved, 2],
+                       length = 0.08, angle = 25, lwd = 1.8)
+    }
     prev <- C
   }
   graphics::plot(seq_along(x$trace), x$trace, type = "b", pch = 19, xlab = "iteration",
