@@ -9,15 +9,9 @@
 # bench/results/elbow-effort.csv (one row per set and seeding).
 #   Rscript bench/elbow-effort.R [seeds_per_cell]
 suppressMessages(library(ckm))
-options(ckm.load_aware = FALSE) # the threads asked for
+source(file.path(dirname(sub("^--file=", "", grep("^--file=", commandArgs(), value = TRUE)[1])), "common.R"))
 args <- commandArgs(trailingOnly = TRUE)
 seeds <- if (length(args)) as.integer(args[[1]]) else 5L
-out_dir <- if (dir.exists("bench/results")) "bench/results" else "."
-cpu_model <- function() {
-  l <- grep("^model name", readLines("/proc/cpuinfo", warn = FALSE), value = TRUE)
-  if (length(l)) trimws(sub(".*:", "", l[[1L]])) else R.version$platform
-}
-machine <- sprintf("%s, %d cores, R %s", cpu_model(), parallel::detectCores(), getRversion())
 
 blobs <- function(n, k, d, sep = 6) {
   side <- 2 * sep * k^(1 / d) # room for k centres sep apart

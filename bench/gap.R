@@ -4,15 +4,9 @@
 # Usage: Rscript bench/gap.R [--sets 30]
 # Writes bench/results/gap.csv.
 suppressPackageStartupMessages({ library(ckm); library(cluster) })
-options(ckm.load_aware = FALSE) # the thread count asked for, in every run
+source(file.path(dirname(sub("^--file=", "", grep("^--file=", commandArgs(), value = TRUE)[1])), "common.R"))
 args <- commandArgs(trailingOnly = TRUE)
 n_sets <- if ("--sets" %in% args) as.integer(args[[match("--sets", args) + 1L]]) else 30L
-out_dir <- if (dir.exists("bench/results")) "bench/results" else "."
-cpu_model <- function() {
-  l <- grep("^model name", readLines("/proc/cpuinfo", warn = FALSE), value = TRUE)
-  if (length(l)) trimws(sub(".*:", "", l[[1L]])) else R.version$platform
-}
-machine <- sprintf("%s, %d cores", cpu_model(), parallel::detectCores())
 cat("machine:", machine, "\n")
 rows <- list()
 for (s in seq_len(n_sets)) {

@@ -6,15 +6,9 @@
 # Usage: Rscript bench/hartigan.R [--starts 20]
 # Writes bench/results/hartigan-quality.csv and hartigan-time.csv.
 suppressPackageStartupMessages(library(ckm))
-options(ckm.load_aware = FALSE) # measure the threads asked for
+source(file.path(dirname(sub("^--file=", "", grep("^--file=", commandArgs(), value = TRUE)[1])), "common.R"))
 args <- commandArgs(trailingOnly = TRUE)
 starts <- if ("--starts" %in% args) as.integer(args[[match("--starts", args) + 1L]]) else 20L
-out_dir <- if (dir.exists("bench/results")) "bench/results" else "."
-cpu_model <- function() {
-  l <- grep("^model name", readLines("/proc/cpuinfo", warn = FALSE), value = TRUE)
-  if (length(l)) trimws(sub(".*:", "", l[[1L]])) else R.version$platform
-}
-machine <- sprintf("%s, %d cores", cpu_model(), parallel::detectCores())
 
 # the data sets of bench/small.R
 src <- readLines(if (file.exists("bench/small.R")) "bench/small.R" else "small.R")

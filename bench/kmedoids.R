@@ -5,15 +5,9 @@
 # Usage: Rscript bench/kmedoids.R [--reps 3]
 # Writes bench/results/kmedoids-quality.csv and kmedoids-time.csv.
 suppressPackageStartupMessages({ library(ckm); library(cluster) })
-options(ckm.load_aware = FALSE) # the thread count asked for, in every run
+source(file.path(dirname(sub("^--file=", "", grep("^--file=", commandArgs(), value = TRUE)[1])), "common.R"))
 args <- commandArgs(trailingOnly = TRUE)
 reps <- if ("--reps" %in% args) as.integer(args[[match("--reps", args) + 1L]]) else 3L
-out_dir <- if (dir.exists("bench/results")) "bench/results" else "."
-cpu_model <- function() {
-  l <- grep("^model name", readLines("/proc/cpuinfo", warn = FALSE), value = TRUE)
-  if (length(l)) trimws(sub(".*:", "", l[[1L]])) else R.version$platform
-}
-machine <- sprintf("%s, %d cores", cpu_model(), parallel::detectCores())
 cat("machine:", machine, "\n")
 
 blobs_out <- function(n, k, d, seed) {

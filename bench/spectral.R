@@ -6,14 +6,9 @@
 # Usage: Rscript bench/spectral.R [--seeds 5]
 # Writes bench/results/spectral.csv.
 suppressPackageStartupMessages(library(ckm))
+source(file.path(dirname(sub("^--file=", "", grep("^--file=", commandArgs(), value = TRUE)[1])), "common.R"))
 args <- commandArgs(trailingOnly = TRUE)
 seeds <- if ("--seeds" %in% args) as.integer(args[[match("--seeds", args) + 1L]]) else 3L
-out_dir <- if (dir.exists("bench/results")) "bench/results" else "."
-cpu_model <- function() {
-  l <- grep("^model name", readLines("/proc/cpuinfo", warn = FALSE), value = TRUE)
-  if (length(l)) trimws(sub(".*:", "", l[[1L]])) else R.version$platform
-}
-machine <- sprintf("%s, %d cores", cpu_model(), parallel::detectCores())
 cat("machine:", machine, "\n")
 make <- list(
   moons = function(n) { m <- ckm_moons(n, noise = 0.06); list(X = m$X, y = m$y) },
