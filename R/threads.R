@@ -55,9 +55,9 @@ threads_cap <- function(n, work = Inf) {
     "OpenMP's thread limit" = caps$thread_limit,
     "OMP_THREAD_LIMIT" = env_count("OMP_THREAD_LIMIT"),
     "R CMD check" = if (nzchar(Sys.getenv("_R_CHECK_LIMIT_CORES_")) &&
-                          !identical(toupper(Sys.getenv("_R_CHECK_LIMIT_CORES_")), "FALSE")) 2L else NA_integer_,
-    "the cores other processes are using" = if (work >= load_work) idle_cores(caps$procs, n) else NA_integer_
+                          !identical(toupper(Sys.getenv("_R_CHECK_LIMIT_CORES_")), "FALSE")) 2L else NA_integer_
   )
+  limits[[load_why]] <- if (work >= load_work) idle_cores(caps$procs, n) else NA_integer_
   limits <- limits[!is.na(limits) & limits >= 1L]
   if (is.na(n)) n <- caps$procs
   why <- character()

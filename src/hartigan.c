@@ -111,6 +111,7 @@ void ckm_hartigan_carve(ckm_hartigan *h, carver *cv, ckm_idx n, int d, int k,
   const size_t nr = (size_t) (nranks < 1 ? 1 : nranks);
   h->ring = ring_of(d, k);
   h->slack = rel_slack(d);
+  h->abs_slack = ckm_abs_slack(d);
   h->pack_len = (size_t) k * (size_t) d + 3 * (size_t) k + 2;
   h->hot = carve(cv, sizeof(ckm_hart_hot) * (size_t) n);
   h->cold = carve(cv, sizeof(ckm_hart_cold) * (size_t) n);
@@ -216,7 +217,7 @@ static void snap_dist(ckm_hartigan *h, const double *ct, int d, int k,
     double df = cj[c] - sc[c];
     m += df * df;
   }
-  const double v = ckm_dist_up(m, rel_slack(d), ckm_abs_slack(d));
+  const double v = ckm_dist_up(m, h->slack, h->abs_slack);
   h->disp[(size_t) q * k + j] = v;
   h->D[q] = v > h->D[q] ? v : h->D[q];
 }
@@ -228,7 +229,7 @@ static void snap_dist(ckm_hartigan *h, const double *ct, int d, int k,
 static void transfer(ckm_hartigan *h, double *ct, int d, int k, int kept,
                      const double *pt, double wi, int a, int b)
 {
-  const double slack = h->slack, abs_slack = ckm_abs_slack(d);
+  const double slack = h->slack, abs_slack = h->abs_slack;
   double *ca = ct + (size_t) a * d, *cb = ct + (size_t) b * d;
   const double fa = wi / (h->W[a] - wi), fb = wi / (h->W[b] + wi);
   double ma = 0.0, mb = 0.0;
@@ -345,7 +346,7 @@ static ckm_idx sweep_rows(ckm_hartigan *h, ckm_state *s, double *ct)
 {
   const ckm_idx n = s->n;
   const int d = s->d, k = s->k, R = h->ring;
-  const double slack = rel_slack(d), abs_slack = ckm_abs_slack(d);
+  const double slack = h->slack, abs_slack = h->abs_slack;
   const double lo = 1.0 - slack, hi = 1.0 + slack;
   const int cur = (int) h->sweeps, slot = cur & (R - 1);
   const int kept = cur + 1 < R ? cur + 1 : R;

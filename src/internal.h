@@ -213,6 +213,7 @@ typedef struct ckm_hartigan {
   double *f1;       /* W / (W + 1), the factor of a cluster gaining a point of weight 1 (k) */
   double sa1;       /* the root of the lightest cluster's factor for weight 1 */
   double slack;     /* relative slack of the bound tests */
+  double abs_slack; /* absolute slack (data whose squares are subnormal) */
   double *snap;     /* the centres (rows) at the start of the kept sweeps (ring x k x d) */
   double *disp;     /* how far each centre is from each snapshot (ring x k) */
   double *D;        /* per snapshot: at least the farthest a centre is from it (ring) */

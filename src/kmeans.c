@@ -242,7 +242,8 @@ static void untranspose(const double *ct, int k, int d, double *out)
 
 /* The exact means of the partition in s->labels (s->centers, their rows
  * in s->ct) after sweeps that moved the centres by each transfer; the
- * change goes into the paths of the bounds (hartigan.c). */
+ * clusters whose centre changed are marked for the bounds (hartigan.c).
+ * Returns a status. */
 static int hartigan_means(ckm_state *s, ckm_hartigan *h)
 {
   const int k = s->k, d = s->d;
@@ -294,8 +295,9 @@ static int refine_hartigan(ckm_state *s, ckm_hartigan *h,
         info->converged = 1;
         return CKM_OK;
       }
-      if (hartigan_means(s, h))
-        return s->status ? s->status : CKM_ERR_NONFINITE;
+      const int st = hartigan_means(s, h);
+      if (st)
+        return st;
       exact = 1;
       continue;
     }
@@ -315,9 +317,7 @@ static int refine_hartigan(ckm_state *s, ckm_hartigan *h,
       return CKM_INTERRUPTED;
   }
   /* sweeps still moved points at max_iter: the means of the partition */
-  if (!exact && hartigan_means(s, h))
-    return s->status ? s->status : CKM_ERR_NONFINITE;
-  return CKM_OK;
+  return exact ? CKM_OK : hartigan_means(s, h);
 }
 
 /* Within-cluster sums of squares of the final partition, each summed over

@@ -20,12 +20,8 @@ generators <- list(
 bench_dir <- getShinyOption("ckm.bench_dir", system.file("explorer", "bench", package = "ckm"))
 user_data <- getShinyOption("ckm.data", NULL)
 palette_k <- function(k) grDevices::hcl.colors(max(k, 2), "Dark 3")[seq_len(k)]
-# methods in the benchmark plots: hues far apart (Okabe-Ito up to 8, else
-# Polychrome's 36)
-palette_methods <- function(m) {
-  if (m <= 8L) unname(grDevices::palette.colors(m + 1L, "Okabe-Ito"))[-1L]
-  else unname(grDevices::palette.colors(36L, "Polychrome 36"))[-2L][seq_len(m)] # not its light grey
-}
+# methods in the benchmark plots: hues far apart, as ckm's cluster plots
+palette_methods <- ckm:::cluster_colours
 # a benchmark problem as a readable label
 problem_label <- function(n, d, k) sprintf("n %s\nd %s, k %s", format(n, big.mark = ",", scientific = FALSE, trim = TRUE), d, k)
 # a results table as people read it: whole numbers without decimals,
