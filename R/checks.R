@@ -242,6 +242,7 @@ check_fit_object <- function(object, call, arg = "object",
                     arg, d), call)
     }
   }
+  check_scaling(object, call)
   if ("size" %in% fields) {
     for (f in c("size", "withinss")) {
       v <- object[[f]]
@@ -254,19 +255,165 @@ check_fit_object <- function(object, call, arg = "object",
   invisible(object)
 }
 
-# Powers of two that bring extreme data into the range where squares
-# neither overflow nor underflow. Scaling by 2^e is exact, so a fit of the
-# scaled data makes exactly the same moves; the exponent is 0 (no copy, no
-# change) unless the largest magnitude is beyond 2^+-limit (400: about
-# 1e+-120; weights use 64).
-scale_exponent <- function(m, limit = 400) {
-  if (!is.finite(m) || m == 0) return(0L)
-  e <- floor(log2(m))
-  if (e > limit || e < -limit) as.integer(e) else 0L
+# A fit's `scaling` (scale = TRUE): NULL, or d finite centres and d
+# positive scales. Returns it.
+check_scaling <- function(object, call) {
+  sc <- object$scaling
+  if (is.null(sc)) return(NULL)
+  d <- ncol(object$centers)
+  ok <- is.list(sc) && is.numeric(sc$center) && is.numeric(sc$scale) &&
+    length(sc$center) == d && length(sc$scale) == d && all(is.finite(sc$center)) &&
+    all(is.finite(sc$scale)) && all(sc$scale > 0)
+  if (!ok) {
+    abort(sprintf("The fit's `scaling` must be NULL or a list of %d finite `center` and %d positive `scale` values.",
+                  d, d), call)
+  }
+  sc
 }
 
-# x * 2^e, exactly, for any e in the double range (2^e itself may not be).
-times_pow2 <- function(x, e) {
-  h <- e %/% 2L
-  x * 2^h * 2^(e - h)
+check_k <- function(k, n, call) {
+  if (!is_whole(k) || k < 1 || k > n) {
+    abort(sprintf("`k` must be a whole number between 1 and nrow(X) = %d, not %s.",
+                  n, describe(k)), call)
+  }
+  as.integer(k)
+}
+
+# The algorithms a fit may ask for.
+algorithms <- c("auto", "lloyd", "hamerly", "yinyang", "hartigan")
+
+# Restarts: by default default_n_init() (R/starts.R); exactly 1 from a
+# matrix of centres.
+check_n_init <- function(n_init, init_method, call, n, d, k) {
+  if (is.null(n_init)) return(default_n_init(init_method, n, d, k))
+  n_init <- check_count(n_init, "n_init", call = call)
+  if (init_method == "matrix" && n_init != 1L) {
+    abort(sprintf("`n_init` must be 1 when `init` is a matrix of centres, not %d.", n_init), call)
+  }
+  n_init
+}
+
+check_tol <- function(tol, call) {
+  if (!is.numeric(tol) || length(tol) != 1L || is.na(tol) || !is.finite(tol) || tol < 0) {
+    abort(sprintf("`tol` must be a single number of at least 0, not %s.", describe(tol)), call)
+  }
+  as.double(tol)
+}
+
+# n: the rows available (nrow(X); in a fit over processes, all of them)
+check_init_matrix <- function(init, X, k, call, n = nrow(X)) {
+  init <- from_integer64(init, "init", call)
+  if (is.data.frame(init)) {
+    if (!all(vapply(init, is.numeric, logical(1)))) {
+      abort("`init` must be a numeric matrix of starting centres.", call)
+    }
+    init <- as.matrix(init)
+  }
+  if (!is.numeric(init)) {
+    abort(sprintf("`init` must be \"auto\", \"kmeans++\", \"greedy-kmeans++\", \"kmeans||\", \"random\" or a numeric matrix, not %s.",
+                  describe(init)), call)
+  }
+  if (ncol(init) != ncol(X)) {
+    abort(sprintf("`init` must have ncol(X) = %d columns, not %d.", ncol(X), ncol(init)), call)
+  }
+  if (nrow(init) < 1L || nrow(init) > n) {
+    abort(sprintf("`init` must have between 1 and nrow(X) = %s rows, not %d.",
+                  format(n), nrow(init)), call)
+  }
+  if (!missing(k) && !is.null(k)) {
+    if (!is_whole(k) || k != nrow(init)) {
+      abort(sprintf("`k` (%s) must equal nrow(init) = %d when `init` is a matrix.",
+                    describe(k), nrow(init)), call)
+    }
+  }
+  storage.mode(init) <- "double"
+  if (!all(is.finite(init))) {
+    abort("`init` must not contain NA, NaN or infinite values.", call)
+  }
+  if (anyDuplicated(init)) {
+    abort(sprintf("`init` must have distinct rows; row %d repeats an earlier row.",
+                  anyDuplicated(init)), call)
+  }
+  dimnames(init) <- NULL
+  init
+}
+
+# The core's status codes, by name, from the C side (one table for both).
+status_table <- function() {
+  if (is.null(the$status)) the$status <- .Call(ffi_status_table)
+  the$status
+}
+
+status_code <- function(name) {
+  codes <- status_table()
+  codes[[name]]
+}
+
+check_status <- function(status, call, weighted = FALSE) {
+  if (status == 0L) return(invisible())
+  codes <- status_table()
+  what <- names(codes)[match(status, codes)]
+  switch(if (is.na(what)) "unknown" else what,
+    ok = invisible(),
+    nonfinite = if (weighted) {
+      abort("Weighted sums of squares overflow: the values of `X` or `weights` are too large; rescale them.", call)
+    } else {
+      abort("Squared distances overflow: the values of `X` are too large to cluster; rescale `X`.", call)
+    },
+    distinct = abort("`k` is larger than the number of distinct rows of `X`.", call),
+    interrupted = abort("The fit was interrupted.", call),
+    comm = abort("A collective operation between processes failed.", call),
+    abort(sprintf("internal error: C core returned status %d.", status), call)
+  )
+}
+
+init_methods <- c("auto", "kmeans++", "greedy-kmeans++", "random", "kmeans||")
+
+# `init` and `k` of a fit: list(init (the checked matrix, or the method),
+# k (checked), method ("matrix" or one of init_methods)). k is NULL when the
+# caller's was missing.
+resolve_init <- function(init, X, k, call, methods = init_methods) {
+  if (is.matrix(init) || is.data.frame(init)) {
+    init <- check_init_matrix(init, X, k, call)
+    return(list(init = init, k = check_k(nrow(init), nrow(X), call), method = "matrix"))
+  }
+  if (is.null(k)) {
+    abort("`k` is missing: give the number of clusters, or starting centres as a matrix `init`.", call)
+  }
+  method <- check_choice(init, methods, "init", call)
+  list(init = method, k = check_k(k, nrow(X), call), method = method)
+}
+
+check_min_size <- function(min_size, n, k, call) {
+  if (is.null(min_size)) return(NULL)
+  if (!is_whole(min_size) || min_size < 1 || min_size * k > n) {
+    abort(sprintf("`min_size` must be a whole number between 1 and nrow(X) / k = %s, not %s.",
+                  format(n %/% k), describe(min_size)), call)
+  }
+  as.integer(min_size)
+}
+
+check_weights <- function(weights, n, call) {
+  if (is.null(weights)) return(NULL)
+  weights <- from_integer64(weights, "weights", call)
+  if (!is.numeric(weights) || !is.null(dim(weights)) || length(weights) != n) {
+    abort(sprintf("`weights` must be a numeric vector of length nrow(X) = %d, not %s.",
+                  n, describe(weights)), call)
+  }
+  bad <- which(is.na(weights) | !is.finite(weights) | weights <= 0)
+  if (length(bad)) {
+    abort(sprintf("`weights` must be positive and finite; weights[%d] is %s. Drop rows of weight zero.",
+                  bad[[1L]], format(weights[[bad[[1L]]]])), call)
+  }
+  storage.mode(weights) <- "double"
+  attributes(weights) <- NULL
+  weights
+}
+
+# Total weight of each of the k clusters.
+cluster_weights <- function(weights, cluster, k) {
+  out <- numeric(k)
+  s <- rowsum(weights, cluster, reorder = TRUE)
+  out[as.integer(rownames(s))] <- s[, 1L]
+  out
 }

@@ -57,10 +57,10 @@ ckm_converge <- function(X, k, init = "random", iterations = 8L, algorithm = "ll
   # snapshot hook): the fit ckm_fit() returns with max_iter = t is that
   # state, with its sums of squares, so each is built as ckm_fit() builds
   # its result.
-  cond <- condition_data(X)
-  Xc <- cond$X
-  start_c <- condition_centers(start, cond)
-  mom <- data_moments(Xc, NULL, threads)
+  data <- fit_data(X, NULL, start)
+  Xc <- data$X
+  start_c <- data$init
+  mom <- fit_moments(Xc, NULL, 0, threads, ecall)
   states <- list()
   keep <- function(iter, cluster, centers, relocated, converged) {
     states[[iter]] <<- list(cluster = cluster, centers = centers,
@@ -74,7 +74,7 @@ ckm_converge <- function(X, k, init = "random", iterations = 8L, algorithm = "ll
                wss = .Call(ffi_wss, Xc, st$cluster, st$centers, NULL, threads),
                size = tabulate(st$cluster, k), iter = t, converged = st$converged,
                relocated = st$relocated, trace = z$trace[seq_len(t)], start = start_c)
-    unscale_fit(new_ckm(zt, X, mom$totss, "matrix", 1L, algorithm, threads), cond)
+    fit_result(zt, X, data, mom$totss, "matrix", 1L, algorithm, threads)
   })
   structure(list(start = start, fits = fits, trace = fits[[length(fits)]]$trace),
             class = "ckm_converge")

@@ -332,25 +332,16 @@ ckm_fit <- function(X, k, init = "auto", n_init = NULL, max_iter = 300L,
 
   # Far from the origin, or at extreme magnitudes, squared distances lose
   # their precision: such X is moved to the origin and scaled by a power of
-  # two (see Numerical range); ordinary data is used as it is.
+  # two (see Numerical range); ordinary data is used as it is. Extreme
+  # weights are scaled by a power of two. (R/conditioning.R)
+  data <- fit_data(X, weights, if (init_matrix) init)
+  if (init_matrix) init <- data$init
+  mom <- fit_moments(data$X, data$weights, tol, threads, ecall)
   X_in <- X
-  cond <- condition_data(X)
-  X <- cond$X
-  if (init_matrix) init <- condition_centers(init, cond)
-  wexp <- 0L
-  if (!is.null(weights)) {
-    # weights beyond 2^+-64: scaled by a power of two (exact; the centres do
-    # not change, sums of squares scale back), so that subnormal or huge
-    # weights neither underflow nor overflow in the sums
-    wexp <- scale_exponent(max(weights), limit = 64)
-    if (wexp != 0L) weights <- times_pow2(weights, -wexp)
-  }
-
-  mom <- data_moments(X, weights, threads)
+  X <- data$X
+  weights <- data$weights
   totss <- mom$totss
-  if (!is.finite(totss)) check_status(status_code("nonfinite"), ecall, !is.null(weights))
-  total_weight <- mom$weight
-  tol_abs <- as.double(tol) * totss / (total_weight * d)
+  tol_abs <- mom$tol_abs
 
   best <- run_starts(X, k, init_method, init, n_init, weights, max_iter, tol_abs,
                      engine, threads, verbose, mom$moments, ecall)
@@ -369,8 +360,7 @@ ckm_fit <- function(X, k, init = "auto", n_init = NULL, max_iter = 300L,
     if (best$relocated > 0) check_distinct_rows(X, k, ecall)
     warn(sprintf("ckm_fit(): did not converge in %d iterations; increase `max_iter`.", max_iter))
   }
-  fit <- new_ckm(best, X_in, totss, init_method, n_init, algorithm, threads, weights)
-  fit <- unscale_fit(fit, cond, wexp)
+  fit <- fit_result(best, X_in, data, totss, init_method, n_init, algorithm, threads)
   if (!is.null(min_size)) {
     fit$min_size <- min_size
     fit$splits <- splits
@@ -421,144 +411,6 @@ formula_frame <- function(tt, data, call, arg) {
   X
 }
 
-# scale = TRUE: each column's mean and standard deviation, kept in the fit
-# so that predict(), plot() and the silhouette put new data in the same
-# units. A constant column cannot be scaled.
-column_scaling <- function(X, call) {
-  center <- colMeans(X)
-  sds <- sqrt(colSums(sweep(X, 2L, center)^2) / max(nrow(X) - 1L, 1L))
-  flat <- which(!(sds > 0) | !is.finite(sds))
-  if (length(flat)) {
-    nm <- colnames(X)
-    abort(sprintf("`scale = TRUE` needs columns that vary; %s %s constant.",
-                  if (is.null(nm)) paste("column", flat[1L]) else paste0("`", nm[flat[1L]], "`"),
-                  "is"), call)
-  }
-  list(center = center, scale = sds)
-}
-apply_scaling <- function(X, scaling) {
-  Y <- sweep(sweep(X, 2L, scaling$center), 2L, scaling$scale, "/")
-  dimnames(Y) <- dimnames(X)
-  Y
-}
-
-# Data a method receives for a fit, in the fit's space: the fit's columns
-# (by name where both sides have names; a data frame may have others, not
-# numeric ones included), scaled as the fitted data were.
-fit_space <- function(object, data, call, arg) {
-  cn <- colnames(object$centers)
-  if (is.data.frame(data) && inherits(object$terms, "terms")) {
-    # a formula fit: its terms evaluated on the new data, as lm() does
-    data <- formula_frame(object$terms, data, call, arg)
-  } else if (is.data.frame(data) && names_usable(cn) && all(cn %in% names(data))) {
-    data <- data[cn]
-  }
-  X <- as_data_matrix(data, arg, call)
-  X <- match_columns(X, object$centers, call, arg)
-  sc <- object$scaling
-  if (!is.null(sc)) {
-    d <- ncol(object$centers)
-    ok <- is.list(sc) && is.numeric(sc$center) && is.numeric(sc$scale) &&
-      length(sc$center) == d && length(sc$scale) == d && all(is.finite(sc$center)) &&
-      all(is.finite(sc$scale)) && all(sc$scale > 0)
-    if (!ok) {
-      abort(sprintf("The fit's `scaling` must be NULL or a list of %d finite `center` and %d positive `scale` values.",
-                    d, d), call)
-    }
-    X <- apply_scaling(X, sc)
-  }
-  X
-}
-
-# Conditioning of the data (see the Numerical range section of ?ckm_fit).
-# A column whose values lie far from the origin compared with their spread
-# (the largest magnitude more than 2^20 times the range) is shifted by its
-# midrange: the subtraction is exact there, and the sums and squares that follow
-# keep the digits of the spread instead of those of the offset. Then, if the
-# largest magnitude is beyond 2^+-400, everything is multiplied by a power of
-# two (exact). Returns list(X, shift (NULL or one value per column, 0 for
-# the columns left alone), e (the exponent; 0: none)). With neither, X is
-# returned as it is: no copy, and the fit is exactly that of the data given.
-condition_data <- function(X, ranges = .Call(ffi_col_ranges, X)) {
-  r <- ranges
-  spread <- r[2L, ] - r[1L, ]
-  # ordinary data, at once: no magnitude beyond 2^20 times the smallest
-  # spread (so no column is far), none beyond 2^+-400
-  m <- max(abs(r))
-  if (m < 2^401 && (m >= 2^-400 || m == 0) && m <= 2^20 * min(spread[spread > 0], Inf)) {
-    return(list(X = X, shift = NULL, e = 0L))
-  }
-  mag <- pmax(abs(r[1L, ]), abs(r[2L, ]))
-  far <- spread > 0 & mag > 2^20 * spread
-  shift <- NULL
-  if (any(far)) {
-    # the midrange: within a factor two of every value of such a column,
-    # so the subtraction is exact (Sterbenz); and a function of the
-    # column's range alone, so a fit over processes finds the same shift
-    shift <- ifelse(far, r[1L, ] / 2 + r[2L, ] / 2, 0)
-    mag <- ifelse(far, pmax(abs(r[1L, ] - shift), abs(r[2L, ] - shift)), mag)
-  }
-  e <- scale_exponent(max(mag))
-  if (is.null(shift) && e == 0L) return(list(X = X, shift = NULL, e = 0L))
-  Y <- .Call(ffi_affine, X, shift, e)
-  dimnames(Y) <- dimnames(X)
-  list(X = Y, shift = shift, e = e)
-}
-
-# Centres (k x d) into the conditioned coordinates, and back.
-condition_centers <- function(C, cond) {
-  if (!is.null(cond$shift)) C <- sweep(C, 2L, cond$shift)
-  if (cond$e != 0L) C <- times_pow2(C, -cond$e)
-  C
-}
-uncondition_centers <- function(C, cond) {
-  if (cond$e != 0L) C <- times_pow2(C, cond$e)
-  if (!is.null(cond$shift)) C <- sweep(C, 2L, cond$shift, "+")
-  C
-}
-
-# The fit of conditioned data, in the units of the data given: centres
-# moved and scaled back, sums of squares scaled by 2^(2e) (and by the
-# weights' power of two). A fit of shifted data keeps what predict() needs
-# to assign new points in the same coordinates.
-unscale_fit <- function(fit, cond, wexp = 0L) {
-  ss <- 2L * cond$e + wexp
-  if (ss != 0L) {
-    for (f in c("totss", "withinss", "tot.withinss", "betweenss", "inertia", "trace")) {
-      fit[[f]] <- times_pow2(fit[[f]], ss)
-    }
-  }
-  if (wexp != 0L && !is.null(fit$weight)) fit$weight <- times_pow2(fit$weight, wexp)
-  if (!is.null(cond$shift) || cond$e != 0L) {
-    cc <- fit$centers
-    fit$centers <- uncondition_centers(cc, cond)
-    fit$init_centers <- uncondition_centers(fit$init_centers, cond)
-    fit$conditioning <- list(shift = cond$shift, e = cond$e, centers = cc)
-  }
-  fit
-}
-
-# After a fit that relocated and did not converge: were there fewer
-# distinct rows than clusters? (Then relocation goes round in circles.)
-# unique() of a large X takes seconds: the first 4k rows usually settle it.
-check_distinct_rows <- function(X, k, call) {
-  m <- min(nrow(X), 4 * k)
-  if (nrow(unique(X[seq_len(m), , drop = FALSE])) >= k) return(invisible())
-  distinct <- nrow(unique(X))
-  if (distinct < k) {
-    abort(sprintf("`k` = %d is larger than the number of distinct rows of `X` (%d): some clusters must stay empty.",
-                  k, distinct), call)
-  }
-}
-
-# The total sum of squares, total weight and column means of X, once per
-# X (over all processes of `comm`): list(totss, weight, moments (c(totss,
-# means), what ffi_fit takes)).
-data_moments <- function(X, weights, threads, comm = NULL) {
-  v <- .Call(ffi_totss, X, weights, threads, comm)
-  d <- ncol(X)
-  list(totss = v[[1L]], weight = v[[d + 2L]], moments = v[seq_len(d + 1L)])
-}
 
 new_ckm <- function(z, X, totss, init_method, n_init, algorithm, threads,
                     weights = NULL) {
@@ -597,230 +449,16 @@ new_ckm <- function(z, X, totss, init_method, n_init, algorithm, threads,
     class = c("ckm", "kmeans")
   )
 }
-
-# The algorithm "auto" picks, from the shape of the problem, the tolerance
-# and whether the CPU runs a blocked kernel. Measured with bench/bench.R and
-# bench/auto.R on the grid, the second grid (drawn at random) and the shapes
-# of issue 13 (see bench/README.md), 2 threads, both to convergence from
-# the same start (tol = 0) and as default calls (k-means++, tol = 1e-4):
-# - "hamerly" in general: one bound per point and half the distance to the
-#   nearest other centre settle most points; with a blocked kernel and
-#   k >= 32 the points it cannot settle go through that kernel together,
-#   which made it the fastest on every such shape measured, up to d = 64
-#   (2.4x faster than Lloyd at 50,000 x 64, k = 256) and k = 1,000 (1.35x
-#   faster than Yinyang at d = 2), in default calls as in runs to
-#   convergence.
-# - "yinyang" for k < 32 with tol = 0: the long tail of iterations where
-#   few points move is cheaper with its bounds (1.35x faster than Hamerly
-#   on 1,000,000 x 8, k = 16, 136 iterations; 1.36x on 800,000 x 6,
-#   k = 12).
-# - "lloyd" for k < 32 with tol > 0 and k d <= 128 where the CPU has AVX2:
-#   a default call stops while many points still move, and a pass of the
-#   plain kernel's AVX2 build over so few centres costs less than the
-#   bounds' bookkeeping (default calls, medians of 5 seeds: 800,000 x 6,
-#   k = 12, 0.25 s against Hamerly's 0.34; 200,000 x 3, k = 24, 0.19
-#   against 0.24 at 32 to 91 iterations; 1,000,000 x 8, k = 16, 0.32
-#   against 0.35); from k d = 144 Hamerly was faster (1.2x to 2x).
-# - without a blocked kernel, k >= 32 keeps the rule measured before the
-#   blocked kernel served the bounds: "lloyd" when d >= 32 and k >= 64,
-#   "yinyang" when k >= 64, else "hamerly".
-# Yinyang keeps n x k/10 bounds: not when they would pass 1 GiB.
-# All algorithms give the same result, so the rule changes only the time.
-choose_algorithm <- function(n, d, k, tol = 0, blocked = blocked_kernel()) {
-  yinyang_fits <- as.double(n) * max(1L, k %/% 10L) * 8 <= 2^30
-  if (k < 32L) {
-    if (tol == 0) return(if (yinyang_fits) "yinyang" else "hamerly")
-    return(if (blocked && as.double(k) * d <= 128) "lloyd" else "hamerly")
+# After a fit that relocated and did not converge: were there fewer
+# distinct rows than clusters? (Then relocation goes round in circles.)
+# unique() of a large X takes seconds: the first 4k rows usually settle it.
+check_distinct_rows <- function(X, k, call) {
+  m <- min(nrow(X), 4 * k)
+  if (nrow(unique(X[seq_len(m), , drop = FALSE])) >= k) return(invisible())
+  distinct <- nrow(unique(X))
+  if (distinct < k) {
+    abort(sprintf("`k` = %d is larger than the number of distinct rows of `X` (%d): some clusters must stay empty.",
+                  k, distinct), call)
   }
-  if (blocked && as.double(k) * d >= 128) return("hamerly")
-  if (d >= 32L && k >= 64L) return("lloyd")
-  if (k >= 64L && yinyang_fits) return("yinyang")
-  "hamerly"
 }
 
-# Which assignment kernel. options(ckm.kernel =): "auto" (the default: the
-# widest blocked kernel this CPU runs, AVX-512F or AVX2/FMA, else the plain
-# one), "plain" (the portable kernel), "avx2" or "avx512" (that blocked
-# kernel, an error where the CPU lacks it), or "avx512-emulated" (the
-# AVX-512 kernel's code with each 8-lane register emulated by two AVX2
-# registers: slower, for testing that code on machines without AVX-512),
-# or "plain-avx2" (the plain kernel's AVX2 build alone, no blocked kernel:
-# for benchmarks).
-# All give identical results; the option exists so that tests and
-# benchmarks can compare them.
-kernel_codes <- c(auto = 0L, plain = 1L, avx2 = 2L, avx512 = 3L, "avx512-emulated" = 4L,
-                  "plain-avx2" = 5L)
-
-kernel_code <- function() {
-  k <- getOption("ckm.kernel", "auto")
-  if (is.null(k)) k <- "auto"
-  if (!is.character(k) || length(k) != 1L || is.na(k) || !k %in% names(kernel_codes)) {
-    abort(sprintf("`options(ckm.kernel)` must be one of %s, not %s.",
-                  paste0("\"", names(kernel_codes), "\"", collapse = ", "), describe(k)))
-  }
-  code <- kernel_codes[[k]]
-  if (code >= 2L && .Call(ffi_kernel_isa, if (code == 5L) 2L else code) == 0L) {
-    abort(sprintf("`options(ckm.kernel = \"%s\")`: this CPU does not run the %s kernel (it runs %s).",
-                  k, k, kernel_name()))
-  }
-  code
-}
-
-# Will fits here run a blocked kernel? (the CPU has one, and
-# options(ckm.kernel) does not ask for the plain one)
-blocked_kernel <- function() {
-  kernel_code() != kernel_codes[["plain"]] && kernel_name() != "plain"
-}
-
-# The blocked kernel "auto" runs on this CPU: "avx512", "avx2" or "plain".
-kernel_name <- function() {
-  isa <- .Call(ffi_kernel_isa, 0L)
-  if (isa == 0L) "plain" else names(kernel_codes)[match(isa, kernel_codes)]
-}
-
-check_k <- function(k, n, call) {
-  if (!is_whole(k) || k < 1 || k > n) {
-    abort(sprintf("`k` must be a whole number between 1 and nrow(X) = %d, not %s.",
-                  n, describe(k)), call)
-  }
-  as.integer(k)
-}
-
-# The algorithms a fit may ask for.
-algorithms <- c("auto", "lloyd", "hamerly", "yinyang", "hartigan")
-
-# Restarts: by default default_n_init() (R/starts.R); exactly 1 from a
-# matrix of centres.
-check_n_init <- function(n_init, init_method, call, n, d, k) {
-  if (is.null(n_init)) return(default_n_init(init_method, n, d, k))
-  n_init <- check_count(n_init, "n_init", call = call)
-  if (init_method == "matrix" && n_init != 1L) {
-    abort(sprintf("`n_init` must be 1 when `init` is a matrix of centres, not %d.", n_init), call)
-  }
-  n_init
-}
-
-check_tol <- function(tol, call) {
-  if (!is.numeric(tol) || length(tol) != 1L || is.na(tol) || !is.finite(tol) || tol < 0) {
-    abort(sprintf("`tol` must be a single number of at least 0, not %s.", describe(tol)), call)
-  }
-  as.double(tol)
-}
-
-# n: the rows available (nrow(X); in a fit over processes, all of them)
-check_init_matrix <- function(init, X, k, call, n = nrow(X)) {
-  init <- from_integer64(init, "init", call)
-  if (is.data.frame(init)) {
-    if (!all(vapply(init, is.numeric, logical(1)))) {
-      abort("`init` must be a numeric matrix of starting centres.", call)
-    }
-    init <- as.matrix(init)
-  }
-  if (!is.numeric(init)) {
-    abort(sprintf("`init` must be \"auto\", \"kmeans++\", \"greedy-kmeans++\", \"kmeans||\", \"random\" or a numeric matrix, not %s.",
-                  describe(init)), call)
-  }
-  if (ncol(init) != ncol(X)) {
-    abort(sprintf("`init` must have ncol(X) = %d columns, not %d.", ncol(X), ncol(init)), call)
-  }
-  if (nrow(init) < 1L || nrow(init) > n) {
-    abort(sprintf("`init` must have between 1 and nrow(X) = %s rows, not %d.",
-                  format(n), nrow(init)), call)
-  }
-  if (!missing(k) && !is.null(k)) {
-    if (!is_whole(k) || k != nrow(init)) {
-      abort(sprintf("`k` (%s) must equal nrow(init) = %d when `init` is a matrix.",
-                    describe(k), nrow(init)), call)
-    }
-  }
-  storage.mode(init) <- "double"
-  if (!all(is.finite(init))) {
-    abort("`init` must not contain NA, NaN or infinite values.", call)
-  }
-  if (anyDuplicated(init)) {
-    abort(sprintf("`init` must have distinct rows; row %d repeats an earlier row.",
-                  anyDuplicated(init)), call)
-  }
-  dimnames(init) <- NULL
-  init
-}
-
-# The core's status codes, by name, from the C side (one table for both).
-status_table <- function() {
-  if (is.null(the$status)) the$status <- .Call(ffi_status_table)
-  the$status
-}
-
-status_code <- function(name) {
-  codes <- status_table()
-  codes[[name]]
-}
-
-check_status <- function(status, call, weighted = FALSE) {
-  if (status == 0L) return(invisible())
-  codes <- status_table()
-  what <- names(codes)[match(status, codes)]
-  switch(if (is.na(what)) "unknown" else what,
-    ok = invisible(),
-    nonfinite = if (weighted) {
-      abort("Weighted sums of squares overflow: the values of `X` or `weights` are too large; rescale them.", call)
-    } else {
-      abort("Squared distances overflow: the values of `X` are too large to cluster; rescale `X`.", call)
-    },
-    distinct = abort("`k` is larger than the number of distinct rows of `X`.", call),
-    interrupted = abort("The fit was interrupted.", call),
-    comm = abort("A collective operation between processes failed.", call),
-    abort(sprintf("internal error: C core returned status %d.", status), call)
-  )
-}
-
-init_methods <- c("auto", "kmeans++", "greedy-kmeans++", "random", "kmeans||")
-
-# `init` and `k` of a fit: list(init (the checked matrix, or the method),
-# k (checked), method ("matrix" or one of init_methods)). k is NULL when the
-# caller's was missing.
-resolve_init <- function(init, X, k, call, methods = init_methods) {
-  if (is.matrix(init) || is.data.frame(init)) {
-    init <- check_init_matrix(init, X, k, call)
-    return(list(init = init, k = check_k(nrow(init), nrow(X), call), method = "matrix"))
-  }
-  if (is.null(k)) {
-    abort("`k` is missing: give the number of clusters, or starting centres as a matrix `init`.", call)
-  }
-  method <- check_choice(init, methods, "init", call)
-  list(init = method, k = check_k(k, nrow(X), call), method = method)
-}
-
-check_min_size <- function(min_size, n, k, call) {
-  if (is.null(min_size)) return(NULL)
-  if (!is_whole(min_size) || min_size < 1 || min_size * k > n) {
-    abort(sprintf("`min_size` must be a whole number between 1 and nrow(X) / k = %s, not %s.",
-                  format(n %/% k), describe(min_size)), call)
-  }
-  as.integer(min_size)
-}
-
-check_weights <- function(weights, n, call) {
-  if (is.null(weights)) return(NULL)
-  weights <- from_integer64(weights, "weights", call)
-  if (!is.numeric(weights) || !is.null(dim(weights)) || length(weights) != n) {
-    abort(sprintf("`weights` must be a numeric vector of length nrow(X) = %d, not %s.",
-                  n, describe(weights)), call)
-  }
-  bad <- which(is.na(weights) | !is.finite(weights) | weights <= 0)
-  if (length(bad)) {
-    abort(sprintf("`weights` must be positive and finite; weights[%d] is %s. Drop rows of weight zero.",
-                  bad[[1L]], format(weights[[bad[[1L]]]])), call)
-  }
-  storage.mode(weights) <- "double"
-  attributes(weights) <- NULL
-  weights
-}
-
-# Total weight of each of the k clusters.
-cluster_weights <- function(weights, cluster, k) {
-  out <- numeric(k)
-  s <- rowsum(weights, cluster, reorder = TRUE)
-  out[as.integer(rownames(s))] <- s[, 1L]
-  out
-}

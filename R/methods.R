@@ -233,24 +233,10 @@ predict.ckm <- function(object, newdata, type = c("class", "prob"), beta = NULL,
     return(object$cluster)
   }
   check_fit_object(object, ecall, fields = "centers")
-  newdata <- fit_space(object, newdata, ecall, "newdata")
-  threads <- check_threads(threads, ecall, work = as.double(nrow(newdata)) * length(object$centers))
-  centers <- object$centers
-  storage.mode(centers) <- "double"
-  cond <- object$conditioning
-  if (is.list(cond) && (!is.null(cond$shift) || !identical(cond$e, 0L))) {
-    # a fit of data far from the origin: new points in the fit's coordinates,
-    # and its centres as fitted (unless they were edited since)
-    newdata <- .Call(ffi_affine, newdata, cond$shift, cond$e)
-    cc <- cond$centers
-    centers <- if (is.matrix(cc) && identical(dim(cc), dim(centers)) &&
-                   identical(unname(uncondition_centers(cc, cond)), unname(centers))) {
-      cc
-    } else {
-      condition_centers(centers, cond)
-    }
-    storage.mode(centers) <- "double"
-  }
+  fc <- fit_coordinates(object, newdata, ecall)
+  newdata <- fc$X
+  centers <- fc$centers
+  threads <- check_threads(threads, ecall, work = as.double(nrow(newdata)) * length(centers))
   if (type == "prob") {
     if (is.null(beta)) {
       # total weight: the number of rows, or the sum of the weights of a
@@ -260,15 +246,19 @@ predict.ckm <- function(object, newdata, type = c("class", "prob"), beta = NULL,
       if (!is.numeric(w) || length(w) != 1L || is.na(w) || w < 0) {
         abort("`object$tot.withinss` must be a single non-negative number to derive `beta`; give `beta`.", ecall)
       }
+      # in the fit's coordinates (conditioned: there it neither overflows
+      # nor underflows)
+      w <- fc$tot.withinss
       beta <- if (w > 0) mass * ncol(centers) / (2 * w) else Inf
       if (!is.finite(beta)) {
         abort("`beta` must be given: the fit has no within-cluster spread to take it from.", ecall)
       }
     } else if (!is.numeric(beta) || length(beta) != 1L || is.na(beta) || !is.finite(beta) || beta <= 0) {
       abort(sprintf("`beta` must be a positive finite number, not %s.", describe(beta)), ecall)
+    } else {
+      # distances in the fit's coordinates are scaled by 2^-2e
+      beta <- times_pow2(as.double(beta), 2L * fc$e)
     }
-    # distances in the fit's coordinates are scaled by 2^-e
-    if (is.list(cond) && is.numeric(cond$e) && cond$e != 0) beta <- times_pow2(beta, 2L * cond$e)
     z <- .Call(ffi_soft_assign, newdata, unname(centers), as.double(beta), threads)
     if (!is.matrix(z)) check_status(z, ecall)
     dimnames(z) <- list(rownames(newdata), as.character(seq_len(nrow(centers))))

@@ -119,10 +119,15 @@ ckm_minibatch <- function(X, k, batch_size = 1024L, max_iter = 100L,
   threads <- check_threads(threads, ecall)
   kernel <- kernel_code()
 
-  totss <- data_moments(X, weights, threads)$totss
-  if (!is.finite(totss)) check_status(status_code("nonfinite"), ecall, !is.null(weights))
-  total_weight <- if (is.null(weights)) as.double(n) else sum(weights)
-  tol_abs <- as.double(tol) * totss / (total_weight * d)
+  # in the core's coordinates, as ckm_fit() fits (R/conditioning.R)
+  data <- fit_data(X, weights, if (init_matrix) init)
+  X_in <- X
+  X <- data$X
+  weights <- data$weights
+  if (init_matrix) init <- data$init
+  mom <- fit_moments(X, weights, tol, threads, ecall)
+  totss <- mom$totss
+  tol_abs <- mom$tol_abs
 
   # seeding on samples; the start with the lowest inertia on a sample kept
   start <- if (init_matrix) init else {
@@ -145,34 +150,11 @@ ckm_minibatch <- function(X, k, batch_size = 1024L, max_iter = 100L,
              threads, progress_fn(bar))
   check_status(z$status, ecall, !is.null(weights))
 
-  # every row to the nearest final centre
-  a <- .Call(ffi_assign, X, z$centers, kernel, threads)
-  check_status(a$status, ecall)
-  # A centre that no row is nearest to (several centres on one spot, as
-  # mini-batch leaves when k is close to the number of distinct rows) is
-  # relocated as ckm_fit() does: the row farthest from its centre, of a
-  # cluster that keeps a member, becomes that centre.
-  relocated <- 0
-  for (round in seq_len(k)) {
-    empty <- which(tabulate(a$cluster, k) == 0L)
-    if (!length(empty)) break
-    moved <- FALSE
-    for (j in empty) {
-      size <- tabulate(a$cluster, k)
-      ok <- which(size[a$cluster] >= 2L & a$dist > 0)
-      if (!length(ok)) break
-      i <- ok[which.max(a$dist[ok])]
-      a$cluster[i] <- j
-      a$dist[i] <- 0
-      z$centers[j, ] <- X[i, ]
-      relocated <- relocated + 1
-      moved <- TRUE
-    }
-    if (!moved) break
-    # the relocated centres moved: every row to the nearest centre again
-    a <- .Call(ffi_assign, X, z$centers, kernel, threads)
-    check_status(a$status, ecall)
-  }
+  # every row to the nearest final centre, centres no row is nearest to
+  # relocated
+  a <- assign_relocating(X, z$centers, kernel, threads, ecall)
+  z$centers <- a$centers
+  relocated <- a$relocated
   if (any(tabulate(a$cluster, k) == 0L)) {
     warn(sprintf("ckm_minibatch(): %d of the k = %d clusters are empty: `X` has fewer distinct rows than k.",
                     sum(tabulate(a$cluster, k) == 0L), k))
@@ -182,11 +164,11 @@ ckm_minibatch <- function(X, k, batch_size = 1024L, max_iter = 100L,
   # than the steps
   wss <- .Call(ffi_wss_of_dist, a$cluster, a$dist, weights, k)
   steps <- as.integer(z$n_steps)
-  fit <- new_ckm(
+  fit <- fit_result(
     list(cluster = a$cluster, centers = z$centers, wss = wss,
          size = tabulate(a$cluster, k), iter = steps, converged = z$converged,
          trace = z$trace * n, relocated = z$reassigned + relocated, start = start),
-    X, totss, init_method, n_init, "minibatch", threads, weights
+    X_in, data, totss, init_method, n_init, "minibatch", threads
   )
   fit$n_steps <- steps
   fit$epochs <- steps * batch_size / n
@@ -219,4 +201,37 @@ seed_on_sample <- function(X, k, method, init_size, weights, threads, call) {
 sample_inertia <- function(S, centers, w, kernel, threads) {
   a <- .Call(ffi_assign, S, centers, kernel, threads)
   if (is.null(w)) sum(a$dist) else sum(w * a$dist)
+}
+
+# Every row of X to the nearest of `centers`; a centre that no row is
+# nearest to (several centres on one spot, as mini-batch leaves when k is
+# close to the number of distinct rows) is relocated as ckm_fit() does:
+# the row farthest from its centre, of a cluster that keeps a member,
+# becomes that centre. list(cluster, dist, centers, relocated).
+assign_relocating <- function(X, centers, kernel, threads, call) {
+  k <- nrow(centers)
+  a <- .Call(ffi_assign, X, centers, kernel, threads)
+  check_status(a$status, call)
+  relocated <- 0
+  for (round in seq_len(k)) {
+    empty <- which(tabulate(a$cluster, k) == 0L)
+    if (!length(empty)) break
+    moved <- FALSE
+    for (j in empty) {
+      size <- tabulate(a$cluster, k)
+      ok <- which(size[a$cluster] >= 2L & a$dist > 0)
+      if (!length(ok)) break
+      i <- ok[which.max(a$dist[ok])]
+      a$cluster[i] <- j
+      a$dist[i] <- 0
+      centers[j, ] <- X[i, ]
+      relocated <- relocated + 1
+      moved <- TRUE
+    }
+    if (!moved) break
+    # the relocated centres moved: every row to the nearest centre again
+    a <- .Call(ffi_assign, X, centers, kernel, threads)
+    check_status(a$status, call)
+  }
+  list(cluster = a$cluster, dist = a$dist, centers = centers, relocated = relocated)
 }

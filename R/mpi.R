@@ -266,9 +266,9 @@ ckm_fit_mpi <- function(X, k, init = "auto", n_init = NULL, max_iter = 300L,
   r <- .Call(ffi_col_ranges, X)
   lo <- -comm$allreduce(-r[1L, ], "max")
   hi <- comm$allreduce(r[2L, ], "max")
-  cond <- condition_data(X, rbind(lo, hi, deparse.level = 0))
-  Xc <- cond$X
-  if (method == "matrix") init <- condition_centers(init, cond)
+  data <- fit_data(X, NULL, if (method == "matrix") init, rbind(lo, hi, deparse.level = 0))
+  Xc <- data$X
+  if (method == "matrix") init <- data$init
 
   # whole blocks on each process
   B <- .Call(ffi_sum_block, k)
@@ -278,10 +278,8 @@ ckm_fit_mpi <- function(X, k, init = "auto", n_init = NULL, max_iter = 300L,
   Xw <- rebalance_rows(Xc, comm, a0, s0)
   cc <- core_comm(comm, s0[rank + 1L], N)
 
-  mom <- data_moments(Xw, NULL, threads, cc)
-  if (!is.finite(mom$totss)) check_status(status_code("nonfinite"), ecall)
-  tol_abs <- local$tol * mom$totss / (N * d)
-  best <- run_starts(Xw, k, method, init, n_init, NULL, local$max_iter, tol_abs,
+  mom <- fit_moments(Xw, NULL, local$tol, threads, ecall, cc)
+  best <- run_starts(Xw, k, method, init, n_init, NULL, local$max_iter, mom$tol_abs,
                      engine, threads, verbose, mom$moments, ecall, comm = cc,
                      seed_random_fn = function() seed_random_mpi(Xw, k, cc, N, ecall))
   if (!best$converged) {
@@ -289,8 +287,7 @@ ckm_fit_mpi <- function(X, k, init = "auto", n_init = NULL, max_iter = 300L,
   }
   best$cluster <- return_labels(best$cluster, comm, a0, s0)
 
-  fit <- new_ckm(best, X, mom$totss, method, n_init, algorithm, threads, NULL)
-  fit <- unscale_fit(fit, cond, 0L)
+  fit <- fit_result(best, X, data, mom$totss, method, n_init, algorithm, threads)
   fit$rank <- rank
   fit$size_comm <- comm$size
   fit$n_global <- N

@@ -57,7 +57,9 @@ ckm_quantize <- function(image, k, sample = NULL, ...) {
     fit <- ckm_fit(rgb[sort(sample.int(npix, sample)), , drop = FALSE], k, ...)
     cl <- predict(fit, rgb, threads = list(...)$threads)
   }
-  palette <- fit$centers
+  # the palette in the image's units (a fit with scale = TRUE keeps its
+  # centres in the scaled ones)
+  palette <- unapply_scaling(fit$centers, fit$scaling)
   quant <- palette[cl, , drop = FALSE]
   out <- image
   out[, , 1:3] <- quant

@@ -1,54 +1,7 @@
-# starts.R: what a fit runs, and its starts. ckm_fit() and ckm_fit_mpi()
-# both decide the engine (fit_engine()) and the number of starts
-# (default_n_init()) from the same global shape, and both run their starts
-# through run_starts(), so a fit over processes makes the choices and the
-# moves of a fit of all rows in one.
-
-# The work of one start, n k d, up to which the default (init = "auto")
-# makes kmeans(X, k)'s random start and a k-means++ one, both refined by
-# Hartigan's transfers (see "Defaults" in ?ckm_fit and bench/small.R,
-# which measured the choice).
-small_work <- 2^22
-
-# The engine of a fit: the passes' algorithm (its code in the core), and
-# whether Hartigan's transfers refine the partition. "auto" is Hartigan's
-# transfers when the starts are the default recipe for a small problem
-# (init = "auto", see resolve_auto_init()), else the fastest of the exact
-# algorithms (choose_algorithm()), which all make Lloyd's moves: from
-# centres or a seeding the user chose, "auto" keeps Lloyd's moves.
-# With Hartigan's transfers the passes' algorithm makes only the first
-# assignment, which every algorithm makes with every distance: Lloyd's.
-fit_engine <- function(algorithm, n, d, k, tol, blocked = NULL, init = "auto") {
-  hartigan <- algorithm == "hartigan" || (algorithm == "auto" && init == "auto" && k > 1L)
-  passes <- if (algorithm %in% c("auto", "hartigan")) {
-    choose_algorithm(n, d, k, tol, if (is.null(blocked)) blocked_kernel() else blocked)
-  } else algorithm
-  # Hartigan's refinement: Lloyd's passes before it (the first assignment,
-  # or all of them for the starts after the first) by the fastest exact
-  # algorithm, which all make the same moves
-  if (hartigan) {
-    return(list(name = "hartigan", code = match(passes, c("lloyd", "hamerly", "yinyang")) - 1L,
-                hartigan = TRUE))
-  }
-  list(name = passes, code = match(passes, c("lloyd", "hamerly", "yinyang")) - 1L,
-       hartigan = FALSE)
-}
-
-# Starts by default: 10 random starts (as scikit-learn's n_init = "auto"),
-# one k-means++ start, and for init = "auto" on a small problem the random
-# start stats::kmeans(X, k) would draw and `auto_extra` k-means++ starts
-# (bench/small.R measured the choice).
-default_n_init <- function(method, n, d, k) {
-  switch(method, random = 10L, auto = 1L + auto_extra, 1L)
-}
-auto_extra <- 1L
-
-# init = "auto": on a small problem (n k d at most small_work) the starts
-# above ("auto"), else one k-means++ start.
-resolve_auto_init <- function(method, n, d, k) {
-  if (method != "auto") return(method)
-  if (as.double(n) * k * d <= small_work) "auto" else "kmeans++"
-}
+# starts.R: the starts of a fit. ckm_fit(), ckm_fit_mpi() and the other
+# fitting functions run their starts through run_starts() (or one start
+# through run_fit()), so a fit over processes makes the moves of a fit of
+# all rows in one. What the starts run is decided in engine.R.
 
 # One run of the C core from `start`; the inertia and start added.
 # snapshot: NULL, or an R function(iter, cluster, centers, relocated,

@@ -106,6 +106,15 @@ static ckm_idx plain_tile(int wide, const double *x, ckm_idx n, int d,
                          tile_sum);
 }
 
+/* Lloyd's algorithm: every distance, every pass. */
+static ckm_idx lloyd_pass(ckm_state *s, double *inertia)
+{
+  ckm_transpose_centres(s->centers, s->k, s->d, s->ct);
+  return ckm_assign_pass(s, NULL, inertia);
+}
+
+const ckm_algo ckm_lloyd_algo = {1, NULL, NULL, lloyd_pass, lloyd_pass, NULL};
+
 ckm_idx ckm_assign_pass(ckm_state *s, double *second, double *inertia)
 {
   const ckm_idx n = s->n, ntiles = ckm_ntiles(n);

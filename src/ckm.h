@@ -3,13 +3,15 @@
  *
  * Nothing here includes an R header. The core works on raw pointers,
  * column-major data (x[i + n * j], as R stores a matrix), 0-based labels and
- * status codes; src/ffi.c is the only file that knows about SEXPs. This is
+ * status codes; the glue (glue.c and the ffi_*.c entry points) is the only
+ * code that knows about SEXPs. This is
  * the same split as base R's kmeans.c or the standalone nmath library: the
  * core can be compiled, tested, fuzzed and sanitised without R.
  *
  * The core never allocates. Callers hand it a workspace whose size it
- * reports (ckm_*_workspace); the R glue takes that workspace from R_alloc,
- * so a user interrupt (which long-jumps out of a hook) frees everything.
+ * reports (ckm_*_workspace); the R glue takes a small one from R_alloc and
+ * a large one from malloc under R_UnwindProtect (glue_run() in glue.c), so
+ * a user interrupt (which long-jumps out of a hook) frees everything.
  * Randomness and interrupt checks come through the hooks, always called
  * from the calling thread and never inside a parallel region.
  */
@@ -29,7 +31,7 @@ enum ckm_status {
   CKM_INTERRUPTED = 3,   /* a hook asked to stop */
   CKM_ERR_COMM = 4       /* a collective operation of ckm_comm failed */
 };
-/* R reads these codes and their meaning from ckm_status_table() (ffi.c
+/* R reads these codes and their meaning from ckm_status_table() (ffi_data.c
  * hands it over), so the two sides cannot drift apart. */
 
 /* Collective operations of a fit spread over several processes (SPMD, one
@@ -238,6 +240,12 @@ void ckm_col_ranges(const double *x, ckm_idx n, int d, double *lo, double *hi);
  * data far from the origin is moved to it without losing a bit. */
 void ckm_affine(const double *x, ckm_idx n, int d, const double *shift,
                 int e, double *out);
+
+/* out = (x - center[column]) / scale[column], column-major n x d: what
+ * R's sweep(sweep(x, 2, center), 2, scale, "/") makes, in one pass and
+ * one new matrix (scale = TRUE). */
+void ckm_standardize(const double *x, ckm_idx n, int d, const double *center,
+                     const double *scale, double *out);
 
 /* Total sum of squares about the column means; with weights (NULL: none),
  * sum_i w_i ||x_i - m||^2 about the weighted means. The means go to

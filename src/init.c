@@ -35,6 +35,7 @@ SEXP ffi_omp_caps(void);
 SEXP ffi_col_ranges(SEXP);
 SEXP ffi_runnable_others(void);
 SEXP ffi_affine(SEXP, SEXP, SEXP);
+SEXP ffi_standardize(SEXP, SEXP, SEXP);
 void ckm_threads_init(void);
 
 static const R_CallMethodDef call_methods[] = {
@@ -69,6 +70,7 @@ static const R_CallMethodDef call_methods[] = {
   {"ffi_col_ranges", (DL_FUNC) &ffi_col_ranges, 1},
   {"ffi_runnable_others", (DL_FUNC) &ffi_runnable_others, 0},
   {"ffi_affine", (DL_FUNC) &ffi_affine, 3},
+  {"ffi_standardize", (DL_FUNC) &ffi_standardize, 3},
   {NULL, NULL, 0}
 };
 

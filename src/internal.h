@@ -61,27 +61,7 @@ typedef struct ckm_state {
   ckm_fast *fast;    /* the blocked kernel, or NULL for the plain one */
   int fast_full;     /* full passes use it too (ckm_fast_full()) */
   int wide;          /* the plain kernel's AVX2 build (ckm_plain_wide()) */
-  /* bound-based algorithms: shared, then each one's own state */
-  double *upper;     /* upper bound on the distance to the own centre (n) */
-  double *drift;     /* per centre: upper bound on its last move */
-  struct {
-    double *lower;   /* lower bound on the distance to the second nearest (n) */
-    double *half;    /* half the distance to the nearest other centre (k) */
-  } ham;             /* Hamerly */
-  struct {
-    int groups;      /* groups of centres, about k / 10 */
-    double *lower;   /* per point and group: lower bound on the distance to
-                        the group's centres other than its own (n x groups) */
-    int *group_of;   /* centre -> group */
-    int *group_start; /* groups + 1 offsets into group_members */
-    int *group_members;
-    double *group_drift;
-    double *ctg;     /* the centres in group order (k rows of d) */
-    double *cent, *sum; /* grouping scratch */
-    int *cnt;
-  } yy;              /* Yinyang */
-  double *thread_buf; /* per thread: k + d + groups doubles */
-  size_t thread_buf_stride;
+  void *alg;          /* the algorithm's private state (its carve()) */
   /* the centre update (update.c) */
   const ckm_comm *comm; /* other processes, or NULL */
   int status;           /* a failed collective: CKM_ERR_COMM */
@@ -113,7 +93,16 @@ size_t ckm_update_workspace(ckm_idx n_cache, int d, int k, int nthreads,
                             int nranks);
 void ckm_update_carve(ckm_state *s, carver *cv, int cache);
 int ckm_cluster_sums(ckm_state *s);
-ckm_idx ckm_relocate(ckm_state *s);
+/* Relocation's scratch: heap keys and rows (k each), candidates sent
+ * (3 k doubles) and gathered (3 k per process). */
+typedef struct ckm_reloc_work {
+  double *hd;
+  ckm_idx *hi;
+  double *send, *recv;
+} ckm_reloc_work;
+ckm_idx ckm_relocate(ckm_idx n, int k, int *labels, double *dist,
+                     ckm_idx *counts, const ckm_comm *comm,
+                     const ckm_reloc_work *w, int *status);
 void ckm_divide(ckm_state *s);
 void ckm_cluster_wss(ckm_state *s, double *wss);
 
@@ -234,12 +223,24 @@ void ckm_hartigan_resync(ckm_hartigan *h, const ckm_state *s,
                          const double *old);
 ckm_idx ckm_hartigan_sweep(ckm_hartigan *h, ckm_state *s);
 
-/* bounds.c */
-size_t ckm_bounds_workspace(ckm_idx n, int d, int k, int algorithm,
-                            int nthreads);
-void ckm_bounds_carve(ckm_state *s, carver *cv, int algorithm);
-ckm_idx ckm_bounds_first(ckm_state *s, int algorithm, double *inertia);
-void ckm_bounds_after_update(ckm_state *s, int algorithm, ckm_idx moved);
-ckm_idx ckm_bounds_pass(ckm_state *s, int algorithm);
+/* An algorithm of the assignment passes, run by the driver (kmeans.c):
+ * the size of its private state and its carving (into s->alg), the first
+ * assignment, the later ones, and what follows a centre update. Every
+ * algorithm makes Lloyd's assignments, so the driver may switch to
+ * Lloyd's steps at any iteration. `exact`: its passes compute every
+ * distance, so they give the inertia; the others skip distances and the
+ * driver takes the trace from the means. One file per algorithm
+ * (assign.c: Lloyd; hamerly.c; yinyang.c); a new one adds its record here
+ * and in kmeans.c's table. */
+typedef struct ckm_algo {
+  int exact;
+  size_t (*workspace)(ckm_idx n, int d, int k, int nthreads);
+  void (*carve)(ckm_state *s, carver *cv);
+  ckm_idx (*first)(ckm_state *s, double *inertia);
+  ckm_idx (*pass)(ckm_state *s, double *inertia);
+  void (*after_update)(ckm_state *s, ckm_idx moved);
+} ckm_algo;
+
+extern const ckm_algo ckm_lloyd_algo, ckm_hamerly_algo, ckm_yinyang_algo;
 
 #endif

@@ -1,7 +1,8 @@
 /*
- * kmeans.c: the fit's driver: assignment passes (Lloyd's in assign.c, the
- * bound-based ones in bounds.c), the centre update (update.c), the trace,
- * the stopping rules, and the total sum of squares.
+ * kmeans.c: the fit's driver: the assignment passes of one algorithm's
+ * step record (Lloyd's in assign.c, Hamerly's in hamerly.c, Yinyang's in
+ * yinyang.c), the centre update (update.c), the trace, the stopping rules,
+ * Hartigan's refinement (hartigan.c) and the within sums of squares.
  *
  * Determinism. Every floating-point sum has an order fixed by the global
  * row index, never by the thread count or by how rows are split over
@@ -90,7 +91,9 @@ static ckm_idx update_centres(ckm_state *s, int refresh)
     if (s->counts[j] == 0) {
       if (refresh)
         exact_dist_all(s, s->old);
-      moved = ckm_relocate(s);
+      const ckm_reloc_work rw = {s->hd, s->hi, s->gsend, s->grecv};
+      moved = ckm_relocate(s->n, s->k, s->labels, s->dist, s->counts, s->comm,
+                           &rw, &s->status);
       /* sum again from the new labels, so each mean is still a sum over
        * its members in the fixed order */
       if (!s->status)
@@ -130,63 +133,11 @@ static double inertia_from_means(const ckm_state *s, double totss,
   return (w > 0.0 ? w : 0.0) + extra;
 }
 
-/* ---- the algorithms' steps ------------------------------------------------ */
-
-/* What distinguishes the algorithms: the first assignment pass, the later
- * ones, and what follows a centre update. Lloyd's passes compute every
- * distance (`exact`), so they give the inertia; the bound-based ones skip
- * distances and get the trace from the means (inertia_from_means). Every
- * algorithm makes Lloyd's assignments, so the driver may switch to Lloyd's
- * steps at any iteration. */
-typedef struct ckm_steps {
-  int exact;
-  ckm_idx (*first)(ckm_state *s, double *inertia);
-  ckm_idx (*pass)(ckm_state *s, double *inertia);
-  void (*after_update)(ckm_state *s, ckm_idx moved);
-} ckm_steps;
-
-static ckm_idx lloyd_pass(ckm_state *s, double *inertia)
-{
-  ckm_transpose_centres(s->centers, s->k, s->d, s->ct);
-  return ckm_assign_pass(s, NULL, inertia);
-}
-
-static ckm_idx hamerly_first(ckm_state *s, double *inertia)
-{
-  return ckm_bounds_first(s, CKM_HAMERLY, inertia);
-}
-
-static ckm_idx hamerly_pass(ckm_state *s, double *inertia)
-{
-  (void) inertia;
-  return ckm_bounds_pass(s, CKM_HAMERLY);
-}
-
-static void hamerly_after(ckm_state *s, ckm_idx moved)
-{
-  ckm_bounds_after_update(s, CKM_HAMERLY, moved);
-}
-
-static ckm_idx yinyang_first(ckm_state *s, double *inertia)
-{
-  return ckm_bounds_first(s, CKM_YINYANG, inertia);
-}
-
-static ckm_idx yinyang_pass(ckm_state *s, double *inertia)
-{
-  (void) inertia;
-  return ckm_bounds_pass(s, CKM_YINYANG);
-}
-
-static void yinyang_after(ckm_state *s, ckm_idx moved)
-{
-  ckm_bounds_after_update(s, CKM_YINYANG, moved);
-}
-
-static const ckm_steps steps_of[3] = {
-  {1, lloyd_pass, lloyd_pass, NULL},            /* CKM_LLOYD */
-  {0, hamerly_first, hamerly_pass, hamerly_after}, /* CKM_HAMERLY */
-  {0, yinyang_first, yinyang_pass, yinyang_after}  /* CKM_YINYANG */
+/* The algorithms of the passes, by their code (enum ckm_algorithm). */
+static const ckm_algo *const algos[] = {
+  &ckm_lloyd_algo,   /* CKM_LLOYD */
+  &ckm_hamerly_algo, /* CKM_HAMERLY */
+  &ckm_yinyang_algo  /* CKM_YINYANG */
 };
 
 /* ---- the fit ------------------------------------------------------------ */
@@ -209,7 +160,8 @@ size_t ckm_fit_workspace(ckm_idx n, int d, int k, const ckm_options *opt)
   if (ckm_use_fast(opt->kernel, k, d))
     bytes += carved(sizeof(double) * ckm_fast_shared_doubles(d, k)) +
              carved(sizeof(double) * ckm_fast_thread_doubles(d) * (size_t) nt);
-  bytes += ckm_bounds_workspace(n, d, k, opt->algorithm, nt);
+  if (algos[opt->algorithm]->workspace)
+    bytes += algos[opt->algorithm]->workspace(n, d, k, nt);
   if (opt->hartigan)
     bytes += carved(sizeof(ckm_hartigan)) +
              ckm_hartigan_workspace(n, d, k, opt->comm ? opt->comm->size : 1);
@@ -353,16 +305,17 @@ static int any_empty(ckm_state *s, ckm_idx *counts)
   return 0;
 }
 
-int ckm_fit_run(const double *x, ckm_idx n, int d, int k, double *centers,
-                int *labels, double *wss, ckm_idx *size, double *trace,
-                const ckm_options *opt, const ckm_hooks *hooks, void *work,
-                ckm_info *info)
+/* The state of a fit carved out of its workspace (sized by
+ * ckm_fit_workspace()): the driver's arrays, the centre update's, the
+ * blocked kernel's, the algorithm's private state and Hartigan's. */
+static ckm_hartigan *fit_state(ckm_state *s, const double *x, ckm_idx n, int d,
+                               int k, double *centers, int *labels,
+                               ckm_idx *size, const ckm_options *opt,
+                               const ckm_hooks *hooks, void *work,
+                               double **colmean_work)
 {
   const size_t kd = (size_t) k * (size_t) d;
-  int alg = opt->algorithm;
   carver cv = {(char *) work};
-  ckm_state st = {0};
-  ckm_state *s = &st;
   s->x = x;
   s->n = n;
   s->d = d;
@@ -382,7 +335,7 @@ int ckm_fit_run(const double *x, ckm_idx n, int d, int k, double *centers,
   s->w = opt->weights;
   s->hooks = hooks;
   s->comm = opt->comm && opt->comm->size > 1 ? opt->comm : NULL;
-  double *colmean_work = carve(&cv, ckm_totss_workspace(d));
+  *colmean_work = carve(&cv, ckm_totss_workspace(d));
   ckm_update_carve(s, &cv, 1);
   ckm_fast *fast = carve(&cv, sizeof(ckm_fast));
   if (ckm_use_fast(opt->kernel, k, d)) {
@@ -394,18 +347,43 @@ int ckm_fit_run(const double *x, ckm_idx n, int d, int k, double *centers,
     s->fast_full = ckm_fast_full(opt->kernel, k, d);
   }
   s->wide = ckm_plain_wide(opt->kernel);
-  ckm_bounds_carve(s, &cv, alg);
+  if (algos[opt->algorithm]->carve)
+    algos[opt->algorithm]->carve(s, &cv);
   ckm_hartigan *hart = NULL;
   if (opt->hartigan) {
     hart = carve(&cv, sizeof(ckm_hartigan));
     ckm_hartigan_carve(hart, &cv, n, d, k, s->comm ? s->comm->size : 1);
   }
+  return hart;
+}
 
-  info->n_iter = 0;
-  info->converged = 0;
-  info->relocated = 0;
-  info->passes = 0;
-  info->transfers = 0;
+/* Has the centres' squared move in the last update fallen to the
+ * tolerance? */
+static int shift_converged(const ckm_state *s, double tol)
+{
+  const size_t kd = (size_t) s->k * (size_t) s->d;
+  double shift = 0.0;
+  for (size_t q = 0; q < kd; q++) {
+    double df = s->centers[q] - s->old[q];
+    shift += df * df;
+  }
+  return shift <= tol;
+}
+
+int ckm_fit_run(const double *x, ckm_idx n, int d, int k, double *centers,
+                int *labels, double *wss, ckm_idx *size, double *trace,
+                const ckm_options *opt, const ckm_hooks *hooks, void *work,
+                ckm_info *info)
+{
+  const size_t kd = (size_t) k * (size_t) d;
+  ckm_state st = {0};
+  ckm_state *s = &st;
+  double *colmean_work;
+  ckm_hartigan *hart = fit_state(s, x, n, d, k, centers, labels, size, opt,
+                                 hooks, work, &colmean_work);
+  const ckm_algo *step = algos[opt->algorithm];
+
+  memset(info, 0, sizeof *info);
   for (ckm_idx i = 0; i < n; i++)
     labels[i] = -1;
   ckm_transpose_centres(centers, k, d, s->ct);
@@ -413,7 +391,7 @@ int ckm_fit_run(const double *x, ckm_idx n, int d, int k, double *centers,
   /* for the trace of the bound-based algorithms: given once per X, or
    * computed here */
   double totss = 0.0;
-  if (alg != CKM_LLOYD || hart) {
+  if (!step->exact || hart) {
     if (opt->colmean) {
       totss = opt->totss;
       memcpy(s->colmean, opt->colmean, sizeof(double) * (size_t) d);
@@ -423,8 +401,14 @@ int ckm_fit_run(const double *x, ckm_idx n, int d, int k, double *centers,
     }
   }
 
-  const ckm_steps *step = &steps_of[alg];
-  for (int it = 1; it <= opt->max_iter; it++) {
+  /* final: the centres converged on the shift (tol > 0), and this pass is
+   * one more assignment, as scikit-learn makes, so that every label is the
+   * nearest of the returned centres (predict() on the data gives the
+   * labels back); the centres stay, within the tolerance of the means. It
+   * is an iteration only if it leaves a cluster empty (then the centres
+   * are not a k-means answer after all: relocate and go on). */
+  int final = 0;
+  for (int it = 1; it <= opt->max_iter || final; it++) {
     double inertia = NAN;
     ckm_idx changed = it == 1 ? step->first(s, &inertia) : step->pass(s, &inertia);
     if (s->stopped)
@@ -436,6 +420,15 @@ int ckm_fit_run(const double *x, ckm_idx n, int d, int k, double *centers,
       return s->status;
     if (it == 1 && !isfinite(inertia))
       return CKM_ERR_NONFINITE;
+    if (final) {
+      if (!any_empty(s, size)) {
+        info->converged = 1;
+        break;
+      }
+      if (it > opt->max_iter)
+        break;
+      final = 0;
+    }
     info->n_iter = it;
 
     ckm_idx moved = 0;
@@ -472,54 +465,11 @@ int ckm_fit_run(const double *x, ckm_idx n, int d, int k, double *centers,
       break;
     if (step->after_update)
       step->after_update(s, moved);
-
-    if (opt->tol > 0 && moved == 0) {
-      double shift = 0.0;
-      for (size_t q = 0; q < kd; q++) {
-        double df = centers[q] - s->old[q];
-        shift += df * df;
-      }
-      if (shift <= opt->tol) {
-        /* Converged on the shift. One more assignment, as scikit-learn
-         * does, so that every label is the nearest of the returned
-         * centres (predict() on the data gives the labels back); the
-         * centres stay, within the tolerance of the means. */
-        ckm_transpose_centres(centers, k, d, s->ct);
-        ckm_idx moved_last = ckm_assign_pass(s, NULL, &inertia);
-        if (s->stopped)
-          return CKM_INTERRUPTED;
-        moved_last = ckm_count_total(s->comm, moved_last, &s->status);
-        if (s->w)
-          inertia = weighted_inertia(s);
-        if (s->status)
-          return s->status;
-        if (!any_empty(s, size)) {
-          info->converged = 1;
-          break;
-        }
-        /* That assignment left a cluster empty: the centres are not a
-         * k-means answer after all. Count the pass as the next iteration,
-         * relocate and update as any iteration does, and go on with plain
-         * Lloyd passes (the bounds are stale after a full pass; every
-         * algorithm makes Lloyd's moves, so the path is the same). */
-        if (it == opt->max_iter)
-          break;
-        it++;
-        info->n_iter = it;
-        if (trace)
-          trace[it - 1] = inertia;
-        if (hooks && hooks->iteration &&
-            hooks->iteration(hooks->ctx, it, inertia, moved_last))
-          return CKM_INTERRUPTED;
-        memcpy(s->old, centers, sizeof(double) * kd);
-        info->relocated += update_centres(s, 0);
-        if (s->status)
-          return s->status;
-        for (size_t q = 0; q < kd; q++)
-          if (!isfinite(centers[q]))
-            return CKM_ERR_NONFINITE;
-        step = &steps_of[CKM_LLOYD];
-      }
+    if (opt->tol > 0 && moved == 0 && shift_converged(s, opt->tol)) {
+      /* the last pass is a full one (Lloyd's; the bounds would be stale
+       * after it, and every algorithm makes Lloyd's moves) */
+      final = 1;
+      step = &ckm_lloyd_algo;
     }
   }
 
@@ -580,147 +530,4 @@ void ckm_wss_of_dist(ckm_idx n, int k, const int *labels, const double *dist,
   st.dist = (double *) dist;
   ckm_update_carve(&st, &cv, 0);
   ckm_cluster_wss(&st, wss);
-}
-
-/* ---- input scan -------------------------------------------------------- */
-
-ckm_idx ckm_first_nonfinite(const double *x, size_t len)
-{
-  for (size_t i = 0; i < len; i++)
-    if (!isfinite(x[i]))
-      return (ckm_idx) i;
-  return -1;
-}
-
-int ckm_rows_repeat(const double *x, ckm_idx n, int d)
-{
-  for (ckm_idx i = 1; i < n; i++)
-    for (ckm_idx j = 0; j < i; j++) {
-      int c = 0;
-      while (c < d && x[i + (size_t) c * (size_t) n] == x[j + (size_t) c * (size_t) n])
-        c++;
-      if (c == d)
-        return 1;
-    }
-  return 0;
-}
-
-void ckm_col_ranges(const double *x, ckm_idx n, int d, double *lo, double *hi)
-{
-  for (int c = 0; c < d; c++) {
-    const double *xc = x + (size_t) c * (size_t) n;
-    double a = xc[0], b = xc[0];
-    for (ckm_idx i = 1; i < n; i++) {
-      a = xc[i] < a ? xc[i] : a;
-      b = xc[i] > b ? xc[i] : b;
-    }
-    lo[c] = a;
-    hi[c] = b;
-  }
-}
-
-void ckm_affine(const double *x, ckm_idx n, int d, const double *shift,
-                int e, double *out)
-{
-  for (int c = 0; c < d; c++) {
-    const double *xc = x + (size_t) c * (size_t) n;
-    double *oc = out + (size_t) c * (size_t) n;
-    const double m = shift ? shift[c] : 0.0;
-    for (ckm_idx i = 0; i < n; i++)
-      oc[i] = ldexp(xc[i] - m, -e);
-  }
-}
-
-/* ---- total sum of squares ---------------------------------------------- */
-
-size_t ckm_totss_workspace(int d)
-{
-  return sizeof(ckm_rsum) * ((size_t) d + 1) +
-         sizeof(double) * CKM_RSUM_K * ((size_t) d + 1) + 64;
-}
-
-/* Per tile and column, in index order: sum of (w_i) x_i, or of
- * (w_i) (x_i - m_c)^2 when m is set; each added into acc[c]. Tiles are
- * global (every process starts at a tile boundary). */
-static void column_tile_sums(const double *x, ckm_idx n, int d,
-                             const double *w, const double *m, ckm_rsum *acc,
-                             int nthreads)
-{
-  const int nt = ckm_team(nthreads < d ? nthreads : d, 3.0 * (double) n * d);
-  (void) nt;
-  CKM_PARALLEL(nt, parallel for num_threads(nt) schedule(dynamic, 1),
-  for (int c = 0; c < d; c++) {
-    const double *xc = x + (size_t) c * (size_t) n;
-    for (ckm_idx i0 = 0; i0 < n; i0 += CKM_TILE) {
-      const ckm_idx i1 = i0 + CKM_TILE < n ? i0 + CKM_TILE : n;
-      double s = 0.0;
-      if (m) {
-        const double mc = m[c];
-        if (w) {
-          for (ckm_idx i = i0; i < i1; i++) {
-            double df = xc[i] - mc;
-            s += w[i] * (df * df);
-          }
-        } else {
-          for (ckm_idx i = i0; i < i1; i++) {
-            double df = xc[i] - mc;
-            s += df * df;
-          }
-        }
-      } else if (w) {
-        for (ckm_idx i = i0; i < i1; i++)
-          s += w[i] * xc[i];
-      } else {
-        for (ckm_idx i = i0; i < i1; i++)
-          s += xc[i];
-      }
-      ckm_rsum_add(acc + c, s);
-    }
-  });
-}
-
-double ckm_totss(const double *x, ckm_idx n, int d, const double *w,
-                 int nthreads, const ckm_comm *comm, double *mean,
-                 double *wtotal, void *work)
-{
-  char *p = (char *) work;
-  ckm_rsum *acc = (ckm_rsum *) p;
-  double *pack = (double *) (p + sizeof(ckm_rsum) * ((size_t) d + 1));
-  const ckm_idx N = comm && comm->size > 1 ? comm->n_global : n;
-
-  /* total weight, then the column means */
-  for (int c = 0; c <= d; c++)
-    ckm_rsum_zero(acc + c);
-  if (w)
-    for (ckm_idx i0 = 0; i0 < n; i0 += CKM_TILE) {
-      const ckm_idx i1 = i0 + CKM_TILE < n ? i0 + CKM_TILE : n;
-      double s = 0.0;
-      for (ckm_idx i = i0; i < i1; i++)
-        s += w[i];
-      ckm_rsum_add(acc + d, s);
-    }
-  column_tile_sums(x, n, d, w, NULL, acc, nthreads);
-  if (ckm_rsum_allreduce(comm, acc, (size_t) d + 1, pack))
-    return NAN;
-  const double wt = w ? ckm_rsum_value(acc + d) : (double) N;
-  double *m = pack; /* d values; pack is free again */
-  for (int c = 0; c < d; c++)
-    m[c] = ckm_rsum_value(acc + c) / wt;
-  if (mean)
-    memcpy(mean, m, sizeof(double) * (size_t) d);
-  if (wtotal)
-    *wtotal = wt;
-
-  /* the sums of squares about them, per column, added in column order */
-  double *mcopy = pack + d; /* pack holds K (d + 1) >= 2 d doubles */
-  memcpy(mcopy, m, sizeof(double) * (size_t) d);
-  for (int c = 0; c < d; c++)
-    ckm_rsum_zero(acc + c);
-  column_tile_sums(x, n, d, w, mcopy, acc, nthreads);
-  if (ckm_rsum_allreduce(comm, acc, (size_t) d, pack))
-    return NAN;
-  double total = 0.0;
-  for (int c = 0; c < d; c++)
-    total += ckm_rsum_value(acc + c);
-  return total;
 }

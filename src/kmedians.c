@@ -128,17 +128,9 @@ static ckm_idx relocate_empty_l1(ckm_idx n, int k, int *labels, double *dist,
                                  ckm_idx *size, double *hd, ckm_idx *hi,
                                  double *cand)
 {
-  ckm_state st = {0};
-  st.n = n;
-  st.k = k;
-  st.labels = labels;
-  st.dist = dist;
-  st.counts = size;
-  st.hd = hd;
-  st.hi = hi;
-  st.gsend = cand;
-  st.grecv = cand + 3 * (size_t) k;
-  return ckm_relocate(&st);
+  const ckm_reloc_work rw = {hd, hi, cand, cand + 3 * (size_t) k};
+  int status = 0; /* one process: no collective to fail */
+  return ckm_relocate(n, k, labels, dist, size, NULL, &rw, &status);
 }
 
 int ckm_kmedians(const double *x, ckm_idx n, int d, int k, double *centers,

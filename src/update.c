@@ -434,82 +434,84 @@ static int cand_cmp(const void *pa, const void *pb)
 
 /*
  * Give every empty cluster a point: the points farthest from their own
- * centre (s->dist, from the last assignment) over all processes move to
- * the empty clusters, the farthest to the lowest-numbered empty cluster, as
+ * centre (dist, from the last assignment) over all processes move to the
+ * empty clusters, the farthest to the lowest-numbered empty cluster, as
  * scikit-learn relocates empty clusters. A point is taken only from a
- * cluster that keeps at least one member. s->counts are the global sizes;
- * every process makes the same moves (and changes the labels of its own
- * rows). Returns the number of moves, over all processes.
+ * cluster that keeps at least one member. counts are the global sizes;
+ * every process makes the same moves (and changes the labels and
+ * distances of its own rows). Returns the number of moves, over all
+ * processes; a failed collective sets *status.
  */
-ckm_idx ckm_relocate(ckm_state *s)
+ckm_idx ckm_relocate(ckm_idx n, int k, int *labels, double *dist,
+                     ckm_idx *counts, const ckm_comm *comm,
+                     const ckm_reloc_work *w, int *status)
 {
-  const int k = s->k;
-  const ckm_idx n = s->n;
-  const ckm_idx row0 = s->comm ? s->comm->row0 : 0;
-  const int nr = s->comm && s->comm->size > 1 ? s->comm->size : 1;
-  double *hd = s->hd;
-  ckm_idx *hi = s->hi;
+  const ckm_idx row0 = comm ? comm->row0 : 0;
+  const int nr = comm && comm->size > 1 ? comm->size : 1;
+  double *hd = w->hd;
+  ckm_idx *hi = w->hi;
+  double *send = w->send, *recv = w->recv;
   ckm_idx moved = 0;
   for (;;) {
     int m = 0;
     for (int j = 0; j < k; j++)
-      m += s->counts[j] == 0;
+      m += counts[j] == 0;
     if (m == 0)
       return moved;
 
     /* this process's m farthest points of clusters with two or more */
     int size = 0;
     for (ckm_idx i = 0; i < n; i++) {
-      if (s->counts[s->labels[i]] < 2)
+      if (counts[labels[i]] < 2)
         continue;
       if (size < m) {
-        hd[size] = s->dist[i];
+        hd[size] = dist[i];
         hi[size] = i;
         heap_sift_up(hd, hi, size, row0);
         size++;
-      } else if (farther(s->dist[i], (double) (i + row0), hd[0], (double) (hi[0] + row0))) {
-        hd[0] = s->dist[i];
+      } else if (farther(dist[i], (double) (i + row0), hd[0], (double) (hi[0] + row0))) {
+        hd[0] = dist[i];
         hi[0] = i;
         heap_sift_down(hd, hi, size, 0, row0);
       }
     }
     for (int q = 0; q < m; q++) {
-      s->gsend[3 * q] = q < size ? hd[q] : -1.0; /* -1: no candidate */
-      s->gsend[3 * q + 1] = q < size ? (double) (hi[q] + row0) : -1.0;
-      s->gsend[3 * q + 2] = q < size ? (double) s->labels[hi[q]] : -1.0;
+      send[3 * q] = q < size ? hd[q] : -1.0; /* -1: no candidate */
+      send[3 * q + 1] = q < size ? (double) (hi[q] + row0) : -1.0;
+      send[3 * q + 2] = q < size ? (double) labels[hi[q]] : -1.0;
     }
-    int st = ckm_allgather(s->comm, s->gsend, 3 * (size_t) m, s->grecv);
+    int st = ckm_allgather(comm, send, 3 * (size_t) m, recv);
     if (st) {
-      s->status = st;
+      *status = st;
       return moved;
     }
     /* all candidates, farthest first (distances are >= 0) */
     size_t nc = 0;
     for (size_t q = 0; q < (size_t) m * nr; q++)
-      if (s->grecv[3 * q + 1] >= 0.0) {
+      if (recv[3 * q + 1] >= 0.0) {
         if (nc != q)
-          memmove(s->grecv + 3 * nc, s->grecv + 3 * q, sizeof(double) * 3);
+          memmove(recv + 3 * nc, recv + 3 * q, sizeof(double) * 3);
         nc++;
       }
     if (nc == 0)
       return moved; /* cannot happen while n >= k */
-    qsort(s->grecv, nc, sizeof(double) * 3, cand_cmp);
+    qsort(recv, nc, sizeof(double) * 3, cand_cmp);
 
     int e = 0;
     for (size_t q = 0; q < nc && q < (size_t) m; q++) {
-      while (e < k && s->counts[e] != 0)
+      while (e < k && counts[e] != 0)
         e++;
       if (e == k)
         break;
-      const ckm_idx g = (ckm_idx) s->grecv[3 * q + 1];
-      const int from = (int) s->grecv[3 * q + 2];
-      if (s->counts[from] < 2)
+      const ckm_idx g = (ckm_idx) recv[3 * q + 1];
+      const int from = (int) recv[3 * q + 2];
+      if (counts[from] < 2)
         continue;
-      s->counts[from]--;
-      s->counts[e] = 1;
+      counts[from]--;
+      counts[e] = 1;
       if (g >= row0 && g < row0 + n) {
-        s->labels[g - row0] = e;
-        s->dist[g - row0] = 0.0;
+        labels[g - row0] = e;
+        dist[g - row0] = 0.0;
       }
       moved++;
     }

@@ -1,7 +1,7 @@
 # PROTECT discipline of the .Call glue, checked dynamically (what rchk
 # checks statically): every entry point runs on tiny data under
 # gctorture(), which collects garbage at every allocation, so an
-# unprotected object in src/ffi.c would be freed and reused at once. The
+# unprotected object in src/glue.c or src/ffi_*.c would be freed and reused at once. The
 # results must equal those of the same calls without torture.
 #
 #   Rscript tools/gctorture.R          (make gctorture)

@@ -1,5 +1,5 @@
 /* common.h: what the standalone C tests and the fuzz target share. They
- * compile the numeric core (src/ without ffi.c and init.c) with no R at
+ * compile the numeric core (src/ without glue.c, ffi_*.c and init.c) with no R at
  * all: the core takes raw pointers and hooks, so a deterministic uniform
  * generator stands in for R's. */
 #ifndef CKM_CTEST_COMMON_H

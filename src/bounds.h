@@ -1,0 +1,104 @@
+/*
+ * bounds.h: what the bound-based algorithms (hamerly.c, yinyang.c) share.
+ *
+ * Both keep, per point, an upper bound on the distance to its own centre
+ * and lower bounds on the distance to the others, and loosen them by how
+ * far the centres moved; a point whose upper bound is below every lower
+ * bound cannot change cluster and is skipped.
+ *
+ * Exactly Lloyd. The distance of every point not skipped to its own centre
+ * is recomputed with the same operations as Lloyd's, bounds are widened by
+ * a relative slack that covers the rounding of distances and square roots
+ * (and an absolute one for squares too small to be normal numbers), and
+ * the skip test is strict, so a skipped point is strictly nearer its own
+ * centre than any other in the exact distances Lloyd compares; every point
+ * not skipped is compared with all candidate centres, ties to the lowest
+ * index. Hence the same labels, centres and iterations as Lloyd's, bit for
+ * bit.
+ */
+#ifndef CKM_BOUNDS_H
+#define CKM_BOUNDS_H
+
+#include "internal.h"
+#include "kernels.h"
+
+/* The part of a bound algorithm's state both share; the first member of
+ * each one's private state (s->alg). */
+typedef struct ckm_bounds {
+  double *upper;      /* upper bound on the distance to the own centre (n) */
+  double *drift;      /* per centre: upper bound on its last move (k) */
+  double *thread_buf; /* per thread: k + d + extra doubles */
+  size_t stride;
+} ckm_bounds;
+
+/* Size and carving of the shared part; `extra`: doubles per thread beyond
+ * k + d. */
+static inline size_t ckm_bounds_common_size(ckm_idx n, int d, int k,
+                                            int extra, int nthreads)
+{
+  return carved(sizeof(double) * (size_t) k) +
+         carved(sizeof(double) * (size_t) n) +
+         carved(sizeof(double) * ((size_t) k + (size_t) d + (size_t) extra) *
+                (size_t) nthreads);
+}
+
+static inline void ckm_bounds_common_carve(ckm_bounds *b, const ckm_state *s,
+                                           carver *cv, int extra)
+{
+  b->drift = carve(cv, sizeof(double) * (size_t) s->k);
+  b->upper = carve(cv, sizeof(double) * (size_t) s->n);
+  b->stride = (size_t) s->k + (size_t) s->d + (size_t) extra;
+  b->thread_buf = carve(cv, sizeof(double) * b->stride * (size_t) s->nthreads);
+}
+
+/* After a centre update: how far each centre moved (rounded up) into
+ * b->drift, and the new centres' rows into s->ct. */
+static inline void ckm_bounds_drift(ckm_bounds *b, ckm_state *s)
+{
+  const int k = s->k, d = s->d;
+  const double slack = ckm_slack(d), abs_slack = ckm_abs_slack(d);
+  for (int j = 0; j < k; j++) {
+    double m = 0.0;
+    for (int c = 0; c < d; c++) {
+      double df = s->centers[j + (size_t) k * c] - s->old[j + (size_t) k * c];
+      m += df * df;
+    }
+    b->drift[j] = ckm_dist_up(m, slack, abs_slack);
+  }
+  ckm_transpose_centres(s->centers, k, d, s->ct);
+}
+
+/* Shrink a lower bound by a drift, rounding down. */
+static inline double ckm_loosen(double l, double p)
+{
+  double v = l - p;
+  return v > 0.0 ? v * (1.0 - 2.0 * DBL_EPSILON) : 0.0;
+}
+
+/* Grow an upper bound by a drift, rounding up. */
+static inline double ckm_widen(double u, double p)
+{
+  return (u + p) * (1.0 + 2.0 * DBL_EPSILON);
+}
+
+/* Exact squared distances of the points fail[0..nf) of the tile starting
+ * at row i0 to their own centres, into own[], a column at a time through
+ * the tile of X (the operations and order of Lloyd's distances). */
+static inline void ckm_bounds_own_d2(const ckm_state *s, ckm_idx i0,
+                                     const int *lab, const int *fail, int nf,
+                                     double *own)
+{
+  const int d = s->d;
+  for (int q = 0; q < nf; q++)
+    own[q] = 0.0;
+  for (int c = 0; c < d; c++) {
+    const double *xc = s->x + (size_t) c * (size_t) s->n + (size_t) i0;
+    for (int q = 0; q < nf; q++) {
+      int t = fail[q];
+      double df = xc[t] - s->ct[(size_t) lab[t] * d + c];
+      own[q] += df * df;
+    }
+  }
+}
+
+#endif

@@ -1,0 +1,189 @@
+/*
+ * hamerly.c: exact accelerated k-means after Hamerly (2010): per point one
+ * lower bound (on the distance to the second-nearest centre), and per
+ * centre half the distance to the nearest other centre. With a blocked
+ * kernel the points the bounds cannot settle go through it together. The
+ * guarantees (Lloyd's moves, bit for bit) are those of bounds.h.
+ */
+#include <math.h>
+
+#include "ckm.h"
+#include "ckm_omp.h"
+#include "bounds.h"
+
+/* Hamerly's private state (s->alg). */
+typedef struct hamerly {
+  ckm_bounds b;
+  double *lower; /* lower bound on the distance to the second nearest (n) */
+  double *half;  /* half the distance to the nearest other centre (k) */
+} hamerly;
+
+static size_t hamerly_workspace(ckm_idx n, int d, int k, int nthreads)
+{
+  return carved(sizeof(hamerly)) + ckm_bounds_common_size(n, d, k, 0, nthreads) +
+         carved(sizeof(double) * (size_t) n) + carved(sizeof(double) * (size_t) k);
+}
+
+static void hamerly_carve(ckm_state *s, carver *cv)
+{
+  hamerly *h = carve(cv, sizeof(hamerly));
+  ckm_bounds_common_carve(&h->b, s, cv, 0);
+  h->lower = carve(cv, sizeof(double) * (size_t) s->n);
+  h->half = carve(cv, sizeof(double) * (size_t) s->k);
+  s->alg = h;
+}
+
+static ckm_idx hamerly_first(ckm_state *s, double *inertia)
+{
+  hamerly *h = (hamerly *) s->alg;
+  const double slack = ckm_slack(s->d), abs_slack = ckm_abs_slack(s->d);
+  /* the second-smallest distances land in `lower`, which becomes the
+   * bound in place (no array of its own: n doubles less at the peak) */
+  ckm_idx changed = ckm_assign_pass(s, h->lower, inertia);
+  for (ckm_idx i = 0; i < s->n; i++) {
+    h->lower[i] = ckm_dist_down(h->lower[i], slack, abs_slack);
+    h->b.upper[i] = ckm_dist_up(s->dist[i], slack, abs_slack);
+  }
+  return changed;
+}
+
+static void hamerly_after(ckm_state *s, ckm_idx moved)
+{
+  hamerly *h = (hamerly *) s->alg;
+  const int k = s->k, d = s->d;
+  const double slack = ckm_slack(d), abs_slack = ckm_abs_slack(d);
+  ckm_bounds_drift(&h->b, s);
+  /* half the distance to the nearest other centre: O(k^2 d) */
+  for (int j = 0; j < k; j++)
+    h->half[j] = INFINITY;
+  for (int j = 0; j < k; j++) {
+    for (int j2 = j + 1; j2 < k; j2++) {
+      double v = ckm_exact_d2(s->ct + (size_t) j * d, s->ct + (size_t) j2 * d, d);
+      if (v < h->half[j]) h->half[j] = v;
+      if (v < h->half[j2]) h->half[j2] = v;
+    }
+  }
+  for (int j = 0; j < k; j++)
+    h->half[j] = 0.5 * ckm_dist_down(h->half[j], slack, abs_slack);
+  if (moved > 0)
+    for (ckm_idx i = 0; i < s->n; i++) {
+      h->lower[i] = 0.0;
+      h->b.upper[i] = INFINITY;
+    }
+}
+
+static ckm_idx hamerly_pass(ckm_state *s, double *inertia)
+{
+  (void) inertia;
+  hamerly *h = (hamerly *) s->alg;
+  const ckm_idx n = s->n, ntiles = ckm_ntiles(n);
+  const int d = s->d, k = s->k;
+  const double slack = ckm_slack(d), abs_slack = ckm_abs_slack(d);
+  const double *drift = h->b.drift;
+  /* the largest and second largest drift: a point's single bound loosens
+   * by the largest move of a centre other than its own */
+  int jmax = 0;
+  double p1 = 0.0, p2 = 0.0;
+  for (int j = 0; j < k; j++) {
+    if (drift[j] > p1) {
+      p2 = p1;
+      p1 = drift[j];
+      jmax = j;
+    } else if (drift[j] > p2) {
+      p2 = drift[j];
+    }
+  }
+  const int nt = ckm_team(s->nthreads, 3.0 * (double) n * d * 4.0);
+  ckm_idx changed = 0;
+  if (s->fast)
+    ckm_fast_pack(s->fast, s->centers, k); /* this pass's centres */
+
+  CKM_PARALLEL(nt, parallel for num_threads(nt) schedule(dynamic, 4) reduction(+:changed),
+  for (ckm_idx tile = 0; tile < ntiles; tile++) {
+    double *buf = h->b.thread_buf + (size_t) ckm_thread_num() * h->b.stride;
+    double *pt = buf + k;
+    const ckm_idx i0 = tile * CKM_TILE;
+    const int len = (int) (n - i0 < CKM_TILE ? n - i0 : CKM_TILE);
+    int *lab = s->labels + i0;
+    double *upper = h->b.upper + i0, *lower = h->lower + i0;
+    int fail[CKM_TILE];
+    double bound[CKM_TILE], own[CKM_TILE];
+    int nf = 0;
+
+    /* 1. move the bounds by the drifts; most points stop here, without
+     *    reading their row of X */
+    for (int t = 0; t < len; t++) {
+      const int a = lab[t];
+      double u = ckm_widen(upper[t], drift[a]);
+      double l = ckm_loosen(lower[t], a == jmax ? p2 : p1);
+      lower[t] = l;
+      double m = l > h->half[a] ? l : h->half[a];
+      upper[t] = u;
+      if (!(u < m)) {
+        bound[nf] = m;
+        fail[nf++] = t;
+      }
+    }
+    if (nf == 0)
+      continue;
+
+    /* 2. tighten the upper bounds of the others */
+    ckm_bounds_own_d2(s, i0, lab, fail, nf, own);
+
+    /* 3. the points still not settled: compare with every centre. With
+     *    the blocked kernel they go through it together (it gives the
+     *    nearest centre, the exact distance to it and a lower bound on
+     *    the second nearest: all that the bounds need). */
+    int nb = 0;
+    for (int q = 0; q < nf; q++) {
+      const int t = fail[q], a = lab[t];
+      double u = ckm_dist_up(own[q], slack, abs_slack);
+      int best = a;
+      if (!(u < bound[q])) {
+        if (s->fast) {
+          fail[nb++] = t; /* q >= nb: fail[q] is already read */
+          continue;
+        }
+        ckm_gather(s->x, n, d, i0 + t, pt);
+        ckm_exact_range(pt, s->ct, d, 0, k, buf);
+        double sd = INFINITY, bd = buf[0];
+        best = 0;
+        for (int j = 1; j < k; j++) {
+          if (buf[j] < bd) {
+            sd = bd;
+            bd = buf[j];
+            best = j;
+          } else if (buf[j] < sd) {
+            sd = buf[j];
+          }
+        }
+        lower[t] = ckm_dist_down(sd, slack, abs_slack);
+        u = ckm_dist_up(bd, slack, abs_slack);
+      }
+      changed += best != a;
+      lab[t] = best;
+      upper[t] = u;
+    }
+    if (nb > 0) {
+      ckm_idx rows[CKM_TILE];
+      int win[CKM_TILE];
+      for (int q = 0; q < nb; q++)
+        rows[q] = i0 + fail[q];
+      /* own and bound are free now: the distances and second bounds */
+      ckm_fast_rows(s->fast, s->x, n, s->ct, rows, nb, win, own, bound);
+      for (int q = 0; q < nb; q++) {
+        const int t = fail[q];
+        changed += win[q] != lab[t];
+        lab[t] = win[q];
+        lower[t] = ckm_dist_down(bound[q], slack, abs_slack);
+        upper[t] = ckm_dist_up(own[q], slack, abs_slack);
+      }
+    }
+  });
+  (void) nt;
+  return changed;
+}
+
+const ckm_algo ckm_hamerly_algo = {
+  0, hamerly_workspace, hamerly_carve, hamerly_first, hamerly_pass, hamerly_after
+};

@@ -1,0 +1,326 @@
+/*
+ * yinyang.c: exact accelerated k-means after Ding et al. (2015), Yinyang
+ * k-means: the centres split into about k/10 groups (by a few Lloyd steps
+ * on the starting centres), one lower bound per point and group, so a
+ * point only looks again at the groups whose bound it has crossed. The
+ * guarantees (Lloyd's moves, bit for bit) are those of bounds.h.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "ckm.h"
+#include "ckm_omp.h"
+#include "bounds.h"
+
+/* Yinyang's private state (s->alg). */
+typedef struct yinyang {
+  ckm_bounds b;
+  int groups;         /* groups of centres, about k / 10 */
+  double *lower;      /* per point and group: lower bound on the distance
+                         to the group's centres other than its own
+                         (n x groups) */
+  int *group_of;      /* centre -> group */
+  int *group_start;   /* groups + 1 offsets into group_members */
+  int *group_members;
+  double *group_drift;
+  double *ctg;        /* the centres in group order (k rows of d) */
+  double *cent, *sum; /* grouping scratch */
+  int *cnt;
+} yinyang;
+
+static int yinyang_groups(int k)
+{
+  int t = k / 10;
+  return t < 1 ? 1 : t;
+}
+
+static size_t yinyang_workspace(ckm_idx n, int d, int k, int nthreads)
+{
+  const size_t kk = (size_t) k, t = (size_t) yinyang_groups(k);
+  return carved(sizeof(yinyang)) +
+         ckm_bounds_common_size(n, d, k, (int) t, nthreads) +
+         carved(sizeof(double) * (size_t) n * t) +
+         carved(sizeof(int) * kk) * 2 + carved(sizeof(int) * (t + 1)) +
+         carved(sizeof(double) * t) +
+         carved(sizeof(double) * kk * (size_t) d) +    /* ctg */
+         carved(sizeof(double) * t * (size_t) d) * 2 + /* grouping */
+         carved(sizeof(int) * t);
+}
+
+static void yinyang_carve(ckm_state *s, carver *cv)
+{
+  yinyang *y = carve(cv, sizeof(yinyang));
+  const size_t kk = (size_t) s->k, t = (size_t) yinyang_groups(s->k);
+  y->groups = (int) t;
+  ckm_bounds_common_carve(&y->b, s, cv, y->groups);
+  y->lower = carve(cv, sizeof(double) * (size_t) s->n * t);
+  y->group_of = carve(cv, sizeof(int) * kk);
+  y->group_members = carve(cv, sizeof(int) * kk);
+  y->group_start = carve(cv, sizeof(int) * (t + 1));
+  y->group_drift = carve(cv, sizeof(double) * t);
+  y->ctg = carve(cv, sizeof(double) * kk * (size_t) s->d);
+  y->cent = carve(cv, sizeof(double) * t * (size_t) s->d);
+  y->sum = carve(cv, sizeof(double) * t * (size_t) s->d);
+  y->cnt = carve(cv, sizeof(int) * t);
+  s->alg = y;
+}
+
+/* ---- grouping the centres ------------------------------------------------ */
+
+/* Group the k starting centres (transposed, in s->ct) into t groups by five
+ * Lloyd steps from evenly spaced centres; deterministic, no randomness. */
+static void group_centres(yinyang *y, const ckm_state *s)
+{
+  const int k = s->k, d = s->d, t = y->groups;
+  double *gc = y->cent, *gs = y->sum;
+  int *cnt = y->cnt;
+  for (int g = 0; g < t; g++)
+    memcpy(gc + (size_t) g * d, s->ct + (size_t) ((size_t) g * k / t) * d,
+           sizeof(double) * d);
+  for (int step = 0; step < 5; step++) {
+    for (int j = 0; j < k; j++) {
+      int best = 0;
+      double bd = ckm_exact_d2(s->ct + (size_t) j * d, gc, d);
+      for (int g = 1; g < t; g++) {
+        double v = ckm_exact_d2(s->ct + (size_t) j * d, gc + (size_t) g * d, d);
+        if (v < bd) {
+          bd = v;
+          best = g;
+        }
+      }
+      y->group_of[j] = best;
+    }
+    memset(gs, 0, sizeof(double) * (size_t) t * d);
+    memset(cnt, 0, sizeof(int) * (size_t) t);
+    for (int j = 0; j < k; j++) {
+      int g = y->group_of[j];
+      cnt[g]++;
+      for (int c = 0; c < d; c++)
+        gs[(size_t) g * d + c] += s->ct[(size_t) j * d + c];
+    }
+    for (int g = 0; g < t; g++)
+      if (cnt[g] > 0)
+        for (int c = 0; c < d; c++)
+          gc[(size_t) g * d + c] = gs[(size_t) g * d + c] / cnt[g];
+  }
+  /* members listed group by group, in index order within a group */
+  y->group_start[0] = 0;
+  for (int g = 0; g < t; g++) {
+    int c = 0;
+    for (int j = 0; j < k; j++)
+      c += y->group_of[j] == g;
+    y->group_start[g + 1] = y->group_start[g] + c;
+  }
+  int *fill = cnt;
+  for (int g = 0; g < t; g++)
+    fill[g] = y->group_start[g];
+  for (int j = 0; j < k; j++)
+    y->group_members[fill[y->group_of[j]]++] = j;
+}
+
+/* The centres in group order (y->ctg). */
+static void fill_ctg(yinyang *y, const ckm_state *s)
+{
+  const int d = s->d;
+  for (int q = 0; q < s->k; q++)
+    memcpy(y->ctg + (size_t) q * d, s->ct + (size_t) y->group_members[q] * d,
+           sizeof(double) * d);
+}
+
+/* One point: distances to the members of the groups flagged in `look`
+ * (all when look is NULL); the winner among them and `own` (at squared
+ * distance d2own), ties to the lowest index; new group bounds. */
+static int yinyang_point(const yinyang *y, const ckm_state *s, const double *pt,
+                         double *buf, const double *look, int own, double d2own,
+                         double *lb, double *best_d2)
+{
+  const int d = s->d, t = y->groups;
+  const double slack = ckm_slack(d), abs_slack = ckm_abs_slack(d);
+  int best = own;
+  double bd = d2own;
+  for (int g = 0; g < t; g++) {
+    if (look && look[g] == 0.0)
+      continue;
+    const int q0 = y->group_start[g], q1 = y->group_start[g + 1];
+    ckm_exact_range(pt, y->ctg, d, q0, q1, buf);
+    for (int q = q0; q < q1; q++) {
+      int j = y->group_members[q];
+      if (buf[q] < bd || (buf[q] == bd && j < best)) {
+        bd = buf[q];
+        best = j;
+      }
+    }
+  }
+  for (int g = 0; g < t; g++) {
+    if (look && look[g] == 0.0)
+      continue;
+    double m = INFINITY;
+    for (int q = y->group_start[g]; q < y->group_start[g + 1]; q++)
+      if (y->group_members[q] != best && buf[q] < m)
+        m = buf[q];
+    lb[g] = ckm_dist_down(m, slack, abs_slack);
+  }
+  if (look && best != own && own >= 0) {
+    /* the old centre is now one of the others: its group's bound must
+     * cover it (when the group was searched, it already does) */
+    int g = y->group_of[own];
+    double v = ckm_dist_down(d2own, slack, abs_slack);
+    if (look[g] == 0.0 && v < lb[g])
+      lb[g] = v;
+  }
+  *best_d2 = bd;
+  return best;
+}
+
+/* ---- the passes --------------------------------------------------------- */
+
+static ckm_idx yinyang_first(ckm_state *s, double *inertia)
+{
+  yinyang *y = (yinyang *) s->alg;
+  const ckm_idx n = s->n;
+  const int d = s->d;
+  const double slack = ckm_slack(d), abs_slack = ckm_abs_slack(d);
+  double *upper = y->b.upper;
+  group_centres(y, s);
+  fill_ctg(y, s);
+  if (y->groups == 1) {
+    /* one group: its bound is the second-nearest distance, which the
+     * assignment pass gives (into the bounds in place) */
+    ckm_idx changed = ckm_assign_pass(s, y->lower, inertia);
+    for (ckm_idx i = 0; i < n; i++) {
+      y->lower[i] = ckm_dist_down(y->lower[i], slack, abs_slack);
+      upper[i] = ckm_dist_up(s->dist[i], slack, abs_slack);
+    }
+    return changed;
+  }
+  /* one exact pass over all the centres */
+  const ckm_idx ntiles = ckm_ntiles(n);
+  const int nt = ckm_team(s->nthreads, 3.0 * (double) n * s->k * d);
+  const long block = ckm_block_tiles(3.0 * (double) s->k * d);
+  ckm_idx changed = 0;
+  for (ckm_idx b0 = 0; b0 < ntiles; b0 += block) {
+  const ckm_idx b1 = b0 + block < ntiles ? b0 + block : ntiles;
+  if (b0 > 0 && ckm_should_stop(s->hooks)) {
+    s->stopped = 1;
+    return changed;
+  }
+  CKM_PARALLEL(nt, parallel for num_threads(nt) schedule(dynamic, 1) reduction(+:changed),
+  for (ckm_idx tile = b0; tile < b1; tile++) {
+    double *buf = y->b.thread_buf + (size_t) ckm_thread_num() * y->b.stride;
+    double *pt = buf + s->k;
+    ckm_idx i0 = tile * CKM_TILE, i1 = i0 + CKM_TILE < n ? i0 + CKM_TILE : n;
+    double sum = 0.0;
+    for (ckm_idx i = i0; i < i1; i++) {
+      double bd;
+      ckm_gather(s->x, n, d, i, pt);
+      int best = yinyang_point(y, s, pt, buf, NULL, s->k, INFINITY,
+                               y->lower + (size_t) i * y->groups, &bd);
+      changed += s->labels[i] != best;
+      s->labels[i] = best;
+      s->dist[i] = bd;
+      upper[i] = ckm_dist_up(bd, slack, abs_slack);
+      sum += bd;
+    }
+    s->tile_sums[tile] = sum;
+  });
+  }
+  (void) nt;
+  *inertia = ckm_tile_total(s->comm, s->tile_sums, ntiles, &s->status);
+  return changed;
+}
+
+static void yinyang_after(ckm_state *s, ckm_idx moved)
+{
+  yinyang *y = (yinyang *) s->alg;
+  ckm_bounds_drift(&y->b, s);
+  for (int g = 0; g < y->groups; g++) {
+    double m = 0.0;
+    for (int q = y->group_start[g]; q < y->group_start[g + 1]; q++)
+      if (y->b.drift[y->group_members[q]] > m)
+        m = y->b.drift[y->group_members[q]];
+    y->group_drift[g] = m;
+  }
+  fill_ctg(y, s);
+  if (moved > 0) {
+    for (size_t q = 0; q < (size_t) s->n * y->groups; q++)
+      y->lower[q] = 0.0;
+    for (ckm_idx i = 0; i < s->n; i++)
+      y->b.upper[i] = INFINITY;
+  }
+}
+
+static ckm_idx yinyang_pass(ckm_state *s, double *inertia)
+{
+  (void) inertia;
+  yinyang *y = (yinyang *) s->alg;
+  const ckm_idx n = s->n, ntiles = ckm_ntiles(n);
+  const int d = s->d, k = s->k, groups = y->groups;
+  const double slack = ckm_slack(d), abs_slack = ckm_abs_slack(d);
+  const double *drift = y->b.drift;
+  const int nt = ckm_team(s->nthreads, 3.0 * (double) n * d * 4.0);
+  ckm_idx changed = 0;
+
+  CKM_PARALLEL(nt, parallel for num_threads(nt) schedule(dynamic, 4) reduction(+:changed),
+  for (ckm_idx tile = 0; tile < ntiles; tile++) {
+    double *buf = y->b.thread_buf + (size_t) ckm_thread_num() * y->b.stride;
+    double *pt = buf + k;
+    double *look = pt + d;
+    const ckm_idx i0 = tile * CKM_TILE;
+    const int len = (int) (n - i0 < CKM_TILE ? n - i0 : CKM_TILE);
+    int *lab = s->labels + i0;
+    double *upper = y->b.upper + i0;
+    int fail[CKM_TILE];
+    double bound[CKM_TILE], own[CKM_TILE];
+    int nf = 0;
+
+    /* 1. move the bounds by the drifts; most points stop here, without
+     *    reading their row of X */
+    for (int t = 0; t < len; t++) {
+      const int a = lab[t];
+      double u = ckm_widen(upper[t], drift[a]);
+      double *lb = y->lower + (size_t) (i0 + t) * groups;
+      double m = INFINITY;
+      for (int g = 0; g < groups; g++) {
+        lb[g] = ckm_loosen(lb[g], y->group_drift[g]);
+        if (lb[g] < m)
+          m = lb[g];
+      }
+      upper[t] = u;
+      if (!(u < m)) {
+        bound[nf] = m;
+        fail[nf++] = t;
+      }
+    }
+    if (nf == 0)
+      continue;
+
+    /* 2. tighten the upper bounds of the others */
+    ckm_bounds_own_d2(s, i0, lab, fail, nf, own);
+
+    /* 3. the points still not settled: the groups whose bound they cross */
+    for (int q = 0; q < nf; q++) {
+      const int t = fail[q], a = lab[t];
+      const ckm_idx i = i0 + t;
+      double u = ckm_dist_up(own[q], slack, abs_slack);
+      int best = a;
+      if (!(u < bound[q])) {
+        ckm_gather(s->x, n, d, i, pt);
+        double *lb = y->lower + (size_t) i * groups;
+        for (int g = 0; g < groups; g++)
+          look[g] = !(u < lb[g]);
+        double bd;
+        best = yinyang_point(y, s, pt, buf, look, a, own[q], lb, &bd);
+        u = ckm_dist_up(bd, slack, abs_slack);
+      }
+      changed += best != a;
+      lab[t] = best;
+      upper[t] = u;
+    }
+  });
+  (void) nt;
+  return changed;
+}
+
+const ckm_algo ckm_yinyang_algo = {
+  0, yinyang_workspace, yinyang_carve, yinyang_first, yinyang_pass, yinyang_after
+};
