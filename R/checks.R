@@ -417,3 +417,16 @@ cluster_weights <- function(weights, cluster, k) {
   out[as.integer(rownames(s))] <- s[, 1L]
   out
 }
+
+# After a fit that relocated and did not converge: were there fewer
+# distinct rows than clusters? (Then relocation goes round in circles.)
+# unique() of a large X takes seconds: the first 4k rows usually settle it.
+check_distinct_rows <- function(X, k, call) {
+  m <- min(nrow(X), 4 * k)
+  if (nrow(unique(X[seq_len(m), , drop = FALSE])) >= k) return(invisible())
+  distinct <- nrow(unique(X))
+  if (distinct < k) {
+    abort(sprintf("`k` = %d is larger than the number of distinct rows of `X` (%d): some clusters must stay empty.",
+                  k, distinct), call)
+  }
+}

@@ -136,6 +136,47 @@ fit_moments <- function(X, weights, tol, threads, call, comm = NULL) {
   mom
 }
 
+# The object of a fit (class c("ckm", "kmeans")): the fields of
+# stats::kmeans() and ckm's own, from the core's result `z` (in the
+# core's coordinates; fit_result() puts it in the data's units).
+new_ckm <- function(z, X, totss, init_method, n_init, algorithm, threads,
+                    weights = NULL) {
+  k <- nrow(z$centers)
+  centers <- z$centers
+  dimnames(centers) <- list(seq_len(k), colnames(X))
+  start <- z$start
+  dimnames(start) <- dimnames(centers)
+  cluster <- z$cluster
+  if (!is.null(rn <- rownames(X))) names(cluster) <- rn
+  tot <- sum(z$wss)
+  structure(
+    list(
+      cluster = cluster,
+      centers = centers,
+      totss = totss,
+      withinss = z$wss,
+      tot.withinss = tot,
+      betweenss = totss - tot,
+      size = z$size,
+      iter = z$iter,
+      ifault = if (z$converged) 0L else 2L,
+      inertia = tot,
+      converged = z$converged,
+      n_iter = z$iter,
+      trace = z$trace,
+      init = init_method,
+      init_centers = start,
+      n_init = n_init,
+      algorithm = algorithm,
+      threads = threads,
+      relocated = z$relocated,
+      transfers = if (identical(algorithm, "hartigan")) z$transfers,
+      weight = if (!is.null(weights)) cluster_weights(weights, cluster, k)
+    ),
+    class = c("ckm", "kmeans")
+  )
+}
+
 # The result of the core's best start as a fit, in the units of the data
 # given (X_in: the data as the user gave it, or as scale = TRUE left it).
 fit_result <- function(best, X_in, data, totss, init_method, n_init, algorithm,

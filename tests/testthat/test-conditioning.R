@@ -182,3 +182,35 @@ test_that("an edited `scaling` or `conditioning` is an error in every method", {
   expect_equal(predict(bad, 1e12 + b$X, type = "prob", threads = 1),
                predict(far, 1e12 + b$X, type = "prob", threads = 1))
 })
+
+test_that("ckm_converge() steps through extreme data as through the data at unit scale", {
+  b <- three_blobs(7, 100)
+  start <- b$X[c(1, 2, 3), ]          # a poor start: several iterations
+  for (e in c(-700, 700)) {
+    steps <- ckm_converge(b$X * 2^e, init = start * 2^e, iterations = 4, threads = 1)
+    for (t in seq_along(steps$fits)) {
+      # reference: stats::kmeans' Lloyd iterations from the same start
+      ref <- suppressWarnings(stats::kmeans(b$X, start, iter.max = t, algorithm = "Lloyd"))
+      f <- steps$fits[[t]]
+      expect_identical(unname(f$cluster), unname(ref$cluster))
+      expect_identical(unname(f$centers) * 2^-e, unname(ref$centers))
+    }
+  }
+})
+
+test_that("ckm_kmedians() fits extreme and far-off data as the data at unit scale", {
+  b <- three_blobs(8, 100)
+  start <- b$X[c(1, 101, 201), ]
+  ref <- ckm_kmedians(b$X, init = start, threads = 1)
+  for (e in c(-1000, 700, 1000)) {
+    fit <- ckm_kmedians(b$X * 2^e, init = start * 2^e, threads = 1)
+    expect_identical(unname(fit$cluster), unname(ref$cluster))
+    expect_identical(unname(fit$centers), unname(ref$centers) * 2^e)
+  }
+  # far from the origin: L1 differences of values within a factor two are
+  # exact, so the same medians, moved
+  Y <- 2^40 + b$X
+  fit <- ckm_kmedians(Y, init = 2^40 + start, threads = 1)
+  expect_identical(unname(fit$cluster), unname(ckm_kmedians(Y - 2^40, init = start, threads = 1)$cluster))
+  expect_identical(predict(fit, Y), fit$cluster)
+})
