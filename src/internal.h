@@ -39,7 +39,9 @@ static inline size_t carved(size_t bytes)
   return (bytes + 63) & ~(size_t) 63;
 }
 
-/* Everything one fit works on. */
+/* What one fit shares between the driver, the passes and the update.
+ * Each algorithm's own arrays are private to its file (s->alg), and so
+ * are the update's (s->upd). */
 typedef struct ckm_state {
   const double *x;
   ckm_idx n;
@@ -50,8 +52,6 @@ typedef struct ckm_state {
   int *labels;
   double *dist;      /* exact squared distance of each point to its centre */
   double *tile_sums; /* inertia of each tile of CKM_TILE points */
-  double *hd;        /* relocation heap (k) */
-  ckm_idx *hi;
   ckm_idx *counts;   /* cluster sizes (k) */
   double *colmean;   /* column means of X (d), weighted with weights */
   const double *w;   /* observation weights (n), or NULL */
@@ -61,22 +61,10 @@ typedef struct ckm_state {
   ckm_fast *fast;    /* the blocked kernel, or NULL for the plain one */
   int fast_full;     /* full passes use it too (ckm_fast_full()) */
   int wide;          /* the plain kernel's AVX2 build (ckm_plain_wide()) */
-  void *alg;          /* the algorithm's private state (its carve()) */
-  /* the centre update (update.c) */
+  void *alg;         /* the algorithm's private state (its ckm_algo carve()) */
+  struct ckm_update *upd; /* the centre update's own state (update.c) */
   const ckm_comm *comm; /* other processes, or NULL */
-  int status;           /* a failed collective: CKM_ERR_COMM */
-  ckm_idx block;        /* rows per block of the centre sums */
-  double *ubuf;         /* the update's scratch (update.c) */
-  double *upack;        /* collectives' buffer: ckm_update_pack_doubles() */
-  double *gsend, *grecv; /* relocation candidates, sent and gathered */
-  struct {
-    int *prev;          /* the labels the cached sums were formed from (n) */
-    double *sums;       /* per block: the sums of each cluster (k x d) */
-    double *bw;         /* per block: the weights of each cluster (k) */
-    ckm_idx *cnt;       /* per block: the size of each cluster (k) */
-    unsigned char *dirty; /* per block: 0 clean, 1 some clusters, 2 all */
-    unsigned char *cl;  /* per block: the clusters to sum again (k) */
-  } cache;              /* incremental centre sums (a fit), or all NULL */
+  int status;        /* a failed collective: CKM_ERR_COMM */
 } ckm_state;
 
 /* reduce.c */
@@ -92,6 +80,11 @@ ckm_idx ckm_count_total(const ckm_comm *c, ckm_idx local, int *status);
 size_t ckm_update_workspace(ckm_idx n_cache, int d, int k, int nthreads,
                             int nranks);
 void ckm_update_carve(ckm_state *s, carver *cv, int cache);
+/* Relocation of empty clusters (ckm_relocate()) with the update's
+ * scratch; s->counts are the global sizes. */
+ckm_idx ckm_update_relocate(ckm_state *s);
+/* Cluster sizes over all processes from s->labels, into counts (k). */
+void ckm_global_sizes(ckm_state *s, ckm_idx *counts);
 int ckm_cluster_sums(ckm_state *s);
 /* Relocation's scratch: heap keys and rows (k each), candidates sent
  * (3 k doubles) and gathered (3 k per process). */

@@ -91,9 +91,7 @@ static ckm_idx update_centres(ckm_state *s, int refresh)
     if (s->counts[j] == 0) {
       if (refresh)
         exact_dist_all(s, s->old);
-      const ckm_reloc_work rw = {s->hd, s->hi, s->gsend, s->grecv};
-      moved = ckm_relocate(s->n, s->k, s->labels, s->dist, s->counts, s->comm,
-                           &rw, &s->status);
+      moved = ckm_update_relocate(s);
       /* sum again from the new labels, so each mean is still a sum over
        * its members in the fixed order */
       if (!s->status)
@@ -149,8 +147,6 @@ size_t ckm_fit_workspace(ckm_idx n, int d, int k, const ckm_options *opt)
   size_t bytes = carved(sizeof(double) * kd) * 2 +     /* ct, old */
                  carved(sizeof(double) * (size_t) n) +  /* dist */
                  carved(sizeof(double) * (size_t) ckm_ntiles(n)) +
-                 carved(sizeof(double) * (size_t) k) +  /* heap keys */
-                 carved(sizeof(ckm_idx) * (size_t) k) + /* heap rows */
                  carved(sizeof(double) * (size_t) d) +  /* column means */
                  carved(sizeof(double) * (size_t) k) +  /* cluster weights */
                  carved(sizeof(ckm_fast)) +
@@ -280,25 +276,10 @@ static void final_wss(ckm_state *s, const double *centers, double *wss)
   ckm_cluster_wss(s, wss);
 }
 
-/* Cluster sizes over all processes, into counts (k). */
-static void global_sizes(ckm_state *s, ckm_idx *counts)
-{
-  double *c = s->upack; /* has room for k */
-  for (int j = 0; j < s->k; j++)
-    c[j] = 0.0;
-  for (ckm_idx i = 0; i < s->n; i++)
-    c[s->labels[i]] += 1.0;
-  int st = ckm_allreduce(s->comm, c, (size_t) s->k, CKM_OP_SUM);
-  if (st)
-    s->status = st;
-  for (int j = 0; j < s->k; j++)
-    counts[j] = (ckm_idx) c[j];
-}
-
 /* Does some cluster have no point (over all processes)? counts: k. */
 static int any_empty(ckm_state *s, ckm_idx *counts)
 {
-  global_sizes(s, counts);
+  ckm_global_sizes(s, counts);
   for (int j = 0; j < s->k; j++)
     if (counts[j] == 0)
       return 1;
@@ -328,8 +309,6 @@ static ckm_hartigan *fit_state(ckm_state *s, const double *x, ckm_idx n, int d,
   s->old = carve(&cv, sizeof(double) * kd);
   s->dist = carve(&cv, sizeof(double) * (size_t) n);
   s->tile_sums = carve(&cv, sizeof(double) * (size_t) ckm_ntiles(n));
-  s->hd = carve(&cv, sizeof(double) * (size_t) k);
-  s->hi = carve(&cv, sizeof(ckm_idx) * (size_t) k);
   s->colmean = carve(&cv, sizeof(double) * (size_t) d);
   s->wsum = carve(&cv, sizeof(double) * (size_t) k);
   s->w = opt->weights;
@@ -485,7 +464,7 @@ int ckm_fit_run(const double *x, ckm_idx n, int d, int k, double *centers,
       return st;
   }
   final_wss(s, centers, wss);
-  global_sizes(s, size);
+  ckm_global_sizes(s, size);
   return s->status;
 }
 

@@ -18,6 +18,25 @@
 #include "internal.h"
 #include "kernels.h"
 
+/* The update's own state: its scratch, the collectives' buffers, the
+ * relocation's heap, and the cache of a fit's block sums. */
+struct ckm_update {
+  ckm_idx block;         /* rows per block of the centre sums */
+  double *ubuf;          /* the sums' scratch (area_of()) */
+  double *upack;         /* collectives' buffer (pack_doubles()) */
+  double *gsend, *grecv; /* relocation candidates, sent and gathered */
+  double *hd;            /* relocation heap: keys and rows (k) */
+  ckm_idx *hi;
+  struct {
+    int *prev;          /* the labels the cached sums were formed from (n) */
+    double *sums;       /* per block: the sums of each cluster (k x d) */
+    double *bw;         /* per block: the weights of each cluster (k) */
+    ckm_idx *cnt;       /* per block: the size of each cluster (k) */
+    unsigned char *dirty; /* per block: 0 clean, 1 some clusters, 2 all */
+    unsigned char *cl;  /* per block: the clusters to sum again (k) */
+  } cache;              /* incremental centre sums (a fit), or all NULL */
+};
+
 ckm_idx ckm_sum_block(int k)
 {
   ckm_idx b = (ckm_idx) 64 * k;
@@ -55,7 +74,10 @@ size_t ckm_update_workspace(ckm_idx n_cache, int d, int k, int nthreads,
 {
   (void) nthreads;
   const size_t nr = (size_t) (nranks < 1 ? 1 : nranks);
-  size_t bytes = carved(sizeof(double) * area_doubles(d, k)) +
+  size_t bytes = carved(sizeof(struct ckm_update)) +
+                 carved(sizeof(double) * (size_t) k) +  /* heap keys */
+                 carved(sizeof(ckm_idx) * (size_t) k) + /* heap rows */
+                 carved(sizeof(double) * area_doubles(d, k)) +
                  carved(sizeof(double) * pack_doubles(d, k)) +
                  carved(sizeof(double) * 3 * (size_t) k) +
                  carved(sizeof(double) * 3 * (size_t) k * nr);
@@ -72,22 +94,25 @@ size_t ckm_update_workspace(ckm_idx n_cache, int d, int k, int nthreads,
 void ckm_update_carve(ckm_state *s, carver *cv, int cache)
 {
   const int nr = s->comm && s->comm->size > 1 ? s->comm->size : 1;
-  s->block = ckm_sum_block(s->k);
-  s->ubuf = carve(cv, sizeof(double) * area_doubles(s->d, s->k));
-  s->upack = carve(cv, sizeof(double) * pack_doubles(s->d, s->k));
-  s->gsend = carve(cv, sizeof(double) * 3 * (size_t) s->k);
-  s->grecv = carve(cv, sizeof(double) * 3 * (size_t) s->k * (size_t) nr);
-  memset(&s->cache, 0, sizeof s->cache);
+  s->upd = carve(cv, sizeof(struct ckm_update));
+  s->upd->hd = carve(cv, sizeof(double) * (size_t) s->k);
+  s->upd->hi = carve(cv, sizeof(ckm_idx) * (size_t) s->k);
+  s->upd->block = ckm_sum_block(s->k);
+  s->upd->ubuf = carve(cv, sizeof(double) * area_doubles(s->d, s->k));
+  s->upd->upack = carve(cv, sizeof(double) * pack_doubles(s->d, s->k));
+  s->upd->gsend = carve(cv, sizeof(double) * 3 * (size_t) s->k);
+  s->upd->grecv = carve(cv, sizeof(double) * 3 * (size_t) s->k * (size_t) nr);
+  memset(&s->upd->cache, 0, sizeof s->upd->cache);
   if (cache && s->n > 0) {
     const size_t nb = cache_blocks(s->n, s->k), kk = (size_t) s->k;
-    s->cache.prev = carve(cv, sizeof(int) * (size_t) s->n);
-    s->cache.cnt = carve(cv, sizeof(ckm_idx) * nb * kk);
-    s->cache.sums = carve(cv, sizeof(double) * nb * kk * (size_t) s->d);
-    s->cache.bw = carve(cv, sizeof(double) * nb * kk);
-    s->cache.dirty = carve(cv, nb);
-    s->cache.cl = carve(cv, nb * kk);
+    s->upd->cache.prev = carve(cv, sizeof(int) * (size_t) s->n);
+    s->upd->cache.cnt = carve(cv, sizeof(ckm_idx) * nb * kk);
+    s->upd->cache.sums = carve(cv, sizeof(double) * nb * kk * (size_t) s->d);
+    s->upd->cache.bw = carve(cv, sizeof(double) * nb * kk);
+    s->upd->cache.dirty = carve(cv, nb);
+    s->upd->cache.cl = carve(cv, nb * kk);
     for (ckm_idx i = 0; i < s->n; i++)
-      s->cache.prev[i] = -1; /* nothing cached yet */
+      s->upd->cache.prev[i] = -1; /* nothing cached yet */
   }
 }
 
@@ -99,7 +124,7 @@ typedef struct update_area {
 static update_area area_of(const ckm_state *s)
 {
   const size_t kd = (size_t) s->k * s->d, kk = (size_t) s->k;
-  double *p = s->ubuf;
+  double *p = s->upd->ubuf;
   update_area a;
   a.sums = p;
   a.bw = p + kd;
@@ -200,7 +225,7 @@ static void block_sums(const ckm_state *s, ckm_idx i0, ckm_idx i1, int c0,
  * number of blocks to sum again. */
 static ckm_idx mark_dirty(ckm_state *s, ckm_idx nblocks)
 {
-  const ckm_idx n = s->n, B = s->block;
+  const ckm_idx n = s->n, B = s->upd->block;
   const int k = s->k;
   ckm_idx ndirty = 0;
   const int nt = ckm_team(s->nthreads, (double) n);
@@ -208,13 +233,13 @@ static ckm_idx mark_dirty(ckm_state *s, ckm_idx nblocks)
   CKM_PARALLEL(nt, parallel for num_threads(nt) schedule(dynamic, 4) reduction(+:ndirty),
   for (ckm_idx b = 0; b < nblocks; b++) {
     const ckm_idx i0 = b * B, i1 = i0 + B < n ? i0 + B : n;
-    unsigned char *cl = s->cache.cl + (size_t) b * k;
-    ckm_idx *cnt = s->cache.cnt + (size_t) b * k;
-    int *prev = s->cache.prev;
+    unsigned char *cl = s->upd->cache.cl + (size_t) b * k;
+    ckm_idx *cnt = s->upd->cache.cnt + (size_t) b * k;
+    int *prev = s->upd->cache.prev;
     unsigned char state = 0;
     /* most blocks of a late iteration have not changed at all */
     if (memcmp(s->labels + i0, prev + i0, sizeof(int) * (size_t) (i1 - i0)) == 0) {
-      s->cache.dirty[b] = 0;
+      s->upd->cache.dirty[b] = 0;
       continue;
     }
     memset(cl, 0, (size_t) k);
@@ -243,7 +268,7 @@ static ckm_idx mark_dirty(ckm_state *s, ckm_idx nblocks)
       if (2 * m > k)
         state = 2;
     }
-    s->cache.dirty[b] = state;
+    s->upd->cache.dirty[b] = state;
     ndirty += state != 0;
   });
   return ndirty;
@@ -262,10 +287,10 @@ static ckm_idx mark_dirty(ckm_state *s, ckm_idx nblocks)
  * ones a full pass would form, so the centres are the same bit for bit. */
 int ckm_cluster_sums(ckm_state *s)
 {
-  const ckm_idx n = s->n, B = s->block, nblocks = (n + B - 1) / B;
+  const ckm_idx n = s->n, B = s->upd->block, nblocks = (n + B - 1) / B;
   const int k = s->k, d = s->d;
   const size_t kd = (size_t) k * d, m = kd + (s->w ? (size_t) k : 0);
-  const int cached = s->cache.prev != NULL;
+  const int cached = s->upd->cache.prev != NULL;
   update_area a0 = area_of(s);
   area_zero(s, &a0, kd + (size_t) k); /* rw follows rs */
 
@@ -277,7 +302,7 @@ int ckm_cluster_sums(ckm_state *s)
     todo = mark_dirty(s, nblocks);
     for (ckm_idx b = 0; b < nblocks; b++)
       for (int j = 0; j < k; j++)
-        s->counts[j] += s->cache.cnt[(size_t) b * k + j];
+        s->counts[j] += s->upd->cache.cnt[(size_t) b * k + j];
   } else {
     for (ckm_idx i = 0; i < n; i++)
       s->counts[s->labels[i]]++;
@@ -289,9 +314,9 @@ int ckm_cluster_sums(ckm_state *s)
   if (s->w)
     for (ckm_idx b = 0; b < nblocks; b++) {
       const ckm_idx i0 = b * B, i1 = i0 + B < n ? i0 + B : n;
-      double *bw = cached ? s->cache.bw + (size_t) b * k : a0.bw;
-      const unsigned char st = cached ? s->cache.dirty[b] : 2;
-      const unsigned char *cl = cached ? s->cache.cl + (size_t) b * k : NULL;
+      double *bw = cached ? s->upd->cache.bw + (size_t) b * k : a0.bw;
+      const unsigned char st = cached ? s->upd->cache.dirty[b] : 2;
+      const unsigned char *cl = cached ? s->upd->cache.cl + (size_t) b * k : NULL;
       if (st == 2) {
         memset(bw, 0, sizeof(double) * (size_t) k);
         for (ckm_idx i = i0; i < i1; i++)
@@ -317,19 +342,19 @@ int ckm_cluster_sums(ckm_state *s)
     const int c0 = (int) ((long) d * me / team), c1 = (int) ((long) d * (me + 1) / team);
     for (ckm_idx b = 0; b < nblocks; b++) {
       const ckm_idx i0 = b * B, i1 = i0 + B < n ? i0 + B : n;
-      double *sums = cached ? s->cache.sums + (size_t) b * kd : a0.sums;
-      const unsigned char st = cached ? s->cache.dirty[b] : 2;
+      double *sums = cached ? s->upd->cache.sums + (size_t) b * kd : a0.sums;
+      const unsigned char st = cached ? s->upd->cache.dirty[b] : 2;
       if (st == 2)
         block_sums(s, i0, i1, c0, c1, NULL, sums);
       else if (st == 1)
-        block_sums(s, i0, i1, c0, c1, s->cache.cl + (size_t) b * k, sums);
+        block_sums(s, i0, i1, c0, c1, s->upd->cache.cl + (size_t) b * k, sums);
       for (size_t q = (size_t) k * c0; q < (size_t) k * c1; q++)
         ckm_rsum_add(a0.rs + q, sums[q]);
     }
   });
 
   /* rw follows rs, so the m sums are contiguous */
-  int st = ckm_rsum_allreduce(s->comm, a0.rs, m, s->upack);
+  int st = ckm_rsum_allreduce(s->comm, a0.rs, m, s->upd->upack);
   if (!st)
     st = ckm_allreduce(s->comm, a0.cnt, (size_t) k, CKM_OP_SUM);
   if (st)
@@ -358,7 +383,7 @@ void ckm_divide(ckm_state *s)
  * each over its points by blocks, then exactly. */
 void ckm_cluster_wss(ckm_state *s, double *wss)
 {
-  const ckm_idx n = s->n, B = s->block, nblocks = (n + B - 1) / B;
+  const ckm_idx n = s->n, B = s->upd->block, nblocks = (n + B - 1) / B;
   const int k = s->k;
   update_area a = area_of(s);
   for (int j = 0; j < k; j++)
@@ -376,7 +401,7 @@ void ckm_cluster_wss(ckm_state *s, double *wss)
     for (int j = 0; j < k; j++)
       ckm_rsum_add(a.rw + j, a.bw[j]);
   }
-  int st = ckm_rsum_allreduce(s->comm, a.rw, (size_t) k, s->upack);
+  int st = ckm_rsum_allreduce(s->comm, a.rw, (size_t) k, s->upd->upack);
   if (st)
     s->status = st;
   for (int j = 0; j < k; j++)
@@ -516,4 +541,25 @@ ckm_idx ckm_relocate(ckm_idx n, int k, int *labels, double *dist,
       moved++;
     }
   }
+}
+
+ckm_idx ckm_update_relocate(ckm_state *s)
+{
+  const ckm_reloc_work rw = {s->upd->hd, s->upd->hi, s->upd->gsend, s->upd->grecv};
+  return ckm_relocate(s->n, s->k, s->labels, s->dist, s->counts, s->comm, &rw,
+                      &s->status);
+}
+
+void ckm_global_sizes(ckm_state *s, ckm_idx *counts)
+{
+  double *c = s->upd->upack; /* has room for k */
+  for (int j = 0; j < s->k; j++)
+    c[j] = 0.0;
+  for (ckm_idx i = 0; i < s->n; i++)
+    c[s->labels[i]] += 1.0;
+  int st = ckm_allreduce(s->comm, c, (size_t) s->k, CKM_OP_SUM);
+  if (st)
+    s->status = st;
+  for (int j = 0; j < s->k; j++)
+    counts[j] = (ckm_idx) c[j];
 }
