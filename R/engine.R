@@ -98,12 +98,12 @@ choose_algorithm <- function(n, d, k, tol = 0, blocked = blocked_kernel()) {
 # kernel, an error where the CPU lacks it), or "avx512-emulated" (the
 # AVX-512 kernel's code with each 8-lane register emulated by two AVX2
 # registers: slower, for testing that code on machines without AVX-512),
-# or "plain-avx2" (the plain kernel's AVX2 build alone, no blocked kernel:
-# for benchmarks).
+# or "plain-avx2" / "plain-avx512" (that build of the plain kernel alone,
+# no blocked kernel: for benchmarks).
 # All give identical results; the option exists so that tests and
 # benchmarks can compare them.
 kernel_codes <- c(auto = 0L, plain = 1L, avx2 = 2L, avx512 = 3L, "avx512-emulated" = 4L,
-                  "plain-avx2" = 5L)
+                  "plain-avx2" = 5L, "plain-avx512" = 6L)
 
 kernel_code <- function() {
   k <- getOption("ckm.kernel", "auto")
@@ -113,7 +113,9 @@ kernel_code <- function() {
                   paste0("\"", names(kernel_codes), "\"", collapse = ", "), describe(k)))
   }
   code <- kernel_codes[[k]]
-  if (code >= 2L && .Call(ffi_kernel_isa, if (code == 5L) 2L else code) == 0L) {
+  # the ISA a code needs: plain-avx2 that of avx2, plain-avx512 that of avx512
+  need <- switch(as.character(code), "5" = 2L, "6" = 3L, code)
+  if (code >= 2L && .Call(ffi_kernel_isa, need) == 0L) {
     abort(sprintf("`options(ckm.kernel = \"%s\")`: this CPU does not run the %s kernel (it runs %s).",
                   k, k, kernel_name()))
   }

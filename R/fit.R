@@ -128,9 +128,11 @@
 #' @section Kernels:
 #' The distances are computed by one of several kernels, chosen at run
 #' time; all give the same results bit for bit. The plain kernel computes
-#' exact distances, vectorised over a tile of points (built for AVX2 where
-#' the CPU has it, else for any x86-64). With many centres (k >= 64 and
-#' k d >= 1024) a blocked kernel screens the centres with a small matrix
+#' exact distances for blocks of 8 or 16 points and 4 centres held in
+#' registers (built for AVX-512F or AVX2 where the CPU has it, without
+#' fused multiply-adds; else one centre at a time, for any x86-64). With
+#' many centres (k >= 64 and k d >= 12,288 on AVX-512, 8,192 on AVX2) a
+#' blocked kernel screens the centres with a small matrix
 #' product held in registers (AVX-512F where the CPU has it, else AVX2 and
 #' FMA), certifies each winner against the rounding of that product,
 #' recomputes exactly the rare points too close to call, and always
@@ -142,7 +144,8 @@
 #' an error where the CPU lacks it) and `"avx512-emulated"` (the AVX-512
 #' kernel's code with each 8-lane register emulated by two AVX2 ones:
 #' slow, for testing that code on machines without AVX-512) and
-#' `"plain-avx2"` (the plain kernel's AVX2 build alone, for benchmarks).
+#' `"plain-avx2"` or `"plain-avx512"` (that build of the plain kernel
+#' alone, for benchmarks).
 #'
 #' @param X A numeric matrix, a numeric vector (one column) or a data frame
 #'   of numeric columns; one row per observation. Integers are converted,

@@ -10,97 +10,216 @@
  * in order, so the sum does not depend on the thread count either.
  */
 #include <math.h>
+#include <string.h>
 
 #include "ckm.h"
 #include "ckm_omp.h"
 #include "internal.h"
 #include "kernels.h"
 
+/* The plain kernel, register-blocked (plainblock.h), in three builds:
+ * AVX2 (4 lanes), AVX-512F (8 lanes: its FMA instructions are kept out by
+ * a barrier between each product and its sum) and the 8-lane code on AVX2
+ * (two registers a vector), which tests the AVX-512 build's code on CPUs
+ * without AVX-512. The AVX-512 build is a function of its own, called per
+ * block of points: the tile loop around it is the AVX2 build's, so that
+ * none of its scalar loops is compiled where FMA could fuse them. */
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define CKM_PLAIN_BLOCKED 1
+typedef double pb4v __attribute__((vector_size(32)));
+typedef long long pb4m __attribute__((vector_size(32)));
+typedef double pb8v __attribute__((vector_size(64)));
+typedef long long pb8m __attribute__((vector_size(64)));
+
+#define PB_NAME plain_block_avx2
+#define PB_ATTR __attribute__((target("avx2")))
+#define PB_W 4
+#define PB_SET1(s) ((pb4v) {(s), (s), (s), (s)})
+#define pbv pb4v
+#define pbm pb4m
+#define PB_BARRIER(v) ((void) 0)
+#include "plainblock.h"
+#undef PB_NAME
+#undef PB_ATTR
+#undef PB_W
+#undef PB_SET1
+#undef pbv
+#undef pbm
+#undef PB_BARRIER
+
+#define PB_NAME plain_block_avx512
+#define PB_ATTR __attribute__((target("avx512f"), noinline))
+#define PB_W 8
+#define PB_SET1(s) ((pb8v) {(s), (s), (s), (s), (s), (s), (s), (s)})
+#define pbv pb8v
+#define pbm pb8m
+#define PB_BARRIER(v) __asm__("" : "+v"(v))
+#include "plainblock.h"
+#undef PB_NAME
+#undef PB_ATTR
+#undef PB_BARRIER
+
+#define PB_NAME plain_block_avx512_emulated
+#define PB_ATTR __attribute__((target("avx2")))
+#define PB_BARRIER(v) ((void) 0)
+#include "plainblock.h"
+#undef PB_NAME
+#undef PB_ATTR
+#undef PB_W
+#undef PB_SET1
+#undef pbv
+#undef pbm
+#undef PB_BARRIER
+#else
+#define CKM_PLAIN_BLOCKED 0
+#endif
+
+/* Distances of the points t0 .. len - 1 of the tile at i0 to one centre,
+ * into out[0 .. len - t0): the whole tile by ckm_tile_dist(), else the few
+ * points blocks left over. */
+static inline __attribute__((always_inline)) void
+tile_dist_rest(const double *x, ckm_idx n, int d, ckm_idx i0, int t0, int len,
+               const double *cj, double *out)
+{
+  if (t0 == 0) {
+    ckm_tile_dist(x, n, d, i0, len, cj, out);
+    return;
+  }
+  const int rest = len - t0;
+  for (int t = 0; t < rest; t++)
+    out[t] = 0.0;
+  for (int c = 0; c < d; c++) {
+    const double *xc = x + (size_t) c * (size_t) n + (size_t) i0 + (size_t) t0;
+    const double v = cj[c];
+    for (int t = 0; t < rest; t++) {
+      double df = xc[t] - v;
+      out[t] += df * df;
+    }
+  }
+}
+
 /* Assign the points of one tile with exact distances; returns the number
- * of labels changed. second: the second smallest squared distance. */
+ * of labels changed. second: the second smallest squared distance. With a
+ * register-blocked build (wide), the points of whole blocks go through it,
+ * the rest one centre at a time. */
 static inline __attribute__((always_inline)) ckm_idx
 plain_tile_body(const double *x, ckm_idx n, int d, const double *ct, int k,
                 ckm_idx i0, int len, int *labels, double *dist, double *second,
-                double *tile_sum)
+                double *tile_sum, const int wide)
 {
   double best[CKM_TILE], sec[CKM_TILE], acc[CKM_TILE];
   double lab[CKM_TILE]; /* labels as doubles: one vector width in the loop */
 
-  ckm_tile_dist(x, n, d, i0, len, ct, best);
-  for (int t = 0; t < len; t++) {
-    lab[t] = 0.0;
-    sec[t] = INFINITY;
-  }
-  for (int j = 1; j < k; j++) {
-    ckm_tile_dist(x, n, d, i0, len, ct + (size_t) j * d, acc);
-    /* strict: a point moves only to a strictly closer centre. Written
-     * without branches (they mispredict while the labels are unsettled)
-     * so that the loop vectorises. */
-    const double jd = (double) j;
-    CKM_SIMD
-    for (int t = 0; t < len; t++) {
-      const double a = acc[t], b = best[t], c = sec[t], l = lab[t];
-      const double mc = a < c ? a : c;
-      const double nb = a < b ? a : b;
-      const double ns = a < b ? b : mc;
-      const double nl = a < b ? jd : l;
-      best[t] = nb;
-      sec[t] = ns;
-      lab[t] = nl;
+  int t0 = 0;
+#if CKM_PLAIN_BLOCKED
+  /* wide: 1 AVX2, 2 AVX-512F, 3 AVX-512 emulated; 0 one centre at a time */
+  const int pb = wide == 1 ? 8 : 16;
+  if (wide)
+    for (; t0 + pb <= len; t0 += pb) {
+      if (wide == 1)
+        plain_block_avx2(x, n, d, ct, k, i0 + t0, best + t0, sec + t0, lab + t0);
+      else if (wide == 2)
+        plain_block_avx512(x, n, d, ct, k, i0 + t0, best + t0, sec + t0, lab + t0);
+      else
+        plain_block_avx512_emulated(x, n, d, ct, k, i0 + t0, best + t0, sec + t0,
+                                    lab + t0);
+    }
+#else
+  (void) wide;
+#endif
+  const int rest = len - t0;
+  if (rest > 0) {
+    double *bt = best + t0, *st = sec + t0, *lt = lab + t0;
+    tile_dist_rest(x, n, d, i0, t0, len, ct, bt);
+    for (int t = 0; t < rest; t++) {
+      lt[t] = 0.0;
+      st[t] = INFINITY;
+    }
+    for (int j = 1; j < k; j++) {
+      tile_dist_rest(x, n, d, i0, t0, len, ct + (size_t) j * d, acc);
+      /* strict: a point moves only to a strictly closer centre. Written
+       * without branches (they mispredict while the labels are unsettled)
+       * so that the loop vectorises. */
+      const double jd = (double) j;
+      CKM_SIMD
+      for (int t = 0; t < rest; t++) {
+        const double a = acc[t], b = bt[t], c = st[t], l = lt[t];
+        const double mc = a < c ? a : c;
+        const double nb = a < b ? a : b;
+        const double ns = a < b ? b : mc;
+        const double nl = a < b ? jd : l;
+        bt[t] = nb;
+        st[t] = ns;
+        lt[t] = nl;
+      }
     }
   }
 
-  ckm_idx changed = 0;
-  double s = 0.0;
+  /* the labels (a loop that vectorises), the distances, and the tile's
+   * inertia summed in point order */
+  int *lt = labels + i0;
+  int changed = 0;
   for (int t = 0; t < len; t++) {
-    const int lt = (int) lab[t];
-    changed += labels[i0 + t] != lt;
-    labels[i0 + t] = lt;
-    if (dist)
-      dist[i0 + t] = best[t];
-    if (second)
-      second[i0 + t] = sec[t];
-    s += best[t];
+    const int l = (int) lab[t];
+    changed += lt[t] != l;
+    lt[t] = l;
   }
+  if (dist)
+    memcpy(dist + i0, best, sizeof(double) * (size_t) len);
+  if (second)
+    memcpy(second + i0, sec, sizeof(double) * (size_t) len);
+  double s = 0.0;
+  for (int t = 0; t < len; t++)
+    s += best[t];
   *tile_sum = s;
   return changed;
 }
 
 /* The plain kernel as the compiler builds it for any x86-64 (SSE2: two
- * doubles per operation), and, where the CPU runs AVX2, built for AVX2 (four
- * per operation). AVX2 without FMA: the compiler cannot fuse a multiply and
- * an add, so every lane does the same subtractions, products, sums and
- * comparisons in the same order, and both give the same bits. */
+ * doubles per operation, one centre at a time), and, where the CPU runs
+ * AVX2, built for AVX2 around the register-blocked builds above. AVX2
+ * without FMA: the compiler cannot fuse a multiply and an add, so every
+ * lane does the same subtractions, products, sums and comparisons in the
+ * same order, and all builds give the same bits. */
 static ckm_idx plain_tile_base(const double *x, ckm_idx n, int d,
                                const double *ct, int k, ckm_idx i0, int len,
                                int *labels, double *dist, double *second,
                                double *tile_sum)
 {
   return plain_tile_body(x, n, d, ct, k, i0, len, labels, dist, second,
-                         tile_sum);
+                         tile_sum, 0);
 }
 
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-__attribute__((target("avx2")))
-static ckm_idx plain_tile_avx2(const double *x, ckm_idx n, int d,
-                               const double *ct, int k, ckm_idx i0, int len,
-                               int *labels, double *dist, double *second,
-                               double *tile_sum)
-{
-  return plain_tile_body(x, n, d, ct, k, i0, len, labels, dist, second,
-                         tile_sum);
-}
+#if CKM_PLAIN_BLOCKED
+#define PLAIN_TILE_WIDE(name, w)                                               \
+  __attribute__((target("avx2"))) static ckm_idx name(                        \
+      const double *x, ckm_idx n, int d, const double *ct, int k, ckm_idx i0,  \
+      int len, int *labels, double *dist, double *second, double *tile_sum)    \
+  {                                                                            \
+    return plain_tile_body(x, n, d, ct, k, i0, len, labels, dist, second,     \
+                           tile_sum, w);                                       \
+  }
+PLAIN_TILE_WIDE(plain_tile_avx2, 1)
+PLAIN_TILE_WIDE(plain_tile_avx512, 2)
+PLAIN_TILE_WIDE(plain_tile_avx512_emulated, 3)
 #endif
 
+/* wide: ckm_plain_wide() */
 static ckm_idx plain_tile(int wide, const double *x, ckm_idx n, int d,
                           const double *ct, int k, ckm_idx i0, int len,
                           int *labels, double *dist, double *second,
                           double *tile_sum)
 {
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-  if (wide)
+#if CKM_PLAIN_BLOCKED
+  if (wide == 1)
     return plain_tile_avx2(x, n, d, ct, k, i0, len, labels, dist, second,
                            tile_sum);
+  if (wide == 2)
+    return plain_tile_avx512(x, n, d, ct, k, i0, len, labels, dist, second,
+                             tile_sum);
+  if (wide == 3)
+    return plain_tile_avx512_emulated(x, n, d, ct, k, i0, len, labels, dist,
+                                      second, tile_sum);
 #endif
   return plain_tile_base(x, n, d, ct, k, i0, len, labels, dist, second,
                          tile_sum);

@@ -71,7 +71,8 @@ enum ckm_kernel {
   CKM_KERNEL_AVX512 = 3, /* the AVX-512F blocked kernel, where the CPU has it */
   CKM_KERNEL_AVX512_EMULATED = 4, /* the same code, each 8-lane register
                                      emulated by two AVX2 ones: for tests */
-  CKM_KERNEL_PLAIN_AVX2 = 5 /* the plain kernel only, its AVX2 build */
+  CKM_KERNEL_PLAIN_AVX2 = 5, /* the plain kernel only, its AVX2 build */
+  CKM_KERNEL_PLAIN_AVX512 = 6 /* the plain kernel only, its AVX-512F build */
 };
 
 enum ckm_hartigan_mode {

@@ -29,12 +29,15 @@ int ckm_fast_isa(int kernel);
 
 /* The blocked kernel pays a fixed cost per point (packing, the lane
  * reduction, the exact recompute of the winner) that only many centres
- * repay. Measured with one assignment pass over 200,000 points, 2 threads,
- * AVX2, against the plain kernel's AVX2 build (bench/kernels.R; bench/README.md,
- * "Kernels"): the plain kernel was faster up to k = 32 at
- * every d up to 64 (0.29x to 0.84x), and the blocked one from k d = 1024
- * with k >= 64 (1.1x at d = 16, k = 64 and at d = 4, k = 256; 2.4x at
- * d = 64, k = 256). Both give identical results.
+ * repay, and the plain kernel is register-blocked too (plainblock.h):
+ * one assignment pass, one thread, the plain kernel's build against the
+ * blocked kernel of the same width (bench/kernels.R; AMD EPYC with
+ * AVX-512): with AVX-512 the plain one was faster up to k d = 8,192
+ * (0.2x to 0.9x the time; d = 2, k = 64 to d = 32, k = 256) and the
+ * blocked one from about 12,000 (1.1x at d = 16, k = 1,000; 1.35x at
+ * d = 32, k = 512; 1.5x at d = 128, k = 1,000); with AVX2 even at k d
+ * 4,000 to 10,000 and the blocked one 1.4x faster from 16,000. All give
+ * identical results.
  *
  * Hamerly's points that its bound cannot settle are another matter: the
  * alternative there is one point's distances at a time, and the blocked
@@ -45,23 +48,44 @@ int ckm_fast_isa(int kernel);
 static inline int ckm_use_fast(int kernel, int k, int d)
 {
   return kernel != CKM_KERNEL_PLAIN && kernel != CKM_KERNEL_PLAIN_AVX2 &&
+         kernel != CKM_KERNEL_PLAIN_AVX512 &&
          k >= 32 && (double) k * d >= 128.0 && ckm_fast_isa(kernel) != 0;
 }
 
 static inline int ckm_fast_full(int kernel, int k, int d)
 {
-  return ckm_use_fast(kernel, k, d) &&
-         (kernel != CKM_KERNEL_AUTO || (k >= 64 && (double) k * d >= 1024.0));
+  if (!ckm_use_fast(kernel, k, d))
+    return 0;
+  if (kernel != CKM_KERNEL_AUTO)
+    return 1;
+  /* "auto": where the screened product beats the register-blocked plain
+   * kernel in a full pass (bench/kernels.R, AMD EPYC with AVX-512: from
+   * k d of about 12,000 with the AVX-512 builds, 8,000 with the AVX2
+   * ones; below, the plain kernel was up to 5 times faster) */
+  const double kd = (double) k * d;
+  return k >= 64 &&
+         kd >= (ckm_fast_isa(CKM_KERNEL_AUTO) == CKM_KERNEL_AVX512 ? 12288.0 : 8192.0);
 }
 
-/* May the plain kernel run its AVX2 build (same results, four doubles per
- * operation)? Where the CPU has AVX2, unless the plain kernel was asked for
- * (CKM_KERNEL_PLAIN: the build for any x86-64, as the tests compare). */
+/* Which build of the plain kernel (assign.c; all give the same bits):
+ * 0 the one for any x86-64, 1 AVX2, 2 AVX-512F, 3 the AVX-512 build's code
+ * on AVX2. The widest the CPU runs, unless the plain kernel was asked for
+ * (CKM_KERNEL_PLAIN: the build for any x86-64, as the tests compare), its
+ * AVX2 build (CKM_KERNEL_PLAIN_AVX2, for benchmarks) or the emulated
+ * AVX-512 kernels (CKM_KERNEL_AVX512_EMULATED, for tests). */
 static inline int ckm_plain_wide(int kernel)
 {
-  return kernel != CKM_KERNEL_PLAIN && ckm_fast_isa(CKM_KERNEL_AVX2) != 0;
+  const int isa = ckm_fast_isa(CKM_KERNEL_AUTO);
+  if (kernel == CKM_KERNEL_PLAIN || isa == 0)
+    return 0;
+  if (kernel == CKM_KERNEL_PLAIN_AVX2 || kernel == CKM_KERNEL_AVX2)
+    return 1;
+  if (kernel == CKM_KERNEL_PLAIN_AVX512)
+    return isa == CKM_KERNEL_AVX512 ? 2 : 0;
+  if (kernel == CKM_KERNEL_AVX512_EMULATED)
+    return 3;
+  return isa == CKM_KERNEL_AVX512 ? 2 : 1;
 }
-/* (CKM_KERNEL_PLAIN_AVX2 asks for that build alone, for benchmarks) */
 
 /* Doubles of workspace: shared, and per thread. */
 size_t ckm_fast_shared_doubles(int d, int k);

@@ -33,3 +33,25 @@ if [ "$spilled" -ne 0 ] || [ "$fma" -lt 16 ]; then
   exit 1
 fi
 echo "kernel-asm: ok"
+
+# The plain kernel's AVX-512 build (plainblock.h via assign.c): no FMA at
+# all (it must round each product on its own, as stats::kmeans does: a
+# fused multiply-add would change the bits), and in its column loop every
+# subtraction, product and sum works on registers (the accumulators of the
+# 16 points x 4 centres never go through memory).
+"$CC" -O2 -fopenmp -fpic -c src/assign.c -o "$tmp/assign.o"
+objdump -d --no-show-raw-insn "$tmp/assign.o" > "$tmp/plain.txt"
+plain=$(awk '/<plain_block_avx512>:/{on=1; next} on && /^$/{exit} on' "$tmp/plain.txt")
+if [ -z "$plain" ]; then
+  echo "kernel-asm: no plain_block_avx512 in the object; skipped"
+  exit 0
+fi
+pfma=$(grep -c 'vfn\?m\(add\|sub\)' <<<"$plain" || true)
+arith=$(grep -cE 'v(sub|mul|add)pd +%zmm' <<<"$plain" || true)
+mem=$(grep -E 'v(sub|mul|add)pd' <<<"$plain" | grep -c '(%' || true)
+echo "kernel-asm: plain_block_avx512 has $pfma FMAs, $arith register-only zmm subtractions, products and sums, $mem with a memory operand"
+if [ "$pfma" -ne 0 ] || [ "$mem" -ne 0 ] || [ "$arith" -lt 24 ]; then
+  echo "kernel-asm: FAIL: the plain kernel's AVX-512 build fuses products or keeps accumulators in memory"
+  exit 1
+fi
+echo "kernel-asm: ok"

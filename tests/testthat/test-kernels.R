@@ -6,7 +6,7 @@
 runnable_kernels <- function() {
   isa <- ckm:::kernel_name()
   c("plain", if (isa %in% c("avx2", "avx512")) c("avx2", "avx512-emulated", "plain-avx2"),
-    if (isa == "avx512") "avx512")
+    if (isa == "avx512") c("avx512", "plain-avx512"))
 }
 
 fit_with <- function(kernel, X, C0, algorithm = "lloyd", weights = NULL) {
@@ -68,6 +68,42 @@ test_that("the kernels agree on points tied between centres and on bound algorit
       same_fit(fit_with(kn, X, C0, a, weights = w), plain_w, paste(kn, a, "weighted"))
     }
   }
+})
+
+test_that("the plain kernel's register-blocked builds give its one-centre-at-a-time bits", {
+  kernels <- runnable_kernels()
+  skip_if(length(kernels) < 2, "no wide build of the plain kernel on this CPU")
+  # "plain": the build for any x86-64, one centre at a time; "plain-avx2",
+  # "plain-avx512" and "avx512-emulated" (below k = 32 its passes are the
+  # plain kernel's 8-lane code on AVX2): blocks of 8 or 16 points by 4
+  # centres. Shapes leave every remainder: n not a multiple of the block,
+  # k not a multiple of 4 (k = 1 to 31), d = 1 to 40; and exact ties.
+  set.seed(73)
+  shapes <- list(c(1001, 1, 3), c(517, 2, 5), c(4099, 3, 12), c(250, 6, 1), c(333, 7, 31),
+                 c(2000, 40, 9), c(7, 2, 2), c(20, 5, 4))
+  for (sh in shapes) {
+    n <- sh[1]; d <- sh[2]; k <- sh[3]
+    X <- ref_blobs(n, max(k, 2), d = d, sd = 2, spread = 1)$X
+    C0 <- X[seq_len(k), , drop = FALSE] + 0.01
+    plain <- fit_with("plain", X, C0)
+    st <- suppressWarnings(kmeans(X, C0, algorithm = "Lloyd", iter.max = 300))
+    if (!plain$relocated) expect_identical(unname(plain$cluster), unname(st$cluster))
+    for (kn in c("auto", setdiff(kernels, "plain"))) {
+      label <- sprintf("%s, %d x %d, k = %d", kn, n, d, k)
+      same_fit(fit_with(kn, X, C0), plain, label)
+      # nearest and second nearest distances (the bounds' first pass)
+      same_fit(fit_with(kn, X, C0, "hamerly"), fit_with("plain", X, C0, "hamerly"),
+               paste(label, "hamerly"))
+    }
+  }
+  # integer grid points: many exactly equidistant from two centres, where
+  # the lowest index must win in every build
+  X <- matrix(sample(0:4, 3000 * 3, replace = TRUE), ncol = 3)
+  C0 <- unique(X)[1:13, ]
+  plain <- fit_with("plain", X, C0)
+  expect_identical(unname(plain$cluster),
+                   unname(suppressWarnings(kmeans(X, C0, algorithm = "Lloyd", iter.max = 300))$cluster))
+  for (kn in setdiff(kernels, "plain")) same_fit(fit_with(kn, X, C0), plain, paste(kn, "ties"))
 })
 
 test_that("ckm_threads(verbose = TRUE) names the kernel the CPU runs", {
