@@ -59,14 +59,14 @@ ckm_kmedians <- function(X, k, init = "kmedians++", n_init = 1L, max_iter = 100L
   }
   max_iter <- check_count(max_iter, "max_iter", call = ecall)
   threads <- check_threads(threads, ecall)
-  # extreme magnitudes: scaled by a power of two (exact; L1 distances scale
-  # by the same power), as in ckm_fit()
+  # far-off or extreme data: conditioned as ckm_fit() conditions it
+  # (R/conditioning.R: a shift by the midrange and a power of two, both
+  # exact; L1 distances scale by the power of two)
   X_in <- X
-  e <- scale_exponent(max(abs(range(X))))
-  if (e != 0L) {
-    X <- .Call(ffi_affine, X, NULL, e)
-    if (init_matrix) init <- times_pow2(init, -e)
-  }
+  data <- fit_data(X, NULL, if (init_matrix) init)
+  X <- data$X
+  if (init_matrix) init <- data$init
+  cond <- data$cond
 
   best <- NULL
   for (r in seq_len(n_init)) {
@@ -84,8 +84,11 @@ ckm_kmedians <- function(X, k, init = "kmedians++", n_init = 1L, max_iter = 100L
     z$start <- start
     if (is.null(best) || z$tot.withinss < best$tot.withinss) best <- z
   }
-  if (e != 0L) {
-    for (f in c("centers", "start", "wss", "tot.withinss", "trace")) best[[f]] <- times_pow2(best[[f]], e)
+  # back in the units of the data: the centres moved and scaled, the sums
+  # of L1 distances scaled
+  for (f in c("centers", "start")) best[[f]] <- uncondition_centers(best[[f]], cond)
+  if (cond$e != 0L) {
+    for (f in c("wss", "tot.withinss", "trace")) best[[f]] <- times_pow2(best[[f]], cond$e)
   }
   X <- X_in
   if (!best$converged) {

@@ -209,8 +209,14 @@ test_that("ckm_kmedians() fits extreme and far-off data as the data at unit scal
   }
   # far from the origin: L1 differences of values within a factor two are
   # exact, so the same medians, moved
-  Y <- 2^40 + b$X
-  fit <- ckm_kmedians(Y, init = 2^40 + start, threads = 1)
-  expect_identical(unname(fit$cluster), unname(ckm_kmedians(Y - 2^40, init = start, threads = 1)$cluster))
-  expect_identical(predict(fit, Y), fit$cluster)
+  for (off in c(2^40, 1e12)) {
+    Y <- off + b$X * 1e-3
+    fit <- ckm_kmedians(Y, init = off + start * 1e-3, threads = 1)
+    ref <- ckm_kmedians(Y - off, init = (off + start * 1e-3) - off, threads = 1)
+    expect_identical(unname(fit$cluster), unname(ref$cluster))
+    # the medians of the same values, moved back (to the data's last digit)
+    expect_equal(unname(fit$centers), unname(ref$centers) + off, tolerance = 1e-15)
+    expect_equal(fit$tot.withinss, ref$tot.withinss, tolerance = 1e-6)
+    expect_identical(predict(fit, Y), fit$cluster)
+  }
 })
