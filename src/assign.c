@@ -31,45 +31,37 @@ typedef long long pb4m __attribute__((vector_size(32)));
 typedef double pb8v __attribute__((vector_size(64)));
 typedef long long pb8m __attribute__((vector_size(64)));
 
-#define PB_NAME plain_block_avx2
-#define PB_ATTR __attribute__((target("avx2")))
+/* plainblock.h undefines PB_NAME, PB_ATTR and PB_BARRIER after each use;
+ * the width (PB_W, PB_SET1, pbv, pbm) is set per width */
 #define PB_W 4
 #define PB_SET1(s) ((pb4v) {(s), (s), (s), (s)})
 #define pbv pb4v
 #define pbm pb4m
+#define PB_NAME plain_block_avx2
+#define PB_ATTR __attribute__((target("avx2")))
 #define PB_BARRIER(v) ((void) 0)
 #include "plainblock.h"
-#undef PB_NAME
-#undef PB_ATTR
 #undef PB_W
 #undef PB_SET1
 #undef pbv
 #undef pbm
-#undef PB_BARRIER
 
-#define PB_NAME plain_block_avx512
-#define PB_ATTR __attribute__((target("avx512f"), noinline))
 #define PB_W 8
 #define PB_SET1(s) ((pb8v) {(s), (s), (s), (s), (s), (s), (s), (s)})
 #define pbv pb8v
 #define pbm pb8m
+#define PB_NAME plain_block_avx512
+#define PB_ATTR __attribute__((target("avx512f"), noinline))
 #define PB_BARRIER(v) __asm__("" : "+v"(v))
 #include "plainblock.h"
-#undef PB_NAME
-#undef PB_ATTR
-#undef PB_BARRIER
-
 #define PB_NAME plain_block_avx512_emulated
 #define PB_ATTR __attribute__((target("avx2")))
 #define PB_BARRIER(v) ((void) 0)
 #include "plainblock.h"
-#undef PB_NAME
-#undef PB_ATTR
 #undef PB_W
 #undef PB_SET1
 #undef pbv
 #undef pbm
-#undef PB_BARRIER
 #else
 #define CKM_PLAIN_BLOCKED 0
 #endif

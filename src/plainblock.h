@@ -111,3 +111,7 @@ PB_NAME(const double *x, ckm_idx n, int d, const double *ct, int k,
   memcpy(lab, &l0, sizeof l0);
   memcpy(lab + PB_W, &l1, sizeof l1);
 }
+
+#undef PB_NAME
+#undef PB_ATTR
+#undef PB_BARRIER
