@@ -42,7 +42,7 @@ SEXP ffi_fit(SEXP x, SEXP centers, SEXP weights, SEXP max_iter, SEXP tol,
   const int d = Rf_ncols(x);
   const int k = Rf_nrows(centers);
   ckm_options opt = glue_fit_options(weights, max_iter, tol, algorithm, kernel,
-                                threads, moments, hartigan);
+                                     threads, moments, hartigan);
   ckm_comm cm;
   comm_glue cg;
   opt.comm = glue_comm(comm, &cm, &cg);
@@ -94,7 +94,7 @@ SEXP ffi_fit_starts(SEXP x, SEXP k_, SEXP first, SEXP trials, SEXP n_init, SEXP 
   const int d = Rf_ncols(x);
   const int k = asInteger(k_);
   ckm_options opt = glue_fit_options(weights, max_iter, tol, algorithm, kernel,
-                                threads, moments, hartigan);
+                                     threads, moments, hartigan);
   ckm_comm cm;
   comm_glue cg;
   opt.comm = glue_comm(comm, &cm, &cg);

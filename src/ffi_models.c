@@ -92,8 +92,8 @@ SEXP ffi_gap(SEXP x, SEXP ks, SEXP B_, SEXP n_init, SEXP n_init_ref, SEXP lo, SE
   const ckm_idx n = Rf_nrows(x);
   const int d = Rf_ncols(x), K = LENGTH(ks), B = asInteger(B_);
   ckm_options opt = glue_fit_options(R_NilValue, max_iter, PROTECT(ScalarReal(0.0)), algorithm,
-                                PROTECT(ScalarInteger(CKM_KERNEL_AUTO)), threads,
-                                R_NilValue, hartigan);
+                                     PROTECT(ScalarInteger(CKM_KERNEL_AUTO)), threads,
+                                     R_NilValue, hartigan);
   glue_ctx g = glue_context(0, progress, R_NilValue, 0, 0, 0);
   /* no trace, no per-start report: only the generator, polls and progress */
   ckm_hooks hooks = glue_hooks_simple(&g);

@@ -17,9 +17,13 @@ if ! command -v objdump >/dev/null 2>&1; then
 fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-"$CC" -O2 -fopenmp -fpic -c src/fastassign.c -o "$tmp/fastassign.o"
-objdump -d --no-show-raw-insn "$tmp/fastassign.o" > "$tmp/dis.txt"
-body=$(awk '/<kernel_avx512>:/{on=1; next} on && /^$/{exit} on' "$tmp/dis.txt")
+# the compiled body of function $2 in source file $1, as R compiles it
+body_of() {
+  "$CC" -O2 -fopenmp -fpic -c "src/$1" -o "$tmp/$1.o"
+  objdump -d --no-show-raw-insn "$tmp/$1.o" |
+    awk -v f="<$2>:" '$2 == f {on=1; next} on && /^$/{on=0} on'
+}
+body=$(body_of fastassign.c kernel_avx512)
 if [ -z "$body" ]; then
   echo "kernel-asm: no kernel_avx512 in the object (built without AVX-512 support?); skipped"
   exit 0
@@ -39,9 +43,7 @@ echo "kernel-asm: ok"
 # fused multiply-add would change the bits), and in its column loop every
 # subtraction, product and sum works on registers (the accumulators of the
 # 16 points x 4 centres never go through memory).
-"$CC" -O2 -fopenmp -fpic -c src/assign.c -o "$tmp/assign.o"
-objdump -d --no-show-raw-insn "$tmp/assign.o" > "$tmp/plain.txt"
-plain=$(awk '/<plain_block_avx512>:/{on=1; next} on && /^$/{exit} on' "$tmp/plain.txt")
+plain=$(body_of assign.c plain_block_avx512)
 if [ -z "$plain" ]; then
   echo "kernel-asm: no plain_block_avx512 in the object; skipped"
   exit 0
