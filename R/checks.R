@@ -98,7 +98,9 @@ from_integer64 <- function(x, arg, call) {
 # FALSE (Date, POSIXct, difftime, factor) are refused; other numeric classes
 # (such as units) are taken as their numbers.
 as_data_matrix <- function(X, arg = "X", call = NULL) {
-  # the common case first, cheaply: a data frame of plain numeric columns
+  # the common cases first, cheaply: a double matrix with no class, and a
+  # data frame of plain numeric columns
+  if (is.double(X) && is.matrix(X) && !is.object(X)) return(finite_rows(X, arg, call))
   if (is.data.frame(X) && length(X) > 0L && plain_numeric_columns(X)) {
     rn <- if (.row_names_info(X) > 0L) row.names(X) else NULL
     X <- matrix(as.double(unlist(X, use.names = FALSE)), nrow(X), length(X),

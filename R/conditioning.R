@@ -56,8 +56,13 @@ fit_space <- function(object, data, call, arg) {
   if (is.data.frame(data) && inherits(object$terms, "terms")) {
     # a formula fit: its terms evaluated on the new data, as lm() does
     data <- formula_frame(object$terms, data, call, arg)
-  } else if (is.data.frame(data) && names_usable(cn) && all(cn %in% names(data))) {
-    data <- data[cn]
+  } else if (is.data.frame(data) && !identical(names(data), cn) && names_usable(cn) &&
+             all(cn %in% names(data))) {
+    # data[cn], without the cost of `[.data.frame` on a small call
+    rn <- .row_names_info(data, 0L)
+    data <- .subset(data, cn)
+    attr(data, "row.names") <- rn
+    class(data) <- "data.frame"
   }
   X <- as_data_matrix(data, arg, call)
   X <- match_columns(X, object$centers, call, arg)
@@ -76,7 +81,7 @@ fit_space <- function(object, data, call, arg) {
 fit_coordinates <- function(object, newdata, call, arg = "newdata") {
   X <- fit_space(object, newdata, call, arg)
   centers <- object$centers
-  storage.mode(centers) <- "double"
+  if (!is.double(centers)) storage.mode(centers) <- "double"
   tw <- object$tot.withinss
   cond <- object$conditioning
   e <- 0L
@@ -149,32 +154,31 @@ new_ckm <- function(z, X, totss, init_method, n_init, algorithm, threads,
   cluster <- z$cluster
   if (!is.null(rn <- rownames(X))) names(cluster) <- rn
   tot <- sum(z$wss)
-  structure(
-    list(
-      cluster = cluster,
-      centers = centers,
-      totss = totss,
-      withinss = z$wss,
-      tot.withinss = tot,
-      betweenss = totss - tot,
-      size = z$size,
-      iter = z$iter,
-      ifault = if (z$converged) 0L else 2L,
-      inertia = tot,
-      converged = z$converged,
-      n_iter = z$iter,
-      trace = z$trace,
-      init = init_method,
-      init_centers = start,
-      n_init = n_init,
-      algorithm = algorithm,
-      threads = threads,
-      relocated = z$relocated,
-      transfers = if (identical(algorithm, "hartigan")) z$transfers,
-      weight = if (!is.null(weights)) cluster_weights(weights, cluster, k)
-    ),
-    class = c("ckm", "kmeans")
+  fit <- list(
+    cluster = cluster,
+    centers = centers,
+    totss = totss,
+    withinss = z$wss,
+    tot.withinss = tot,
+    betweenss = totss - tot,
+    size = z$size,
+    iter = z$iter,
+    ifault = if (z$converged) 0L else 2L,
+    inertia = tot,
+    converged = z$converged,
+    n_iter = z$iter,
+    trace = z$trace,
+    init = init_method,
+    init_centers = start,
+    n_init = n_init,
+    algorithm = algorithm,
+    threads = threads,
+    relocated = z$relocated,
+    transfers = if (identical(algorithm, "hartigan")) z$transfers,
+    weight = if (!is.null(weights)) cluster_weights(weights, cluster, k)
   )
+  class(fit) <- c("ckm", "kmeans")
+  fit
 }
 
 # The result of the core's best start as a fit, in the units of the data

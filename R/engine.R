@@ -106,8 +106,8 @@ kernel_codes <- c(auto = 0L, plain = 1L, avx2 = 2L, avx512 = 3L, "avx512-emulate
                   "plain-avx2" = 5L, "plain-avx512" = 6L)
 
 kernel_code <- function() {
-  k <- getOption("ckm.kernel", "auto")
-  if (is.null(k)) k <- "auto"
+  k <- getOption("ckm.kernel")
+  if (is.null(k) || identical(k, "auto")) return(0L)
   if (!is.character(k) || length(k) != 1L || is.na(k) || !k %in% names(kernel_codes)) {
     abort(sprintf("`options(ckm.kernel)` must be one of %s, not %s.",
                   paste0("\"", names(kernel_codes), "\"", collapse = ", "), describe(k)))
@@ -125,11 +125,19 @@ kernel_code <- function() {
 # Will fits here run a blocked kernel? (the CPU has one, and
 # options(ckm.kernel) does not ask for the plain one)
 blocked_kernel <- function() {
-  kernel_code() != kernel_codes[["plain"]] && kernel_name() != "plain"
+  kernel_code() != kernel_codes[["plain"]] && cpu_isa() != 0L
 }
 
 # The blocked kernel "auto" runs on this CPU: "avx512", "avx2" or "plain".
 kernel_name <- function() {
-  isa <- .Call(ffi_kernel_isa, 0L)
+  isa <- cpu_isa()
   if (isa == 0L) "plain" else names(kernel_codes)[match(isa, kernel_codes)]
+}
+
+# The blocked kernel's code for this CPU (0: none), asked of the C side
+# once per session (the CPU does not change; a forked worker has its
+# parent's).
+cpu_isa <- function() {
+  if (is.null(the$isa)) the$isa <- .Call(ffi_kernel_isa, 0L)
+  the$isa
 }
