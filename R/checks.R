@@ -282,7 +282,7 @@ check_k <- function(k, n, call) {
 }
 
 # The algorithms a fit may ask for.
-algorithms <- c("auto", "lloyd", "hamerly", "yinyang", "hartigan")
+algorithms <- c("auto", "lloyd", "hamerly", "yinyang", "hartigan", "hartigan-wong")
 
 # Restarts: by default default_n_init() (R/starts.R); exactly 1 from a
 # matrix of centres.

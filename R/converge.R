@@ -45,7 +45,8 @@ ckm_converge <- function(X, k, init = "random", iterations = 8L, algorithm = "ll
     k <- check_k(k, nrow(X), ecall)
     start <- if (init == "random") seed_random(X, k, ecall) else seed_kmeanspp(X, k, threads, ecall)
   }
-  algorithm <- check_choice(algorithm, algorithms, "algorithm", ecall)
+  # (not Hartigan and Wong's: its stages are not iterations to show)
+  algorithm <- check_choice(algorithm, setdiff(algorithms, "hartigan-wong"), "algorithm", ecall)
   k <- nrow(start)
   # "auto" shows Lloyd's iterations here (made by the fastest algorithm);
   # "hartigan" adds its sweeps after them

@@ -22,19 +22,33 @@ small_work <- 2^22
 # assignment, which every algorithm makes with every distance: Lloyd's.
 fit_engine <- function(algorithm, n, d, k, tol, blocked = NULL, init = "auto") {
   hartigan <- algorithm == "hartigan" || (algorithm == "auto" && init == "auto" && k > 1L)
-  passes <- if (algorithm %in% c("auto", "hartigan")) {
+  passes <- if (algorithm %in% c("auto", "hartigan", "hartigan-wong")) {
     choose_algorithm(n, d, k, tol, if (is.null(blocked)) blocked_kernel() else blocked)
   } else algorithm
   # Hartigan's refinement: Lloyd's passes before it (the first assignment,
   # or all of them for the starts after the first) by the fastest exact
   # algorithm, which all make the same moves
+  if (algorithm == "hartigan-wong") {
+    # Hartigan and Wong's algorithm from each start, as stats::kmeans runs
+    # it; where it cannot run (k = 1, k = n, or an empty cluster after its
+    # first assignment, where stats::kmeans stops), Hartigan's sweeps
+    return(list(name = "hartigan-wong", code = match(passes, c("lloyd", "hamerly", "yinyang")) - 1L,
+                hartigan = hartigan_modes[["wong"]]))
+  }
   if (hartigan) {
+    # the default's starts: the first (kmeans(X, k)'s draw) by Hartigan and
+    # Wong's algorithm, as stats::kmeans runs it, then Hartigan's sweeps;
+    # the others by the passes, then the sweeps (src/starts.c)
+    mode <- if (algorithm == "auto") hartigan_modes[["wong_sweep"]] else hartigan_modes[["first"]]
     return(list(name = "hartigan", code = match(passes, c("lloyd", "hamerly", "yinyang")) - 1L,
-                hartigan = TRUE))
+                hartigan = mode))
   }
   list(name = passes, code = match(passes, c("lloyd", "hamerly", "yinyang")) - 1L,
        hartigan = FALSE)
 }
+
+# The core's modes of Hartigan's refinement (enum ckm_hartigan_mode).
+hartigan_modes <- c(none = 0L, first = 1L, after = 2L, wong = 3L, wong_sweep = 4L)
 
 # Starts by default: 10 random starts (as scikit-learn's n_init = "auto"),
 # one k-means++ start, and for init = "auto" on a small problem the random

@@ -12,16 +12,18 @@
 #' most 2^22, about four million: every data set of a few thousand rows)
 #' it makes two starts and keeps the better: the first from the k rows
 #' [stats::kmeans()] would draw at random with the same seed (the same
-#' `sample.int()` call), refined by Hartigan's transfers as Hartigan and
-#' Wong's algorithm refines it, and the second from a k-means++ seeding,
-#' run to convergence by Lloyd's passes and then refined by Hartigan's
-#' transfers. So `set.seed(s); ckm_fit(X, k)` is never far from
-#' `set.seed(s); kmeans(X, k)`, and usually lower: on 24 real data sets
-#' and 20 seeds each it was lower in 153 of 480 cases, equal in 324 and
-#' higher in 3 (by at most 0.67%), at 0.75 to 1.8 times the CPU time of
-#' `kmeans(X, k)`, within 10% of it on 15 of the 24 sets (`bench/small.R`;
-#' `vignette("agreement")`). Small problems run on one thread (see
-#' [ckm_threads()]).
+#' `sample.int()` call), run by Hartigan and Wong's algorithm as
+#' `kmeans(X, k)` runs it (the same moves, bit for bit, with up to
+#' `max_iter` iterations where `kmeans()` stops at 10) and then by
+#' Hartigan's sweeps until no single transfer lowers the inertia, and the
+#' second from a k-means++ seeding, run to convergence by Lloyd's passes
+#' and then refined by Hartigan's transfers. So `set.seed(s); ckm_fit(X,
+#' k)` ends where `set.seed(s); kmeans(X, k)` ends or lower, seed by seed
+#' (`bench/small.R` and `vignette("agreement")` give the counts and the
+#' CPU time on real data sets). Small problems run on one thread (see
+#' [ckm_threads()]). [ckm_fit_mpi()] cannot run Hartigan and Wong's
+#' sequence of stages over processes: its default refines the first start
+#' by Hartigan's sweeps alone, as `algorithm = "hartigan"` does.
 #'
 #' On a larger problem the default is one k-means++ start run by the
 #' fastest exact algorithm (see `algorithm`), as many times faster than
@@ -189,7 +191,11 @@
 #'   and group of about ten centres. These three give the same result, bit
 #'   for bit, from the same start. `"hartigan"` refines the first
 #'   assignment by Hartigan's transfers (see that section): a different,
-#'   usually lower, local minimum.
+#'   usually lower, local minimum. `"hartigan-wong"` is Hartigan and Wong's
+#'   algorithm (AS 136), the one `stats::kmeans()` runs by default: from the
+#'   same start, its partition, centres and iterations bit for bit (on one
+#'   thread, without `weights`; where it cannot run, k = 1 or a cluster
+#'   empty after the first assignment, Hartigan's transfers instead).
 #' @param weights `NULL`, or a vector of `nrow(X)` positive, finite
 #'   observation weights. Each centre is then the weighted mean of its
 #'   points, the inertia, `withinss` and `totss` are weighted sums of squares,
@@ -291,7 +297,8 @@
 #' ckm_fit(X, init = X[c(1, 51, 101, 151), ], min_size = 10, threads = 1)$size
 ckm_fit <- function(X, k, init = "auto", n_init = NULL, max_iter = 300L,
                     tol = 1e-4,
-                    algorithm = c("auto", "lloyd", "hamerly", "yinyang", "hartigan"),
+                    algorithm = c("auto", "lloyd", "hamerly", "yinyang", "hartigan",
+                                  "hartigan-wong"),
                     weights = NULL, min_size = NULL, threads = NULL,
                     verbose = FALSE, data = NULL, scale = FALSE) {
   ecall <- sys.call()
@@ -329,6 +336,9 @@ ckm_fit <- function(X, k, init = "auto", n_init = NULL, max_iter = 300L,
   engine <- fit_engine(algorithm, n, d, k, tol, init = init_method)
   algorithm <- engine$name
   weights <- check_weights(weights, n, ecall)
+  if (!is.null(weights) && algorithm == "hartigan-wong") {
+    abort("`algorithm = \"hartigan-wong\"` takes no `weights` (Hartigan and Wong's algorithm has none); use `algorithm = \"hartigan\"` for Hartigan's transfers with weights.", ecall)
+  }
   min_size <- check_min_size(min_size, n, k, ecall)
   threads <- check_threads(threads, ecall, work = as.double(n) * k * d)
   verbose <- check_flag(verbose, "verbose", ecall)

@@ -15,14 +15,14 @@
 #'     farthest point and counts it in `relocated`);
 #'   \item `"MacQueen"`: MacQueen's online updates, the moves of
 #'     `kmeans(algorithm = "MacQueen")`;
-#'   \item `"Hartigan-Wong"` (the default): ckm's Hartigan transfers (see
-#'     [ckm_fit()]) from that start. Hartigan and Wong's algorithm adds a
-#'     quick-transfer stage, so the two can end in different local minima
-#'     from the same start: the same one in about 97% of random starts on 24
-#'     real data sets, a lower one in 2% and a higher one in 1% (at most
-#'     1.4% higher; `bench/hartigan.R`). ckm's sweeps may take more passes
-#'     than Hartigan-Wong's, so they get `iter.max + 1` (the first
-#'     assignment and `iter.max` sweeps).
+#'   \item `"Hartigan-Wong"` (the default): Hartigan and Wong's algorithm
+#'     (`ckm_fit(algorithm = "hartigan-wong")`) from that start: the
+#'     partition, centres and iterations of `kmeans()`, bit for bit, except
+#'     where a cluster is empty after the first assignment (`kmeans()` then
+#'     stops with an error; ckm gives it the farthest point and goes on
+#'     with Hartigan's transfers) and where a quick-transfer stage reaches
+#'     its limit of 50 n steps (`kmeans()` warns of it; ckm reports it as
+#'     not converged, `ifault = 2`).
 #' }
 #' With `nstart > 1` the starts after the first are drawn from the
 #' distinct rows, as `kmeans()` draws them, and the lowest inertia is kept.
@@ -94,12 +94,11 @@ ckm_kmeans <- function(x, centers, iter.max = 10L, nstart = 1L,
 
   one <- function(start) {
     if (algorithm == "MacQueen" || k == 1L) return(macqueen_fit(x, start, iter.max))
-    alg <- if (algorithm == "Hartigan-Wong") "hartigan" else "lloyd"
-    budget <- if (alg == "hartigan") iter.max + 1L else iter.max
+    alg <- if (algorithm == "Hartigan-Wong") "hartigan-wong" else "lloyd"
     f <- suppressWarnings(ckm_fit(x, init = start, algorithm = alg, tol = 0,
-                                  max_iter = budget, threads = threads, verbose = verbose),
+                                  max_iter = iter.max, threads = threads, verbose = verbose),
                           classes = "ckm_warning")
-    f$iter <- if (f$converged) f$n_iter else budget + 1L
+    f$iter <- if (f$converged) f$n_iter else iter.max + 1L
     f
   }
   fit <- one(centers)
@@ -110,8 +109,7 @@ ckm_kmeans <- function(x, centers, iter.max = 10L, nstart = 1L,
       if (z$tot.withinss < fit$tot.withinss) fit <- z
     }
   }
-  budget <- if (algorithm == "Hartigan-Wong") iter.max + 1L else iter.max
-  if (fit$iter > budget) {
+  if (fit$iter > iter.max) {
     warning(sprintf(ngettext(iter.max, "did not converge in %d iteration",
                              "did not converge in %d iterations"), iter.max),
             call. = FALSE, domain = NA)

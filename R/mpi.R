@@ -225,7 +225,9 @@ ckm_fit_mpi <- function(X, k, init = "auto", n_init = NULL, max_iter = 300L,
     if (!is.null(n_init)) n_init <- check_n_init(n_init, method, ecall)
     max_iter <- check_count(max_iter, "max_iter", call = ecall)
     tol <- check_tol(tol, ecall)
-    algorithm <- check_choice(algorithm, algorithms, "algorithm", ecall, default_ok = TRUE)
+    # (not Hartigan and Wong's: one sequence of stages over all rows)
+    algorithm <- check_choice(algorithm, setdiff(algorithms, "hartigan-wong"), "algorithm",
+                              ecall, default_ok = TRUE)
     threads <- check_threads(threads, ecall)
     verbose <- check_flag(verbose, "verbose", ecall)
     list(error = NULL, n = nrow(X), d = ncol(X), cn = colnames(X), k = k, method = method,
@@ -261,6 +263,13 @@ ckm_fit_mpi <- function(X, k, init = "auto", n_init = NULL, max_iter = 300L,
   blocked <- all(vapply(all, function(a) isTRUE(a$blocked), logical(1)))
   engine <- fit_engine(algorithm, N, d, k, local$tol, blocked, method)
   algorithm <- engine$name
+  # Hartigan and Wong's algorithm visits all rows in one sequence of
+  # stages: over processes the default's first start is refined by
+  # Hartigan's sweeps, which take turns, as ckm_fit(algorithm = "hartigan")
+  # refines it
+  if (identical(engine$hartigan, hartigan_modes[["wong_sweep"]])) {
+    engine$hartigan <- hartigan_modes[["first"]]
+  }
 
   # conditioning from the global column ranges, as ckm_fit() decides it
   r <- .Call(ffi_col_ranges, X)

@@ -80,7 +80,10 @@ enum ckm_hartigan_mode {
   CKM_HARTIGAN_FIRST = 1, /* after the first assignment pass, instead of the
                              algorithm's further passes (as Hartigan and
                              Wong's algorithm) */
-  CKM_HARTIGAN_AFTER = 2  /* after the algorithm's passes have converged */
+  CKM_HARTIGAN_AFTER = 2, /* after the algorithm's passes have converged */
+  CKM_HARTIGAN_WONG = 3,  /* Hartigan and Wong's algorithm (AS 136,
+                             hartwong.c) from the start, as stats::kmeans */
+  CKM_HARTIGAN_WONG_SWEEP = 4 /* the same, then Hartigan's sweeps */
 };
 
 typedef struct ckm_hooks {

@@ -376,6 +376,6 @@ ckm_options glue_fit_options(SEXP weights, SEXP max_iter, SEXP tol,
   opt.weights = glue_weights(weights);
   opt.totss = isNull(moments) ? 0.0 : REAL_RO(moments)[0];
   opt.colmean = isNull(moments) ? NULL : REAL_RO(moments) + 1;
-  opt.hartigan = asLogical(hartigan) == TRUE;
+  opt.hartigan = isLogical(hartigan) ? asLogical(hartigan) == TRUE : asInteger(hartigan);
   return opt;
 }

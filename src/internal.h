@@ -65,6 +65,7 @@ typedef struct ckm_state {
   struct ckm_update *upd; /* the centre update's own state (update.c) */
   const ckm_comm *comm; /* other processes, or NULL */
   int status;        /* a failed collective: CKM_ERR_COMM */
+  void *hw_work;     /* Hartigan and Wong's workspace (hartwong.c), or NULL */
 } ckm_state;
 
 /* reduce.c */
@@ -209,6 +210,26 @@ typedef struct ckm_hartigan {
 } ckm_hartigan;
 
 size_t ckm_hartigan_workspace(ckm_idx n, int d, int k, int nranks);
+
+/* hartwong.c: Hartigan and Wong's algorithm (AS 136) from the k x d
+ * centres in `centers` (column-major; on return the centres as its
+ * transfers left them, not recomputed), 0-based labels into `labels`,
+ * at most max_iter iterations (*iter: made), the inertia after each
+ * into trace (or NULL). One thread, no weights. Returns CKM_OK when it
+ * stopped as the published algorithm stops with no fault, or one of: */
+enum ckm_hw_result {
+  CKM_HW_NOT_RUN = 101,   /* k < 2 or k >= n: not run */
+  CKM_HW_EMPTY = 102,     /* a cluster is empty after the first assignment
+                             (stats::kmeans stops there with an error) */
+  CKM_HW_MAX_ITER = 103,  /* still moving after max_iter iterations */
+  CKM_HW_MAX_QTRAN = 104  /* a quick-transfer stage reached 50 n steps */
+};
+/* (or CKM_INTERRUPTED) */
+size_t ckm_hartigan_wong_workspace(ckm_idx n, int k);
+int ckm_hartigan_wong(const double *x, ckm_idx n, int d, int k,
+                      double *centers, int *labels, int max_iter,
+                      const ckm_hooks *hooks, void *work, int *iter,
+                      double *trace);
 void ckm_hartigan_carve(ckm_hartigan *h, carver *cv, ckm_idx n, int d, int k,
                         int nranks);
 void ckm_hartigan_reset(ckm_hartigan *h, const ckm_state *s);

@@ -140,6 +140,15 @@ static const ckm_algo *const algos[] = {
 
 /* ---- the fit ------------------------------------------------------------ */
 
+/* Does the fit start with Hartigan and Wong's algorithm? (one process, no
+ * weights: the published algorithm has neither) */
+static int hartigan_wong(const ckm_options *opt)
+{
+  return (opt->hartigan == CKM_HARTIGAN_WONG ||
+          opt->hartigan == CKM_HARTIGAN_WONG_SWEEP) &&
+         !opt->weights && !(opt->comm && opt->comm->size > 1);
+}
+
 size_t ckm_fit_workspace(ckm_idx n, int d, int k, const ckm_options *opt)
 {
   size_t kd = (size_t) k * (size_t) d;
@@ -161,6 +170,8 @@ size_t ckm_fit_workspace(ckm_idx n, int d, int k, const ckm_options *opt)
   if (opt->hartigan)
     bytes += carved(sizeof(ckm_hartigan)) +
              ckm_hartigan_workspace(n, d, k, opt->comm ? opt->comm->size : 1);
+  if (hartigan_wong(opt))
+    bytes += ckm_hartigan_wong_workspace(n, k);
   return bytes;
 }
 
@@ -333,6 +344,7 @@ static ckm_hartigan *fit_state(ckm_state *s, const double *x, ckm_idx n, int d,
     hart = carve(&cv, sizeof(ckm_hartigan));
     ckm_hartigan_carve(hart, &cv, n, d, k, s->comm ? s->comm->size : 1);
   }
+  s->hw_work = hartigan_wong(opt) ? carve(&cv, ckm_hartigan_wong_workspace(n, k)) : NULL;
   return hart;
 }
 
@@ -380,6 +392,38 @@ int ckm_fit_run(const double *x, ckm_idx n, int d, int k, double *centers,
     }
   }
 
+  /* Hartigan and Wong's algorithm in place of the passes, where it runs
+   * (it needs 2 <= k < n and a first assignment that leaves no cluster
+   * empty; else Hartigan's sweeps from the first pass instead) */
+  int hmode = opt->hartigan, passes = 1;
+  if (!s->hw_work && (hmode == CKM_HARTIGAN_WONG || hmode == CKM_HARTIGAN_WONG_SWEEP))
+    hmode = CKM_HARTIGAN_FIRST; /* weights, or over processes */
+  if (s->hw_work) {
+    memcpy(s->old, centers, sizeof(double) * kd);
+    int hw_iter = 0;
+    const int hs = ckm_hartigan_wong(x, n, d, k, centers, labels, opt->max_iter,
+                                     hooks, s->hw_work, &hw_iter, trace);
+    if (hs == CKM_INTERRUPTED)
+      return CKM_INTERRUPTED;
+    if (hs == CKM_HW_NOT_RUN || hs == CKM_HW_EMPTY) {
+      memcpy(centers, s->old, sizeof(double) * kd);
+      for (ckm_idx i = 0; i < n; i++)
+        labels[i] = -1;
+      hmode = CKM_HARTIGAN_FIRST;
+    } else {
+      /* its partition, and the exact means of it (stats::kmeans' bits) */
+      passes = 0;
+      info->n_iter = hw_iter;
+      info->converged = hs == CKM_OK;
+      if (ckm_cluster_sums(s))
+        return s->status;
+      ckm_divide(s);
+      if (report_iteration(s, hooks, NULL, hw_iter, trace ? trace[hw_iter - 1] : NAN,
+                           0, 0, info->converged))
+        return CKM_INTERRUPTED;
+    }
+  }
+
   /* final: the centres converged on the shift (tol > 0), and this pass is
    * one more assignment, as scikit-learn makes, so that every label is the
    * nearest of the returned centres (predict() on the data gives the
@@ -387,7 +431,7 @@ int ckm_fit_run(const double *x, ckm_idx n, int d, int k, double *centers,
    * is an iteration only if it leaves a cluster empty (then the centres
    * are not a k-means answer after all: relocate and go on). */
   int final = 0;
-  for (int it = 1; it <= opt->max_iter || final; it++) {
+  for (int it = 1; passes && (it <= opt->max_iter || final); it++) {
     double inertia = NAN;
     ckm_idx changed = it == 1 ? step->first(s, &inertia) : step->pass(s, &inertia);
     if (s->stopped)
@@ -440,7 +484,7 @@ int ckm_fit_run(const double *x, ckm_idx n, int d, int k, double *centers,
      * passes would reach instead ends in worse minima more often (one in
      * eight starts on real data sets, up to 1.8 times the inertia of
      * stats::kmeans from the same start; bench/small.R) */
-    if (hart && opt->hartigan == CKM_HARTIGAN_FIRST)
+    if (hart && hmode == CKM_HARTIGAN_FIRST && k > 1)
       break;
     if (step->after_update)
       step->after_update(s, moved);
@@ -452,7 +496,7 @@ int ckm_fit_run(const double *x, ckm_idx n, int d, int k, double *centers,
     }
   }
 
-  if (hart && k > 1) {
+  if (hart && k > 1 && !(hmode == CKM_HARTIGAN_WONG && !passes)) {
     /* The sweeps are sequential and the passes between them (sums, O(n d))
      * short: on more threads the others would only spin-wait through
      * each sweep, burning a core for nothing. One thread, same bits. */

@@ -62,7 +62,8 @@ int ckm_fit_starts(const double *x, ckm_idx n, int d, int k, int trials,
     memcpy(cen, st, sizeof(double) * kd);
     ckm_info one;
     ckm_options o = *opt;
-    if (first && r > 0 && o.hartigan == CKM_HARTIGAN_FIRST)
+    if (first && r > 0 && (o.hartigan == CKM_HARTIGAN_FIRST ||
+                           o.hartigan == CKM_HARTIGAN_WONG_SWEEP))
       o.hartigan = CKM_HARTIGAN_AFTER;
     status = ckm_fit_run(x, n, d, k, cen, lab, w, sz, NULL, &o, hooks,
                          shared, &one);

@@ -272,3 +272,22 @@ ref_hartigan <- function(X, C, w = NULL) {
   }, double(1))
   list(cluster = lab, centers = C, wss = wss, transfers = moves)
 }
+
+# The largest fall of the inertia that moving one point to another cluster
+# would make (Hartigan's criterion, about the exact means of the partition
+# cl, every cluster non-empty); <= 0 when no single transfer lowers it.
+ref_best_transfer_gain <- function(X, cl) {
+  X <- as.matrix(X)
+  cl <- as.integer(cl)
+  k <- max(cl)
+  nk <- tabulate(cl, k)
+  C <- rowsum(X, cl) / nk
+  d2 <- vapply(seq_len(k), function(j) colSums((t(X) - C[j, ])^2), numeric(nrow(X)))
+  if (!is.matrix(d2)) d2 <- matrix(d2, nrow = nrow(X))
+  own <- nk[cl] / (nk[cl] - 1) * d2[cbind(seq_along(cl), cl)]
+  other <- sweep(d2, 2, nk / (nk + 1), "*")
+  other[cbind(seq_along(cl), cl)] <- Inf
+  g <- own - apply(other, 1, min)
+  g[nk[cl] < 2] <- -Inf
+  max(g)
+}

@@ -93,10 +93,11 @@ test_that("Hartigan's fit is bit-identical on one and two threads", {
   }
 })
 
-test_that("the default fit is no worse than kmeans(X, k) with the same seed", {
+test_that("the default fit is no worse than kmeans(X, k) with the same seed, seed by seed", {
   sets <- list(list(as.matrix(iris[, 1:4]), 3), list(as.matrix(USArrests), 4),
                list(as.matrix(swiss), 3), list(as.matrix(attitude), 3),
-               list(as.matrix(state.x77), 4))
+               list(as.matrix(state.x77), 4), list(as.matrix(quakes[, 1:4]), 4),
+               list(as.matrix(mtcars), 5))
   ratio <- c()
   for (s in sets) {
     for (seed in 1:20) {
@@ -107,8 +108,10 @@ test_that("the default fit is no worse than kmeans(X, k) with the same seed", {
       ratio <- c(ratio, b$tot.withinss / a$tot.withinss)
     }
   }
-  expect_lte(mean(ratio > 1 + 1e-9), 0.05)
-  expect_lte(max(ratio), 1.01)
+  # its first start is kmeans(X, k)'s own fit, refined further: never
+  # higher but for the rounding of the sums of squares
+  expect_lte(max(ratio), 1 + 1e-12)
+  expect_gt(sum(ratio < 1 - 1e-9), 0)
 })
 
 test_that("the default's first start is the random draw of kmeans(X, k)", {
