@@ -193,9 +193,13 @@
 #'   assignment by Hartigan's transfers (see that section): a different,
 #'   usually lower, local minimum. `"hartigan-wong"` is Hartigan and Wong's
 #'   algorithm (AS 136), the one `stats::kmeans()` runs by default: from the
-#'   same start, its partition, centres and iterations bit for bit (on one
-#'   thread, without `weights`; where it cannot run, k = 1 or a cluster
-#'   empty after the first assignment, Hartigan's transfers instead).
+#'   same start, its partition and iterations, and its centres bit for bit
+#'   up to 8192 rows (beyond, ckm sums the centres in blocks: the last bits
+#'   may differ). It runs on one thread and takes no `weights`; where it
+#'   cannot run (k = 1, or a cluster empty after the first assignment,
+#'   where `stats::kmeans()` stops with an error) Hartigan's transfers run
+#'   instead. Its quick-transfer stage stops after 50 steps per row, as in
+#'   `stats::kmeans()` (with a warning).
 #' @param weights `NULL`, or a vector of `nrow(X)` positive, finite
 #'   observation weights. Each centre is then the weighted mean of its
 #'   points, the inertia, `withinss` and `totss` are weighted sums of squares,
@@ -369,7 +373,10 @@ ckm_fit <- function(X, k, init = "auto", n_init = NULL, max_iter = 300L,
     splits <- best$splits
   }
 
-  if (!best$converged) {
+  if (isTRUE(best$qtran_limit)) {
+    warn(sprintf("ckm_fit(): Hartigan and Wong's quick-transfer stage reached its limit of %s steps (50 per row, as in stats::kmeans()); the fit is where it stopped. `algorithm = \"hartigan\"` has no such limit.",
+                 format(min(50 * n, .Machine$integer.max), big.mark = ",", scientific = FALSE)))
+  } else if (!best$converged) {
     if (best$relocated > 0) check_distinct_rows(X, k, ecall)
     warn(sprintf("ckm_fit(): did not converge in %d iterations; increase `max_iter`.", max_iter))
   }

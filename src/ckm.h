@@ -142,6 +142,8 @@ typedef struct ckm_info {
   ckm_idx relocated; /* empty clusters given a new centre, summed over iterations */
   int passes;        /* Hartigan sweeps that moved a point (counted in n_iter) */
   ckm_idx transfers; /* points Hartigan's sweeps moved, in all */
+  int qtran_limit;   /* Hartigan and Wong's quick-transfer stage stopped at
+                        its limit of steps (CKM_HARTIGAN_WONG) */
 } ckm_info;
 
 /* ---- kmeans.c ---------------------------------------------------------- */

@@ -205,16 +205,17 @@ SEXP glue_named_list(int n, const char **names)
 }
 
 /* The result of a fit, for R: list(cluster (1-based), centers, wss, size,
- * iter, converged, relocated, trace (the first n_iter values), status). */
+ * iter, converged, relocated, trace (the first n_iter values), status,
+ * passes, transfers, qtran_limit). */
 SEXP glue_fit_result(SEXP cluster, SEXP cen, SEXP wss, const ckm_idx *size_w,
                        int k, const glue_ctx *g, const ckm_info *info,
                        int status)
 {
   static const char *names[] = {"cluster", "centers", "wss", "size", "iter",
                                 "converged", "relocated", "trace", "status",
-                                "passes", "transfers"};
+                                "passes", "transfers", "qtran_limit"};
   const int n_iter = info->n_iter;
-  SEXP out = PROTECT(glue_named_list(11, names));
+  SEXP out = PROTECT(glue_named_list(12, names));
   SEXP size = PROTECT(allocVector(INTSXP, k));
   glue_one_based(cluster);
   for (int j = 0; j < k; j++)
@@ -230,6 +231,7 @@ SEXP glue_fit_result(SEXP cluster, SEXP cen, SEXP wss, const ckm_idx *size_w,
   SET_VECTOR_ELT(out, 8, ScalarInteger(status));
   SET_VECTOR_ELT(out, 9, ScalarInteger(info->passes));
   SET_VECTOR_ELT(out, 10, ScalarReal((double) info->transfers));
+  SET_VECTOR_ELT(out, 11, ScalarLogical(info->qtran_limit));
   UNPROTECT(2);
   return out;
 }

@@ -415,6 +415,7 @@ int ckm_fit_run(const double *x, ckm_idx n, int d, int k, double *centers,
       passes = 0;
       info->n_iter = hw_iter;
       info->converged = hs == CKM_OK;
+      info->qtran_limit = hs == CKM_HW_MAX_QTRAN;
       if (ckm_cluster_sums(s))
         return s->status;
       ckm_divide(s);
