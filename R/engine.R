@@ -52,12 +52,15 @@ hartigan_modes <- c(none = 0L, first = 1L, after = 2L, wong = 3L, wong_sweep = 4
 
 # Starts by default: 10 random starts (as scikit-learn's n_init = "auto"),
 # one k-means++ start, and for init = "auto" on a small problem the random
-# start stats::kmeans(X, k) would draw and `auto_extra` k-means++ starts
-# (bench/small.R measured the choice).
+# start stats::kmeans(X, k) would draw, run by Hartigan and Wong's
+# algorithm and Hartigan's sweeps, and `auto_extra` k-means++ starts. None:
+# on the real data sets of bench/small.R one start costs 0.8 to 1.0 times
+# the CPU of kmeans(X, k), and a second 1.0 to 1.6 times (n_init = 2 asks
+# for it).
 default_n_init <- function(method, n, d, k) {
   switch(method, random = 10L, auto = 1L + auto_extra, 1L)
 }
-auto_extra <- 1L
+auto_extra <- 0L
 
 # init = "auto": on a small problem (n k d at most small_work) the starts
 # above ("auto"), else one k-means++ start.

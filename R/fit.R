@@ -10,17 +10,18 @@
 #' `ckm_fit(X, k)` with the default `init = "auto"` and `algorithm =
 #' "auto"` depends on the size of the problem. On a small one (n k d at
 #' most 2^22, about four million: every data set of a few thousand rows)
-#' it makes two starts and keeps the better: the first from the k rows
-#' [stats::kmeans()] would draw at random with the same seed (the same
-#' `sample.int()` call), run by Hartigan and Wong's algorithm as
-#' `kmeans(X, k)` runs it (the same moves, bit for bit, with up to
-#' `max_iter` iterations where `kmeans()` stops at 10) and then by
-#' Hartigan's sweeps until no single transfer lowers the inertia, and the
-#' second from a k-means++ seeding, run to convergence by Lloyd's passes
-#' and then refined by Hartigan's transfers. So `set.seed(s); ckm_fit(X,
-#' k)` ends where `set.seed(s); kmeans(X, k)` ends or lower, seed by seed
-#' (`bench/small.R` and `vignette("agreement")` give the counts and the
-#' CPU time on real data sets). Small problems run on one thread (see
+#' it starts from the k rows [stats::kmeans()] would draw at random with the
+#' same seed (the same `sample.int()` call), runs Hartigan and Wong's
+#' algorithm as `kmeans(X, k)` runs it (the same moves, bit for bit, with
+#' up to `max_iter` iterations where `kmeans()` stops at 10) and then
+#' Hartigan's sweeps until no single transfer lowers the inertia. So
+#' `set.seed(s); ckm_fit(X, k)` ends where `set.seed(s); kmeans(X, k)` ends
+#' or lower, seed by seed, at about the CPU time of `kmeans(X, k)` or less
+#' (`bench/small.R` and `vignette("agreement")` give the counts and times
+#' on real data sets). `n_init = 2` or more adds starts from k-means++
+#' seedings, each run to convergence by Lloyd's passes and then refined by
+#' Hartigan's transfers, and keeps the lowest: often lower still, at more
+#' CPU time. Small problems run on one thread (see
 #' [ckm_threads()]). [ckm_fit_mpi()] cannot run Hartigan and Wong's
 #' sequence of stages over processes: its default refines the first start
 #' by Hartigan's sweeps alone, as `algorithm = "hartigan"` does.
@@ -169,7 +170,8 @@
 #'   uniformly), or a numeric k x d matrix of starting centres, used as
 #'   given (cluster j starts at row j).
 #' @param n_init Number of starts; the fit with the lowest inertia is kept.
-#'   `NULL` means 2 for `init = "auto"` on a small problem (see Defaults),
+#'   `NULL` means 1 for `init = "auto"` on a small problem (see Defaults;
+#'   more add k-means++ starts),
 #'   1 for the k-means++ seedings, 10 for random starts (as scikit-learn's
 #'   `n_init = "auto"`); it must be 1 when `init` is a matrix.
 #' @param max_iter Maximum number of iterations of each start.

@@ -104,10 +104,13 @@ for (nm in names(sets)) {
     a <- suppressWarnings(stats::kmeans(s$X, s$k))
     set.seed(seed)
     b <- ckm_fit(s$X, s$k)
+    set.seed(seed)
+    b2 <- ckm_fit(s$X, s$k, n_init = 2)
     rows[[length(rows) + 1L]] <- data.frame(
       data = nm, n = nrow(s$X), d = ncol(s$X), k = s$k, seed = seed,
       kmeans_inertia = a$tot.withinss, ckm_inertia = b$tot.withinss,
       ratio = b$tot.withinss / a$tot.withinss,
+      ratio_n_init2 = b2$tot.withinss / a$tot.withinss,
       kmeans_ari = ari(a$cluster, s$truth), ckm_ari = ari(b$cluster, s$truth),
       ckm_algorithm = b$algorithm, ckm_n_init = b$n_init)
   }
@@ -120,7 +123,8 @@ for (nm in names(sets)) {
   s <- sets[[nm]]
   r <- if (nrow(s$X) * s$k * ncol(s$X) > 1e6) max(5, reps %/% 30) else reps
   t <- cpu_us(list(kmeans = function() stats::kmeans(s$X, s$k),
-                   ckm = function() ckm_fit(s$X, s$k)), r)
+                   ckm = function() ckm_fit(s$X, s$k),
+                   ckm_n_init2 = function() ckm_fit(s$X, s$k, n_init = 2)), r)
   cpu[[nm]] <- t
 }
 tol <- 1e-9 # relative: equal inertia up to rounding counts as equal
@@ -130,10 +134,14 @@ summary_tab <- do.call(rbind, lapply(split(per_seed, per_seed$data), function(p)
              worst_ratio = max(p$ratio), median_ratio = stats::median(p$ratio),
              kmeans_ari = mean(p$kmeans_ari), ckm_ari = mean(p$ckm_ari),
              kmeans_cpu_us = cpu[[p$data[1]]][["kmeans"]], ckm_cpu_us = cpu[[p$data[1]]][["ckm"]],
-             ckm_algorithm = p$ckm_algorithm[1], ckm_n_init = p$ckm_n_init[1])
+             ckm_algorithm = p$ckm_algorithm[1], ckm_n_init = p$ckm_n_init[1],
+             n_init2_worse = sum(p$ratio_n_init2 > 1 + tol),
+             n_init2_better = sum(p$ratio_n_init2 < 1 - tol),
+             n_init2_cpu_us = cpu[[p$data[1]]][["ckm_n_init2"]])
 }))
 summary_tab <- summary_tab[order(summary_tab$n * summary_tab$d * summary_tab$k), ]
 summary_tab$cpu_ratio <- summary_tab$ckm_cpu_us / summary_tab$kmeans_cpu_us
+summary_tab$n_init2_cpu_ratio <- summary_tab$n_init2_cpu_us / summary_tab$kmeans_cpu_us
 
 # ---- small calls around a fit ---------------------------------------------
 X <- as.matrix(iris[, 1:4])
@@ -174,9 +182,13 @@ cat(sprintf("set.seed(s); ckm_fit(X, k) against set.seed(s); kmeans(X, k), seeds
             min(seeds), max(seeds)))
 print(format(summary_tab[, c("data", "n", "d", "k", "ckm_worse", "ckm_better", "worst_ratio",
                              "kmeans_ari", "ckm_ari", "kmeans_cpu_us", "ckm_cpu_us", "cpu_ratio",
-                             "ckm_n_init")], digits = 4), row.names = FALSE)
+                             "n_init2_worse", "n_init2_better", "n_init2_cpu_ratio")],
+             digits = 4), row.names = FALSE)
 cat(sprintf("\nworse in %d of %d (data set, seed) pairs (%.1f%%); worst ratio %.4f; better in %d\n",
             sum(per_seed$ratio > 1 + tol), nrow(per_seed), 100 * mean(per_seed$ratio > 1 + tol),
             max(per_seed$ratio), sum(per_seed$ratio < 1 - tol)))
+cat(sprintf("with n_init = 2: worse in %d, better in %d; CPU ratio %.2f to %.2f\n",
+            sum(per_seed$ratio_n_init2 > 1 + tol), sum(per_seed$ratio_n_init2 < 1 - tol),
+            min(summary_tab$n_init2_cpu_ratio), max(summary_tab$n_init2_cpu_ratio)))
 cat("\nCPU per call on iris (microseconds, medians):\n")
 print(format(overhead[, 1:2], digits = 4), row.names = FALSE)

@@ -490,6 +490,38 @@ static ckm_idx sweep_rows(ckm_hartigan *h, ckm_state *s, double *ct)
   return moves;
 }
 
+/* Can some point move? The test of a sweep's first visit of each point,
+ * with every distance, against the exact means in s->ct (rows), sizes and
+ * weights in s: when it finds none, a sweep from these means moves no
+ * point, and the work of setting up the bounds is saved. One process. */
+int ckm_hartigan_any_move(ckm_hartigan *h, const ckm_state *s)
+{
+  const ckm_idx n = s->n;
+  const int d = s->d, k = s->k;
+  double *W = h->W, *f1 = h->f1, *dk = h->dk, *pt = h->pt;
+  for (int j = 0; j < k; j++) {
+    W[j] = s->w ? s->wsum[j] : (double) s->counts[j];
+    f1[j] = W[j] / (W[j] + 1.0);
+  }
+  for (ckm_idx i = 0; i < n; i++) {
+    if (i > 0 && i % CKM_HARTIGAN_POLL == 0 && ckm_should_stop(s->hooks))
+      return 1; /* the sweep polls again and stops */
+    const int a = s->labels[i];
+    const double wi = s->w ? s->w[i] : 1.0;
+    if (s->counts[a] < 2 || !(W[a] - wi > 0.0))
+      continue;
+    ckm_gather(s->x, n, d, i, pt);
+    const double ra = W[a] / (W[a] - wi) * ckm_exact_d2(pt, s->ct + (size_t) a * d, d);
+    ckm_exact_range(pt, s->ct, d, 0, k, dk);
+    for (int b = 0; b < k; b++) {
+      const double v = s->w ? W[b] / (W[b] + wi) * dk[b] : f1[b] * dk[b];
+      if (b != a && v < ra)
+        return 1;
+    }
+  }
+  return 0;
+}
+
 /* The shared state of the sweep: centres (rows), weights, counts, when
  * each cluster changed, the moves so far and the fall of the objective, in
  * one buffer. */

@@ -63,9 +63,10 @@ typedef struct hw {
   const ckm_hooks *hooks;
 } hw;
 
-size_t ckm_hartigan_wong_workspace(ckm_idx n, int k)
+size_t ckm_hartigan_wong_workspace(ckm_idx n, int k, int max_iter)
 {
-  return carved(sizeof(int) * (size_t) n) +       /* ic2 */
+  return carved(sizeof(double) * (size_t) (max_iter > 0 ? max_iter : 1)) + /* trace */
+         carved(sizeof(int) * (size_t) n) +       /* ic2 */
          carved(sizeof(double) * (size_t) n) +    /* crit */
          carved(sizeof(ckm_idx) * (size_t) k) * 3 + /* nc, ncp, live */
          carved(sizeof(double) * (size_t) k) * 2 +  /* an1, an2 */
@@ -213,9 +214,11 @@ static int quick_transfer(hw *h, ckm_idx max_steps)
 int ckm_hartigan_wong(const double *x, ckm_idx n, int d, int k,
                       double *centers, int *labels, int max_iter,
                       const ckm_hooks *hooks, void *work, int *iter,
-                      double *trace)
+                      double **trace_out)
 {
   carver cv = {(char *) work};
+  double *trace = carve(&cv, sizeof(double) * (size_t) (max_iter > 0 ? max_iter : 1));
+  *trace_out = trace;
   hw h = {.x = x, .n = n, .d = d, .k = k, .c = centers, .ic1 = labels,
           .hooks = hooks};
   h.ic2 = carve(&cv, sizeof(int) * (size_t) n);
@@ -307,13 +310,11 @@ int ckm_hartigan_wong(const double *x, ckm_idx n, int d, int k,
           h.ncp[l] = 0;
       }
     }
-    if (trace) {
-      /* the inertia about the centres as the stages left them */
-      double s = 0.0;
-      for (ckm_idx i = 0; i < n; i++)
-        s += dist2(&h, i, labels[i]);
-      trace[it - 1] = s;
-    }
+    /* the inertia about the centres as the stages left them */
+    double s = 0.0;
+    for (ckm_idx i = 0; i < n; i++)
+      s += dist2(&h, i, labels[i]);
+    trace[it - 1] = s;
     if (done)
       return done == 2 ? status : CKM_OK;
   }

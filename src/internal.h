@@ -214,8 +214,8 @@ size_t ckm_hartigan_workspace(ckm_idx n, int d, int k, int nranks);
 /* hartwong.c: Hartigan and Wong's algorithm (AS 136) from the k x d
  * centres in `centers` (column-major; on return the centres as its
  * transfers left them, not recomputed), 0-based labels into `labels`,
- * at most max_iter iterations (*iter: made), the inertia after each
- * into trace (or NULL). One thread, no weights. Returns CKM_OK when it
+ * at most max_iter iterations (*iter: made), the inertia after each in
+ * *trace (max_iter values in the workspace). One thread, no weights. Returns CKM_OK when it
  * stopped as the published algorithm stops with no fault, or one of: */
 enum ckm_hw_result {
   CKM_HW_NOT_RUN = 101,   /* k < 2 or k >= n: not run */
@@ -225,17 +225,18 @@ enum ckm_hw_result {
   CKM_HW_MAX_QTRAN = 104  /* a quick-transfer stage reached 50 n steps */
 };
 /* (or CKM_INTERRUPTED) */
-size_t ckm_hartigan_wong_workspace(ckm_idx n, int k);
+size_t ckm_hartigan_wong_workspace(ckm_idx n, int k, int max_iter);
 int ckm_hartigan_wong(const double *x, ckm_idx n, int d, int k,
                       double *centers, int *labels, int max_iter,
                       const ckm_hooks *hooks, void *work, int *iter,
-                      double *trace);
+                      double **trace);
 void ckm_hartigan_carve(ckm_hartigan *h, carver *cv, ckm_idx n, int d, int k,
                         int nranks);
 void ckm_hartigan_reset(ckm_hartigan *h, const ckm_state *s);
 void ckm_hartigan_resync(ckm_hartigan *h, const ckm_state *s,
                          const double *old);
 ckm_idx ckm_hartigan_sweep(ckm_hartigan *h, ckm_state *s);
+int ckm_hartigan_any_move(ckm_hartigan *h, const ckm_state *s);
 
 /* An algorithm of the assignment passes, run by the driver (kmeans.c):
  * the size of its private state and its carving (into s->alg), the first

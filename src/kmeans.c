@@ -171,7 +171,7 @@ size_t ckm_fit_workspace(ckm_idx n, int d, int k, const ckm_options *opt)
     bytes += carved(sizeof(ckm_hartigan)) +
              ckm_hartigan_workspace(n, d, k, opt->comm ? opt->comm->size : 1);
   if (hartigan_wong(opt))
-    bytes += ckm_hartigan_wong_workspace(n, k);
+    bytes += ckm_hartigan_wong_workspace(n, k, opt->max_iter);
   return bytes;
 }
 
@@ -237,8 +237,14 @@ static int refine_hartigan(ckm_state *s, ckm_hartigan *h,
     if (s->counts[j] == 0)
       return CKM_OK; /* not a partition into k clusters: left as it is */
   ckm_divide(s);
-  ckm_hartigan_reset(h, s);
   ckm_transpose_centres(s->centers, k, d, s->ct);
+  info->converged = 0;
+  if (!s->comm && !ckm_hartigan_any_move(h, s)) {
+    /* no transfer lowers the inertia of these means: done */
+    info->converged = 1;
+    return CKM_OK;
+  }
+  ckm_hartigan_reset(h, s);
   memcpy(s->old, s->centers, sizeof(double) * kd);
   double inertia = inertia_from_means(s, totss, s->colmean);
   int exact = 1; /* s->ct holds the exact means of the partition */
@@ -344,7 +350,9 @@ static ckm_hartigan *fit_state(ckm_state *s, const double *x, ckm_idx n, int d,
     hart = carve(&cv, sizeof(ckm_hartigan));
     ckm_hartigan_carve(hart, &cv, n, d, k, s->comm ? s->comm->size : 1);
   }
-  s->hw_work = hartigan_wong(opt) ? carve(&cv, ckm_hartigan_wong_workspace(n, k)) : NULL;
+  s->hw_work = hartigan_wong(opt)
+                  ? carve(&cv, ckm_hartigan_wong_workspace(n, k, opt->max_iter))
+                  : NULL;
   return hart;
 }
 
@@ -401,8 +409,9 @@ int ckm_fit_run(const double *x, ckm_idx n, int d, int k, double *centers,
   if (s->hw_work) {
     memcpy(s->old, centers, sizeof(double) * kd);
     int hw_iter = 0;
+    double *hw_trace = NULL;
     const int hs = ckm_hartigan_wong(x, n, d, k, centers, labels, opt->max_iter,
-                                     hooks, s->hw_work, &hw_iter, trace);
+                                     hooks, s->hw_work, &hw_iter, &hw_trace);
     if (hs == CKM_INTERRUPTED)
       return CKM_INTERRUPTED;
     if (hs == CKM_HW_NOT_RUN || hs == CKM_HW_EMPTY) {
@@ -419,9 +428,10 @@ int ckm_fit_run(const double *x, ckm_idx n, int d, int k, double *centers,
       if (ckm_cluster_sums(s))
         return s->status;
       ckm_divide(s);
-      if (report_iteration(s, hooks, NULL, hw_iter, trace ? trace[hw_iter - 1] : NAN,
-                           0, 0, info->converged))
-        return CKM_INTERRUPTED;
+      for (int it = 1; it <= hw_iter; it++)
+        if (report_iteration(s, hooks, trace, it, hw_trace[it - 1], 0, 0,
+                             it == hw_iter && info->converged))
+          return CKM_INTERRUPTED;
     }
   }
 

@@ -40,6 +40,10 @@ test_that("from the same start, kmeans()'s partition, centres and iterations bit
           expect_identical(fit$iter, ref$iter)
           expect_true(fit$converged)
         }
+        # the inertia after each iteration: falling, the last the fit's
+        expect_length(fit$trace, fit$iter)
+        expect_true(all(diff(fit$trace) <= 1e-12 * fit$trace[1]))
+        expect_equal(fit$trace[fit$iter], fit$tot.withinss, tolerance = 1e-10)
         expect_identical(fit$algorithm, "hartigan-wong")
         cases <- cases + 1
       }

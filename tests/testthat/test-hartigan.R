@@ -111,7 +111,6 @@ test_that("the default fit is no worse than kmeans(X, k) with the same seed, see
   # its first start is kmeans(X, k)'s own fit, refined further: never
   # higher but for the rounding of the sums of squares
   expect_lte(max(ratio), 1 + 1e-12)
-  expect_gt(sum(ratio < 1 - 1e-9), 0)
 })
 
 test_that("the default's first start is the random draw of kmeans(X, k)", {

@@ -67,9 +67,15 @@ test_that("restarts keep the lowest inertia", {
   expect_identical(best$n_init, 8L)
   expect_identical(ckm_fit(b$X, 6, init = "random")$n_init, 10L)
   expect_identical(ckm_fit(b$X, 6, init = "kmeans++")$n_init, 1L)
-  # the default on a small problem: the random start of kmeans(X, k) and a
-  # k-means++ start
-  expect_identical(ckm_fit(b$X, 6)$n_init, 2L)
+  # the default on a small problem: the random start of kmeans(X, k); with
+  # n_init = 2, a k-means++ start besides
+  expect_identical(ckm_fit(b$X, 6)$n_init, 1L)
+  set.seed(4)
+  two <- ckm_fit(b$X, 6, n_init = 2)
+  set.seed(4)
+  one <- ckm_fit(b$X, 6)
+  expect_identical(two$n_init, 2L)
+  expect_lte(two$tot.withinss, one$tot.withinss)
 })
 
 test_that("greedy k-means++ starts lower than plain k-means++, the same with 1 or 2 threads", {
@@ -79,7 +85,7 @@ test_that("greedy k-means++ starts lower than plain k-means++, the same with 1 o
   plain <- greedy <- numeric(runs)
   for (r in seq_len(runs)) {
     set.seed(r)
-    plain[r] <- suppressWarnings(ckm_fit(b$X, 12, max_iter = 1, tol = 0))$trace[1]
+    plain[r] <- suppressWarnings(ckm_fit(b$X, 12, init = "kmeans++", max_iter = 1, tol = 0))$trace[1]
     set.seed(r)
     greedy[r] <- suppressWarnings(ckm_fit(b$X, 12, init = "greedy-kmeans++", max_iter = 1,
                                           tol = 0))$trace[1]
