@@ -182,11 +182,12 @@ names_usable <- function(nm) {
 # The columns of `newdata` in the order of the fitted centres: by name when
 # both sides have usable names, else by position.
 match_columns <- function(newdata, centers, call, arg = "newdata") {
-  d <- ncol(centers)
   cn <- colnames(centers)
   nn <- colnames(newdata)
+  # the common case at once: the fit's own column names, in its order
+  if (!is.null(nn) && identical(nn, cn)) return(newdata)
+  d <- ncol(centers)
   if (names_usable(cn) && !is.null(nn)) {
-    if (identical(nn, cn)) return(newdata)
     if (!names_usable(nn)) {
       bad <- nn[is.na(nn) | !nzchar(nn) | duplicated(nn)][[1L]]
       abort(sprintf("`%s` has a column name that is %s, so its columns cannot be matched to the fitted ones by name.",

@@ -53,10 +53,11 @@ unapply_scaling <- function(C, scaling) {
 # numeric ones included), scaled as the fitted data were.
 fit_space <- function(object, data, call, arg) {
   cn <- colnames(object$centers)
-  if (is.data.frame(data) && inherits(object$terms, "terms")) {
+  df <- is.data.frame(data)
+  if (df && inherits(object$terms, "terms")) {
     # a formula fit: its terms evaluated on the new data, as lm() does
     data <- formula_frame(object$terms, data, call, arg)
-  } else if (is.data.frame(data) && !identical(names(data), cn) && names_usable(cn) &&
+  } else if (df && !identical(names(data), cn) && names_usable(cn) &&
              all(cn %in% names(data))) {
     # data[cn], without the cost of `[.data.frame` on a small call
     rn <- .row_names_info(data, 0L)
@@ -66,9 +67,8 @@ fit_space <- function(object, data, call, arg) {
   }
   X <- as_data_matrix(data, arg, call)
   X <- match_columns(X, object$centers, call, arg)
-  sc <- check_scaling(object, call)
-  if (!is.null(sc)) {
-    X <- apply_scaling(X, sc)
+  if (!is.null(object$scaling)) {
+    X <- apply_scaling(X, check_scaling(object, call))
   }
   X
 }

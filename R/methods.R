@@ -223,6 +223,26 @@ fitted.ckm <- function(object, method = c("centers", "classes"), ...) {
 #' round(head(p[order(apply(p, 1, max)), ]), 3)
 predict.ckm <- function(object, newdata, type = c("class", "prob"), beta = NULL,
                         threads = NULL, ...) {
+  # the common small call first, with the same checks and answer, cheaply:
+  # class labels for a double matrix with the fit's columns, of a fit with
+  # no scaling, conditioning or formula, too small for a second thread
+  if (!missing(newdata) && is.null(threads) && identical(type, c("class", "prob")) &&
+      is.double(newdata) && is.matrix(newdata) && !is.object(newdata) && is.list(object) &&
+      as.double(length(newdata)) * NROW(object$centers) < small_threads_work &&
+      is.null(object$scaling) && is.null(object$conditioning) && is.null(object$terms)) {
+    C <- object$centers
+    cn <- colnames(newdata)
+    if (is.double(C) && is.matrix(C) && !is.null(cn) && identical(cn, colnames(C)) &&
+        nrow(C) >= 1L && nrow(newdata) >= 1L && all(is.finite(C)) &&
+        .Call(ffi_first_nonfinite, newdata) == 0) {
+      z <- .Call(ffi_assign, newdata, C, kernel_code(), 1L)
+      if (z$status == 0L) {
+        cl <- z$cluster
+        if (!is.null(rn <- rownames(newdata))) names(cl) <- rn
+        return(cl)
+      }
+    }
+  }
   ecall <- sys.call()
   type <- check_choice(type, c("class", "prob"), "type", ecall, default_ok = TRUE)
   if (missing(newdata)) {

@@ -55,3 +55,23 @@ test_that("broom and factoextra accept the result as a kmeans object", {
   p <- factoextra::fviz_cluster(fit, data = iris[, 1:4])
   expect_s3_class(p, "ggplot")
 })
+
+test_that("predict() on a small matrix is the plain-R nearest centre, row names kept", {
+  set.seed(12)
+  X <- as.matrix(iris[, 1:4])
+  rownames(X) <- paste0("r", 1:150)
+  for (k in 2:5) {
+    fit <- ckm_fit(X, k, threads = 1)
+    new <- X[sample.int(150, 40), ] + rnorm(160, sd = 0.3)
+    near <- apply(new, 1, function(p) which.min(colSums((t(fit$centers) - p)^2)))
+    expect_identical(predict(fit, new), near)
+    # the same answer through the general path (a data frame)
+    expect_identical(predict(fit, as.data.frame(new)), near)
+  }
+  bad <- new
+  bad[3, 2] <- NA
+  expect_error(predict(fit, bad), "row 3, column 2")
+  edited <- fit
+  edited$centers[1, 1] <- NaN
+  expect_error(predict(edited, new), "centers")
+})
