@@ -175,7 +175,13 @@ agree_or_abort <- function(comm, local, call) {
 #'   `"random"`, or a k x d matrix of starting centres (the same on every
 #'   process). Hartigan's transfers (`algorithm = "hartigan"`, and the
 #'   default on small problems) take turns over the processes in rank
-#'   order, so they make the moves of one process too.
+#'   order, so they make the moves of one process too. On a small problem
+#'   the default's first start is refined by those transfers alone, as
+#'   `ckm_fit(algorithm = "hartigan")` refines it: [ckm_fit()]'s default
+#'   runs Hartigan and Wong's algorithm first, one sequence of stages over
+#'   all the rows.
+#' @param algorithm `"auto"`, `"lloyd"`, `"hamerly"`, `"yinyang"` or
+#'   `"hartigan"`, as in [ckm_fit()] (not `"hartigan-wong"`).
 #' @param comm A communicator: [ckm_comm_rmpi()] (default) or
 #'   [ckm_comm_serial()].
 #' @return On every process, an object of class `c("ckm_mpi", "ckm",
