@@ -52,6 +52,7 @@ cases <- list(
   "ckm_fit hamerly, 2e6 x 8, k = 64" = quote(ckm_fit(X, 64, algorithm = "hamerly", tol = 0)),
   "ckm_fit yinyang, 2e6 x 8, k = 640" = quote(ckm_fit(X, 640, algorithm = "yinyang", tol = 0)),
   "ckm_fit hartigan, 2e6 x 8, k = 64" = quote(ckm_fit(X, 64, algorithm = "hartigan")),
+  "ckm_fit hartigan-wong, 2e6 x 8, k = 64" = quote(ckm_fit(X, 64, algorithm = "hartigan-wong")),
   "k-means++ seeding, 2e6 x 8, k = 5000" = quote(ckm_fit(X, 5000, max_iter = 1)),
   "greedy k-means++, 2e6 x 8, k = 2000" = quote(ckm_fit(X, 2000, init = "greedy-kmeans++", max_iter = 1)),
   "ckm_elbow, 2e6 x 8, k = 1:40" = quote(ckm_elbow(X, k = 1:40, silhouette = "none")),

@@ -22,6 +22,10 @@ f <- ckm_fit(X, 20, n_init = 3)
 f <- ckm_fit(X, 20, init = "kmeans++", algorithm = "hartigan", weights = w)
 f <- ckm_kmeans(X, 5, algorithm = "MacQueen", nstart = 2)
 f <- ckm_kmeans(X, 5)
+# Hartigan and Wong's algorithm, and its fallback where a cluster starts
+# empty
+f <- ckm_fit(X, init = X[1:20, ], algorithm = "hartigan-wong", max_iter = 3)
+f <- ckm_fit(X, init = rbind(X[1:19, ], c(1e4, 1e4, 0, 0)), algorithm = "hartigan-wong")
 # empty clusters and relocation
 start <- rbind(X[1:18, ], c(1e4, 1e4, 0, 0), c(-1e4, 1e4, 0, 0))
 f <- ckm_fit(X, init = start, threads = 2)
