@@ -193,7 +193,9 @@ int main(void)
     for (ckm_idx q = 0; q < n * d; q++) tiny[q] = x[q] * 1e-150;
     double *c = first_rows(x, n, d, k);
     double *ct = first_rows(tiny, n, d, k);
-    for (int mode = CKM_HARTIGAN_FIRST; mode <= CKM_HARTIGAN_AFTER; mode++) {
+    /* (Hartigan and Wong's algorithm alone may end where one transfer
+     * still lowers the inertia; with weights it gives way to the sweeps) */
+    for (int mode = CKM_HARTIGAN_FIRST; mode <= CKM_HARTIGAN_WONG_SWEEP; mode++) {
       for (int wt = 0; wt < 2; wt++) {
         const double *ww = wt ? w : NULL;
         fit_out a = run_hartigan(x, n, d, k, c, mode, 1, ww);
@@ -201,7 +203,8 @@ int main(void)
         CHECK(a.status == CKM_OK && sane_fit(&a, n, d, k), "hartigan status (mode %d)", mode);
         CHECK(same_fit(&a, &b, n, d, k), "hartigan 1 vs 2 threads (mode %d, weights %d)", mode, wt);
         CHECK(a.info.converged, "hartigan converges (mode %d)", mode);
-        CHECK(hartigan_stable(&a, x, n, d, k, ww), "hartigan stable (mode %d, weights %d)", mode, wt);
+        CHECK(mode == CKM_HARTIGAN_WONG || hartigan_stable(&a, x, n, d, k, ww),
+              "hartigan stable (mode %d, weights %d)", mode, wt);
         fit_out l = run_fit(x, n, d, k, c, CKM_LLOYD, CKM_KERNEL_AUTO, 1, 300, 0.0, ww);
         double ia = 0.0, il = 0.0;
         for (int j = 0; j < k; j++) { ia += a.wss[j]; il += l.wss[j]; }
@@ -211,7 +214,8 @@ int main(void)
       }
       fit_out t = run_hartigan(tiny, n, d, k, ct, mode, 2, NULL);
       CHECK(t.status == CKM_OK && t.info.converged, "hartigan at 1e-150 (mode %d)", mode);
-      CHECK(hartigan_stable(&t, tiny, n, d, k, NULL), "hartigan stable at 1e-150");
+      CHECK(mode == CKM_HARTIGAN_WONG || hartigan_stable(&t, tiny, n, d, k, NULL),
+            "hartigan stable at 1e-150");
       free_fit(&t);
     }
     /* restarts: the given first start alone equals a fit from it */
