@@ -56,6 +56,11 @@
 #' set.seed(1); a <- ckm_kmeans(x, 3, algorithm = "Lloyd", threads = 1)
 #' set.seed(1); b <- kmeans(x, 3, algorithm = "Lloyd")
 #' identical(a$cluster, b$cluster)
+#'
+#' # and as kmeans()'s default, Hartigan-Wong: partition, centres, iterations
+#' set.seed(2); a <- ckm_kmeans(x, 4, threads = 1)
+#' set.seed(2); b <- kmeans(x, 4)
+#' c(identical(a$cluster, b$cluster), identical(a$centers, b$centers), a$iter == b$iter)
 ckm_kmeans <- function(x, centers, iter.max = 10L, nstart = 1L,
                        algorithm = c("Hartigan-Wong", "Lloyd", "Forgy", "MacQueen"),
                        trace = FALSE, threads = NULL) {

@@ -42,7 +42,11 @@
  * number", the single-precision 1e30 of the published algorithm. */
 #define HW_BIG ((double) 1.0e30f)
 
-/* Steps between polls of the interrupt hook. */
+/* Points between polls of the interrupt hook in the first assignment and
+ * the optimal-transfer stage (each point looks at up to k centres), and
+ * steps between polls in the quick-transfer stage (one or two distances
+ * each). */
+#define HW_POLL_POINTS 4096
 #define HW_POLL 65536
 
 typedef struct hw {
@@ -133,7 +137,7 @@ static int optimal_transfer(hw *h)
       h->live[l] = n + 1;
   for (ckm_idx i = 0; i < n; i++) {
     const ckm_idx step = i + 1;
-    if (i > 0 && i % HW_POLL == 0 && ckm_should_stop(h->hooks))
+    if (i > 0 && i % HW_POLL_POINTS == 0 && ckm_should_stop(h->hooks))
       return CKM_INTERRUPTED;
     h->indx++;
     const int l1 = h->ic1[i], ll = h->ic2[i];
@@ -237,6 +241,8 @@ int ckm_hartigan_wong(const double *x, ckm_idx n, int d, int k,
    * (the first of equals; a distance sum stops once it reaches the
    * second nearest's) */
   for (ckm_idx i = 0; i < n; i++) {
+    if (i > 0 && i % HW_POLL_POINTS == 0 && ckm_should_stop(hooks))
+      return CKM_INTERRUPTED;
     double d1 = dist2(&h, i, 0), d2 = dist2(&h, i, 1);
     int c1 = 0, c2 = 1;
     if (d1 > d2) {
