@@ -103,9 +103,12 @@ test_that("where kmeans() stops (a cluster empty at the start), Hartigan's trans
 
 test_that("k = 1 and k = n are fits, not errors", {
   X <- as.matrix(iris[1:10, 1:2])
-  f1 <- ckm_fit(X, init = X[1, , drop = FALSE], algorithm = "hartigan-wong", threads = 1)
-  expect_identical(unname(f1$cluster), rep(1L, 10))
-  expect_equal(unname(f1$centers[1, ]), unname(colMeans(X)))
+  for (alg in c("hartigan-wong", "hartigan")) {
+    expect_no_warning(f1 <- ckm_fit(X, init = X[1, , drop = FALSE], algorithm = alg, threads = 1))
+    expect_true(f1$converged)
+    expect_identical(unname(f1$cluster), rep(1L, 10))
+    expect_equal(unname(f1$centers[1, ]), unname(colMeans(X)))
+  }
   U <- unique(X)
   fn <- ckm_fit(U, init = U, algorithm = "hartigan-wong", threads = 1)
   expect_identical(fn$size, rep(1L, nrow(U)))
