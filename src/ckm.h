@@ -167,7 +167,12 @@ size_t ckm_fit_workspace(ckm_idx n, int d, int k, const ckm_options *opt);
  * Hartigan's transfers (hartigan.c), sweep after sweep until one moves no
  * point; each sweep that moved a point counts as an iteration (so the
  * passes and the sweeps are at most max_iter, and trace has room), and is
- * followed by the exact means of the new partition.
+ * followed by the exact means of the new partition. With
+ * CKM_HARTIGAN_WONG(_SWEEP), one process and no weights, Hartigan and
+ * Wong's algorithm (hartwong.c) replaces the passes (its iterations are
+ * the first ones), followed (_SWEEP) by the sweeps; where it cannot run
+ * (k < 2, k >= n, a cluster empty after its first assignment) the fit is
+ * CKM_HARTIGAN_FIRST's.
  */
 int ckm_fit_run(const double *x, ckm_idx n, int d, int k, double *centers,
                 int *labels, double *wss, ckm_idx *size, double *trace,
