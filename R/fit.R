@@ -232,7 +232,8 @@
 #'   components of [stats::kmeans()], `cluster`, `centers`, `totss`,
 #'   `withinss`, `tot.withinss`, `betweenss`, `size`, `iter` and `ifault`
 #'   (0, or 2 when the kept start did not converge in `max_iter`
-#'   iterations), and in addition
+#'   iterations, or 4 when Hartigan and Wong's quick-transfer stage reached
+#'   its limit of steps, as in [stats::kmeans()]), and in addition
 #'   \item{inertia}{the within-cluster sum of squares, `tot.withinss`;}
 #'   \item{converged}{whether the kept start converged;}
 #'   \item{n_iter}{the iterations (assignment passes) of the kept start;}

@@ -100,16 +100,10 @@ ckm_kmeans <- function(x, centers, iter.max = 10L, nstart = 1L,
   one <- function(start) {
     if (algorithm == "MacQueen" || k == 1L) return(macqueen_fit(x, start, iter.max))
     alg <- if (algorithm == "Hartigan-Wong") "hartigan-wong" else "lloyd"
-    qtran <- FALSE
-    f <- withCallingHandlers(
-      ckm_fit(x, init = start, algorithm = alg, tol = 0, max_iter = iter.max,
-              threads = threads, verbose = verbose),
-      ckm_warning = function(w) {
-        qtran <<- grepl("quick-transfer", conditionMessage(w), fixed = TRUE)
-        invokeRestart("muffleWarning")
-      })
-    f$iter <- if (f$converged || qtran) f$n_iter else iter.max + 1L
-    f$qtran <- qtran
+    f <- suppressWarnings(ckm_fit(x, init = start, algorithm = alg, tol = 0,
+                                  max_iter = iter.max, threads = threads, verbose = verbose),
+                          classes = "ckm_warning")
+    f$iter <- if (f$converged || f$ifault == 4L) f$n_iter else iter.max + 1L
     f
   }
   fit <- one(centers)
@@ -120,17 +114,15 @@ ckm_kmeans <- function(x, centers, iter.max = 10L, nstart = 1L,
       if (z$tot.withinss < fit$tot.withinss) fit <- z
     }
   }
-  if (isTRUE(fit$qtran)) {
+  if (fit$ifault == 4L) {
     warning(sprintf("Quick-TRANSfer stage steps exceeded maximum (= %d)",
                     as.integer(min(50 * m, .Machine$integer.max))), call. = FALSE)
-    fit$ifault <- 4L
   } else if (fit$iter > iter.max) {
     warning(sprintf(ngettext(iter.max, "did not converge in %d iteration",
                              "did not converge in %d iterations"), iter.max),
             call. = FALSE, domain = NA)
     fit$ifault <- 2L
   }
-  fit$qtran <- NULL
   fit$algorithm <- algorithm
   fit$nstart <- nstart
   fit
