@@ -316,6 +316,36 @@ static void set_bounds(ckm_hartigan *h, ckm_idx i, int a, int b2,
   }
 }
 
+/* Hartigan's criterion for a point of weight wi in cluster a, its squared
+ * distances in dk: the cluster b != a of the smallest W_b / (W_b + wi)
+ * dk[b] below *best (on entry its own criterion; on return the smallest),
+ * the first of equals, or a when there is none. */
+static inline int best_target(const ckm_hartigan *h, const double *dk, int k,
+                              int a, double wi, int weighted, double *best)
+{
+  int to = a;
+  if (weighted) {
+    for (int b = 0; b < k; b++) {
+      if (b == a)
+        continue;
+      const double v = h->W[b] / (h->W[b] + wi) * dk[b];
+      if (v < *best) {
+        *best = v;
+        to = b;
+      }
+    }
+  } else {
+    for (int b = 0; b < k; b++) {
+      const double v = h->f1[b] * dk[b];
+      if (b != a && v < *best) {
+        *best = v;
+        to = b;
+      }
+    }
+  }
+  return to;
+}
+
 /* The two smallest of dk over the clusters other than a: the nearest
  * (returned, its distance in *l2) and the next distance (*l3; INFINITY
  * when k = 2). */
@@ -444,26 +474,7 @@ static ckm_idx sweep_rows(ckm_hartigan *h, ckm_state *s, double *ct)
       /* every centre (several at a time: independent sums, same bits) */
       ckm_exact_range(pt, ct, d, 0, k, dk);
       double best = ra;
-      int to = a;
-      if (s->w) {
-        for (int b = 0; b < k; b++) {
-          if (b == a)
-            continue;
-          const double v = h->W[b] / (h->W[b] + wi) * dk[b];
-          if (v < best) {
-            best = v;
-            to = b;
-          }
-        }
-      } else {
-        for (int b = 0; b < k; b++) {
-          const double v = f1[b] * dk[b];
-          if (b != a && v < best) {
-            best = v;
-            to = b;
-          }
-        }
-      }
+      const int to = best_target(h, dk, k, a, wi, s->w != NULL, &best);
       if (to != a) {
         transfer(h, ct, d, k, kept, pt, wi, a, to);
         h->gain += wi * (ra - best);
@@ -513,11 +524,9 @@ int ckm_hartigan_any_move(ckm_hartigan *h, const ckm_state *s)
     ckm_gather(s->x, n, d, i, pt);
     const double ra = W[a] / (W[a] - wi) * ckm_exact_d2(pt, s->ct + (size_t) a * d, d);
     ckm_exact_range(pt, s->ct, d, 0, k, dk);
-    for (int b = 0; b < k; b++) {
-      const double v = s->w ? W[b] / (W[b] + wi) * dk[b] : f1[b] * dk[b];
-      if (b != a && v < ra)
-        return 1;
-    }
+    double best = ra;
+    if (best_target(h, dk, k, a, wi, s->w != NULL, &best) != a)
+      return 1;
   }
   return 0;
 }
