@@ -80,7 +80,7 @@ ckm_idx ckm_count_total(const ckm_comm *c, ckm_idx local, int *status);
 /* update.c */
 size_t ckm_update_workspace(ckm_idx n_cache, int d, int k, int nthreads,
                             int nranks);
-void ckm_update_carve(ckm_state *s, carver *cv, int cache);
+void ckm_update_carve(ckm_state *s, carver *cv, int cache, int nthreads);
 /* Relocation of empty clusters (ckm_relocate()) with the update's
  * scratch; s->counts are the global sizes. */
 ckm_idx ckm_update_relocate(ckm_state *s);

@@ -332,7 +332,7 @@ static ckm_hartigan *fit_state(ckm_state *s, const double *x, ckm_idx n, int d,
   s->hooks = hooks;
   s->comm = opt->comm && opt->comm->size > 1 ? opt->comm : NULL;
   *colmean_work = carve(&cv, ckm_totss_workspace(d));
-  ckm_update_carve(s, &cv, 1);
+  ckm_update_carve(s, &cv, 1, s->nthreads);
   ckm_fast *fast = carve(&cv, sizeof(ckm_fast));
   if (ckm_use_fast(opt->kernel, k, d)) {
     double *shared = carve(&cv, sizeof(double) * ckm_fast_shared_doubles(d, k));
@@ -545,7 +545,7 @@ void ckm_wss(const double *x, ckm_idx n, int d, int k, const int *labels,
   st.w = weights;
   st.dist = carve(&cv, sizeof(double) * (size_t) n);
   st.tile_sums = carve(&cv, sizeof(double) * (size_t) ckm_ntiles(n));
-  ckm_update_carve(&st, &cv, 0);
+  ckm_update_carve(&st, &cv, 0, 1);
   exact_dist_all(&st, centers);
   ckm_cluster_wss(&st, wss);
 }
@@ -562,6 +562,6 @@ void ckm_wss_of_dist(ckm_idx n, int k, const int *labels, const double *dist,
   st.labels = (int *) labels;
   st.w = weights;
   st.dist = (double *) dist;
-  ckm_update_carve(&st, &cv, 0);
+  ckm_update_carve(&st, &cv, 0, 1);
   ckm_cluster_wss(&st, wss);
 }

@@ -22,7 +22,11 @@
  * relocation's heap, and the cache of a fit's block sums. */
 struct ckm_update {
   ckm_idx block;         /* rows per block of the centre sums */
+  int nthreads;          /* threads the scratch below is for */
   double *ubuf;          /* the sums' scratch (area_of()) */
+  ckm_rsum *trs;         /* threads 1..: their own sums (kd + k each) */
+  double *tbuf;          /* per thread: a block's sums without cache (kd + k) */
+  ckm_idx *trows;        /* per thread: rows of a block, k group ends */
   double *upack;         /* collectives' buffer (pack_doubles()) */
   double *gsend, *grecv; /* relocation candidates, sent and gathered */
   double *hd;            /* relocation heap: keys and rows (k) */
@@ -45,13 +49,13 @@ ckm_idx ckm_sum_block(int k)
   return (b + CKM_TILE - 1) / CKM_TILE * CKM_TILE;
 }
 
-/* The update's scratch: block sums (kd), block weights and counts (k
- * each), then the reproducible sums of the centre sums (kd) and weights
- * (k), 4 doubles each. Threads share it (each owns columns). */
+/* The update's scratch: block weights and counts (k each), then the
+ * reproducible sums of the centre sums (kd) and weights (k), 4 doubles
+ * each (thread 0's; the others have their own, trs). */
 static size_t area_doubles(int d, int k)
 {
   const size_t kd = (size_t) k * d, kk = (size_t) k;
-  size_t v = kd + 2 * kk + (sizeof(ckm_rsum) / sizeof(double)) * (kd + kk);
+  size_t v = 2 * kk + (sizeof(ckm_rsum) / sizeof(double)) * (kd + kk);
   return (v + 7) / 8 * 8;
 }
 
@@ -72,9 +76,12 @@ static size_t cache_blocks(ckm_idx n, int k)
 size_t ckm_update_workspace(ckm_idx n_cache, int d, int k, int nthreads,
                             int nranks)
 {
-  (void) nthreads;
   const size_t nr = (size_t) (nranks < 1 ? 1 : nranks);
+  const size_t nt = (size_t) (nthreads < 1 ? 1 : nthreads), kdk = (size_t) k * (d + 1);
   size_t bytes = carved(sizeof(struct ckm_update)) +
+                 carved(sizeof(ckm_rsum) * kdk * (nt - 1)) +
+                 carved(sizeof(double) * kdk * nt) +
+                 carved(sizeof(ckm_idx) * ((size_t) ckm_sum_block(k) + (size_t) k) * nt) +
                  carved(sizeof(double) * (size_t) k) +  /* heap keys */
                  carved(sizeof(ckm_idx) * (size_t) k) + /* heap rows */
                  carved(sizeof(double) * area_doubles(d, k)) +
@@ -91,10 +98,15 @@ size_t ckm_update_workspace(ckm_idx n_cache, int d, int k, int nthreads,
   return bytes;
 }
 
-void ckm_update_carve(ckm_state *s, carver *cv, int cache)
+void ckm_update_carve(ckm_state *s, carver *cv, int cache, int nthreads)
 {
   const int nr = s->comm && s->comm->size > 1 ? s->comm->size : 1;
+  const size_t nt = (size_t) (nthreads < 1 ? 1 : nthreads), kdk = (size_t) s->k * (s->d + 1);
   s->upd = carve(cv, sizeof(struct ckm_update));
+  s->upd->nthreads = (int) nt;
+  s->upd->trs = carve(cv, sizeof(ckm_rsum) * kdk * (nt - 1));
+  s->upd->tbuf = carve(cv, sizeof(double) * kdk * nt);
+  s->upd->trows = carve(cv, sizeof(ckm_idx) * ((size_t) ckm_sum_block(s->k) + (size_t) s->k) * nt);
   s->upd->hd = carve(cv, sizeof(double) * (size_t) s->k);
   s->upd->hi = carve(cv, sizeof(ckm_idx) * (size_t) s->k);
   s->upd->block = ckm_sum_block(s->k);
@@ -117,7 +129,7 @@ void ckm_update_carve(ckm_state *s, carver *cv, int cache)
 }
 
 typedef struct update_area {
-  double *sums, *bw, *cnt;
+  double *bw, *cnt;
   ckm_rsum *rs, *rw; /* rw follows rs: kd + k sums in one array */
 } update_area;
 
@@ -126,8 +138,7 @@ static update_area area_of(const ckm_state *s)
   const size_t kd = (size_t) s->k * s->d, kk = (size_t) s->k;
   double *p = s->upd->ubuf;
   update_area a;
-  a.sums = p;
-  a.bw = p + kd;
+  a.bw = p;
   a.cnt = a.bw + kk;
   a.rs = (ckm_rsum *) (a.cnt + kk);
   a.rw = a.rs + kd;
@@ -247,20 +258,24 @@ static ckm_idx mark_dirty(ckm_state *s, ckm_idx nblocks)
       const int now = s->labels[i], was = prev[i];
       if (now == was)
         continue;
-      if (was < 0)
+      if (was < 0) {
         state = 2;
-      else
+      } else {
         cl[was] = 1;
+        cnt[was]--; /* the block's cluster sizes follow the moves */
+        cnt[now]++;
+      }
       cl[now] = 1;
       prev[i] = now;
       if (state == 0)
         state = 1;
     }
-    /* the block's cluster sizes, counted again */
-    for (int j = 0; j < k; j++)
-      cnt[j] = 0;
-    for (ckm_idx i = i0; i < i1; i++)
-      cnt[s->labels[i]]++;
+    if (state == 2) { /* a block seen for the first time: counted */
+      for (int j = 0; j < k; j++)
+        cnt[j] = 0;
+      for (ckm_idx i = i0; i < i1; i++)
+        cnt[s->labels[i]]++;
+    }
     if (state == 1) {
       int m = 0;
       for (int j = 0; j < k; j++)
@@ -274,17 +289,144 @@ static ckm_idx mark_dirty(ckm_state *s, ckm_idx nblocks)
   return ndirty;
 }
 
+/* The sums over rows r[0..len) (of w_i x_i with weights) of nc <= 4
+ * columns from c, in index order, into out[0], out[k], ...: one chain of
+ * additions per column, kept in a register, the columns side by side. */
+static void group_sums(const ckm_state *s, int c, int nc, const ckm_idx *r,
+                       ckm_idx len, double *out, int k)
+{
+  const size_t n = (size_t) s->n;
+  const double *x0 = s->x + (size_t) c * n;
+  const double *w = s->w;
+  double a0 = 0.0, a1 = 0.0, a2 = 0.0, a3 = 0.0;
+  if (w) {
+    for (int q = 0; q < nc; q++) {
+      double a = 0.0;
+      for (ckm_idx t = 0; t < len; t++)
+        a += w[r[t]] * x0[q * n + r[t]];
+      out[(size_t) q * k] = a;
+    }
+    return;
+  }
+  switch (nc) {
+  case 4:
+    for (ckm_idx t = 0; t < len; t++) {
+      const size_t i = (size_t) r[t];
+      a0 += x0[i];
+      a1 += x0[n + i];
+      a2 += x0[2 * n + i];
+      a3 += x0[3 * n + i];
+    }
+    out[3 * (size_t) k] = a3;
+    out[2 * (size_t) k] = a2;
+    out[(size_t) k] = a1;
+    out[0] = a0;
+    break;
+  case 3:
+    for (ckm_idx t = 0; t < len; t++) {
+      const size_t i = (size_t) r[t];
+      a0 += x0[i];
+      a1 += x0[n + i];
+      a2 += x0[2 * n + i];
+    }
+    out[2 * (size_t) k] = a2;
+    out[(size_t) k] = a1;
+    out[0] = a0;
+    break;
+  case 2:
+    for (ckm_idx t = 0; t < len; t++) {
+      const size_t i = (size_t) r[t];
+      a0 += x0[i];
+      a1 += x0[n + i];
+    }
+    out[(size_t) k] = a1;
+    out[0] = a0;
+    break;
+  default:
+    for (ckm_idx t = 0; t < len; t++)
+      a0 += x0[r[t]];
+    out[0] = a0;
+  }
+}
+
+/* One unit of the update: block b's sums over columns [c0, c1) (and, for
+ * the first range, its cluster weights), formed again where the block
+ * changed, then added exactly into the thread's own reproducible sums rs
+ * (the m = kd [+ k] sums of all clusters: rw follows rs). A block where few
+ * clusters changed is read through the list of its rows in those clusters
+ * (rows: scratch of a block's length and k more), in index order, so each sum is
+ * formed as in a full pass. Without a cache (bsum: scratch of kd + k) the
+ * block is summed whole. */
+static void unit_sums(const ckm_state *s, ckm_idx b, int c0, int c1,
+                      ckm_rsum *rs, double *bsum, ckm_idx *rows)
+{
+  const ckm_idx n = s->n, B = s->upd->block;
+  const ckm_idx i0 = b * B, i1 = i0 + B < n ? i0 + B : n;
+  const int k = s->k, d = s->d;
+  const size_t kd = (size_t) k * d;
+  const int cached = s->upd->cache.prev != NULL;
+  double *sums = cached ? s->upd->cache.sums + (size_t) b * kd : bsum;
+  double *bw = cached ? s->upd->cache.bw + (size_t) b * k : bsum + kd;
+  const unsigned char st = cached ? s->upd->cache.dirty[b] : 2;
+  const unsigned char *cl = cached ? s->upd->cache.cl + (size_t) b * k : NULL;
+  const int *labels = s->labels;
+  const int wfirst = s->w && c0 == 0;
+  if (st == 2) {
+    block_sums(s, i0, i1, c0, c1, NULL, sums);
+    if (wfirst) {
+      memset(bw, 0, sizeof(double) * (size_t) k);
+      for (ckm_idx i = i0; i < i1; i++)
+        bw[labels[i]] += s->w[i];
+    }
+  } else if (st == 1) {
+    /* the rows of the changed clusters, grouped by cluster (from the
+     * block's sizes), each group in index order */
+    const ckm_idx *cnt = s->upd->cache.cnt + (size_t) b * k;
+    ckm_idx *end = rows + B, m = 0;
+    for (int j = 0; j < k; j++)
+      if (cl[j]) {
+        end[j] = m;
+        m += cnt[j];
+      }
+    for (ckm_idx i = i0; i < i1; i++)
+      if (cl[labels[i]])
+        rows[end[labels[i]]++] = i;
+    for (int j = 0; j < k; j++) {
+      if (!cl[j])
+        continue;
+      const ckm_idx *r = rows + end[j] - cnt[j];
+      for (int c = c0; c < c1; c += 4)
+        group_sums(s, c, c1 - c < 4 ? c1 - c : 4, r, cnt[j], sums + j + (size_t) k * c, k);
+      if (wfirst) {
+        double acc = 0.0;
+        for (ckm_idx q = 0; q < cnt[j]; q++)
+          acc += s->w[r[q]];
+        bw[j] = acc;
+      }
+    }
+  }
+  for (size_t q = (size_t) k * c0; q < (size_t) k * c1; q++)
+    ckm_rsum_add(rs + q, sums[q]);
+  if (wfirst)
+    for (int j = 0; j < k; j++)
+      ckm_rsum_add(rs + kd + j, bw[j]);
+}
+
 /* Sizes (s->counts), total weights (s->wsum, with weights) and column sums
  * (s->centers: sums of the points, or of w_i x_i) per cluster, over all
- * rows of all processes. Threads own contiguous ranges of columns (as in
- * FAISS each thread owns a range of centres) and walk all blocks: every
- * block sum is still a sum in index order, and the exact addition of the
- * block sums makes the result independent of who added what.
+ * rows of all processes.
  *
  * In a fit the block sums are kept from one update to the next, and only
  * the clusters whose members changed within a block are summed again (late
  * in a fit few points move: most of X is not read). The kept sums are the
- * ones a full pass would form, so the centres are the same bit for bit. */
+ * ones a full pass would form, so the centres are the same bit for bit.
+ *
+ * Threads split the work by rows: each takes whole blocks (in turn, the
+ * changed ones and the unchanged ones dealt out separately) and adds
+ * their sums into reproducible sums of its own, merged at the end; with
+ * fewer blocks than threads, blocks are split by columns too. Every block
+ * sum is still a sum in index order, and exact addition makes the result
+ * independent of who added what. */
 int ckm_cluster_sums(ckm_state *s)
 {
   const ckm_idx n = s->n, B = s->upd->block, nblocks = (n + B - 1) / B;
@@ -310,48 +452,33 @@ int ckm_cluster_sums(ckm_state *s)
   for (int j = 0; j < k; j++)
     a0.cnt[j] = (double) s->counts[j];
 
-  /* weights block by block */
-  if (s->w)
-    for (ckm_idx b = 0; b < nblocks; b++) {
-      const ckm_idx i0 = b * B, i1 = i0 + B < n ? i0 + B : n;
-      double *bw = cached ? s->upd->cache.bw + (size_t) b * k : a0.bw;
-      const unsigned char st = cached ? s->upd->cache.dirty[b] : 2;
-      const unsigned char *cl = cached ? s->upd->cache.cl + (size_t) b * k : NULL;
-      if (st == 2) {
-        memset(bw, 0, sizeof(double) * (size_t) k);
-        for (ckm_idx i = i0; i < i1; i++)
-          bw[s->labels[i]] += s->w[i];
-      } else if (st == 1) {
-        for (int j = 0; j < k; j++)
-          if (cl[j])
-            bw[j] = 0.0;
-        for (ckm_idx i = i0; i < i1; i++)
-          if (cl[s->labels[i]])
-            bw[s->labels[i]] += s->w[i];
-      }
-      for (int j = 0; j < k; j++)
-        ckm_rsum_add(a0.rw + j, bw[j]);
-    }
-
-  const double work = cached ? (double) todo * B * d : (double) n * d;
-  const int nt = ckm_team(s->nthreads < d ? s->nthreads : d, work);
+  const double work = (double) todo * B * d + 8.0 * (double) nblocks * kd;
+  const int nt = ckm_team(s->nthreads < s->upd->nthreads ? s->nthreads : s->upd->nthreads, work);
+  const int ncr = nblocks >= nt ? 1 : (d < nt ? d : nt);
   (void) nt;
   CKM_PARALLEL(nt, parallel num_threads(nt),
   {
     const int me = ckm_thread_num(), team = ckm_num_threads();
-    const int c0 = (int) ((long) d * me / team), c1 = (int) ((long) d * (me + 1) / team);
-    for (ckm_idx b = 0; b < nblocks; b++) {
-      const ckm_idx i0 = b * B, i1 = i0 + B < n ? i0 + B : n;
-      double *sums = cached ? s->upd->cache.sums + (size_t) b * kd : a0.sums;
-      const unsigned char st = cached ? s->upd->cache.dirty[b] : 2;
-      if (st == 2)
-        block_sums(s, i0, i1, c0, c1, NULL, sums);
-      else if (st == 1)
-        block_sums(s, i0, i1, c0, c1, s->upd->cache.cl + (size_t) b * k, sums);
-      for (size_t q = (size_t) k * c0; q < (size_t) k * c1; q++)
-        ckm_rsum_add(a0.rs + q, sums[q]);
+    ckm_rsum *rs = me == 0 ? a0.rs : s->upd->trs + (size_t) (me - 1) * (kd + k);
+    double *bsum = s->upd->tbuf + (size_t) me * (kd + k);
+    ckm_idx *rows = s->upd->trows + (size_t) me * (B + k);
+    if (me > 0)
+      for (size_t q = 0; q < m; q++)
+        ckm_rsum_zero(rs + q);
+    ckm_idx seen[2] = {0, 0};
+    for (ckm_idx u = 0; u < nblocks * ncr; u++) {
+      const ckm_idx b = u / ncr;
+      const int r = (int) (u % ncr);
+      const int busy = !cached || s->upd->cache.dirty[b] != 0;
+      if (seen[busy]++ % team != me)
+        continue;
+      unit_sums(s, b, (int) ((long) d * r / ncr), (int) ((long) d * (r + 1) / ncr),
+                rs, bsum, rows);
     }
   });
+  for (int t = 1; t < nt; t++)
+    for (size_t q = 0; q < m; q++)
+      ckm_rsum_merge(a0.rs + q, s->upd->trs + (size_t) (t - 1) * (kd + k) + q);
 
   /* rw follows rs, so the m sums are contiguous */
   int st = ckm_rsum_allreduce(s->comm, a0.rs, m, s->upd->upack);
