@@ -108,22 +108,11 @@ static ckm_idx hamerly_pass(ckm_state *s, double *inertia)
     double *upper = h->b.upper + i0, *lower = h->lower + i0;
     int fail[CKM_TILE];
     double bound[CKM_TILE], own[CKM_TILE];
-    int nf = 0;
 
     /* 1. move the bounds by the drifts; most points stop here, without
      *    reading their row of X */
-    for (int t = 0; t < len; t++) {
-      const int a = lab[t];
-      double u = ckm_widen(upper[t], drift[a]);
-      double l = ckm_loosen(lower[t], a == jmax ? p2 : p1);
-      lower[t] = l;
-      double m = l > h->half[a] ? l : h->half[a];
-      upper[t] = u;
-      if (!(u < m)) {
-        bound[nf] = m;
-        fail[nf++] = t;
-      }
-    }
+    const int nf = ckm_sweep_bounds(s->wide, len, lab, upper, lower, drift,
+                                    h->half, jmax, p1, p2, fail, bound);
     if (nf == 0)
       continue;
 

@@ -274,21 +274,27 @@ static ckm_idx yinyang_pass(ckm_state *s, double *inertia)
     int nf = 0;
 
     /* 1. move the bounds by the drifts; most points stop here, without
-     *    reading their row of X */
-    for (int t = 0; t < len; t++) {
-      const int a = lab[t];
-      double u = ckm_widen(upper[t], drift[a]);
-      double *lb = y->lower + (size_t) (i0 + t) * groups;
-      double m = INFINITY;
-      for (int g = 0; g < groups; g++) {
-        lb[g] = ckm_loosen(lb[g], y->group_drift[g]);
-        if (lb[g] < m)
-          m = lb[g];
-      }
-      upper[t] = u;
-      if (!(u < m)) {
-        bound[nf] = m;
-        fail[nf++] = t;
+     *    reading their row of X (one group: the sweep of Hamerly's single
+     *    bound, whose lower bounds all shrink by the group's drift) */
+    if (groups == 1) {
+      nf = ckm_sweep_bounds(s->wide, len, lab, upper, y->lower + i0, drift,
+                            NULL, -1, y->group_drift[0], 0.0, fail, bound);
+    } else {
+      for (int t = 0; t < len; t++) {
+        const int a = lab[t];
+        double u = ckm_widen(upper[t], drift[a]);
+        double *lb = y->lower + (size_t) (i0 + t) * groups;
+        double m = INFINITY;
+        for (int g = 0; g < groups; g++) {
+          lb[g] = ckm_loosen(lb[g], y->group_drift[g]);
+          if (lb[g] < m)
+            m = lb[g];
+        }
+        upper[t] = u;
+        if (!(u < m)) {
+          bound[nf] = m;
+          fail[nf++] = t;
+        }
       }
     }
     if (nf == 0)

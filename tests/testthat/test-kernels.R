@@ -94,6 +94,9 @@ test_that("the plain kernel's register-blocked builds give its one-centre-at-a-t
       # nearest and second nearest distances (the bounds' first pass)
       same_fit(fit_with(kn, X, C0, "hamerly"), fit_with("plain", X, C0, "hamerly"),
                paste(label, "hamerly"))
+      # the bound sweep's builds (one group of centres below k = 20)
+      same_fit(fit_with(kn, X, C0, "yinyang"), fit_with("plain", X, C0, "yinyang"),
+               paste(label, "yinyang"))
     }
   }
   # integer grid points: many exactly equidistant from two centres, where
@@ -129,12 +132,17 @@ test_that("centre sums kept between iterations equal the means of the final clus
   C0 <- ref_start(X, 12)
   w <- runif(nrow(X), 0.5, 2)
   for (a in c("lloyd", "hamerly", "yinyang")) {
-    f <- ckm_fit(X, init = C0, tol = 0, max_iter = 500, algorithm = a)
+    f <- ckm_fit(X, init = C0, tol = 0, max_iter = 500, algorithm = a, threads = 1)
     expect_gt(f$iter, 10)
     means <- rowsum(X, f$cluster) / as.vector(table(f$cluster))
     expect_equal(unname(f$centers), unname(means), tolerance = 1e-13)
-    fw <- ckm_fit(X, init = C0, tol = 0, max_iter = 500, algorithm = a, weights = w)
+    fw <- ckm_fit(X, init = C0, tol = 0, max_iter = 500, algorithm = a, weights = w, threads = 1)
     wmeans <- rowsum(X * w, fw$cluster) / as.vector(rowsum(w, fw$cluster))
     expect_equal(unname(fw$centers), unname(wmeans), tolerance = 1e-13)
+    # two threads share the blocks out (each its own exact sums): same bits
+    same_fit(ckm_fit(X, init = C0, tol = 0, max_iter = 500, algorithm = a, threads = 2), f,
+             paste(a, "2 threads"))
+    same_fit(ckm_fit(X, init = C0, tol = 0, max_iter = 500, algorithm = a, weights = w,
+                     threads = 2), fw, paste(a, "weighted, 2 threads"))
   }
 })

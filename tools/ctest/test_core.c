@@ -10,6 +10,8 @@
 #include <stdio.h>
 
 #include "common.h"
+#include "bounds.h"
+#include "fastassign.h"
 
 static int failures = 0, checks = 0, bad_inputs = 0;
 
@@ -649,6 +651,68 @@ int main(void)
     CHECK(fabs(logw[0][0] - log(tot)) < 1e-12, "gap log W for k = 1");
     CHECK(logw[0][2] < logw[0][1] && logw[0][1] < logw[0][0], "gap log W decreases");
     free(x);
+  }
+
+  /* the bound sweep (sweep.c): its AVX2 and AVX-512 builds give the scalar
+   * build's bounds, list and list bounds bit for bit, on every tile length,
+   * with and without Hamerly's half-distances, on zeros, infinities and
+   * ties between the bounds */
+  {
+    const int isa = ckm_fast_isa(CKM_KERNEL_AUTO);
+    const int k = 7;
+    double drift[7], half[7];
+    int lab[CKM_TILE];
+    double up0[CKM_TILE], lo0[CKM_TILE];
+    for (int rep = 0; rep < 200; rep++) {
+      const int len = rep % 2 ? CKM_TILE - (rep % 13) : rep % (CKM_TILE + 1);
+      const int jmax = rep % 3 == 0 ? -1 : rep % k;
+      for (int j = 0; j < k; j++) {
+        drift[j] = rep % 5 == 0 && j == 2 ? 0.0 : rng_unif(&r);
+        half[j] = rng_unif(&r) * 2.0;
+      }
+      for (int t = 0; t < len; t++) {
+        lab[t] = (int) (rng_unif(&r) * k);
+        const double v = rng_unif(&r);
+        up0[t] = v < 0.05 ? INFINITY : v < 0.1 ? 0.0 : rng_unif(&r) * 2.0;
+        lo0[t] = v > 0.95 ? 0.0 : v > 0.9 ? up0[t] : rng_unif(&r) * 2.5;
+      }
+      const double p1 = rng_unif(&r) * 0.3, p2 = rep % 7 == 0 ? p1 : p1 * 0.5;
+      double up[3][CKM_TILE], lo[3][CKM_TILE], bd[3][CKM_TILE];
+      int fl[3][CKM_TILE], nf[3];
+      for (int w = 0; w < 3; w++) {
+        if ((w == 1 && isa < CKM_KERNEL_AVX2) || (w == 2 && isa != CKM_KERNEL_AVX512)) {
+          nf[w] = -1;
+          continue;
+        }
+        memcpy(up[w], up0, sizeof(double) * len);
+        memcpy(lo[w], lo0, sizeof(double) * len);
+        nf[w] = ckm_sweep_bounds(w, len, lab, up[w], lo[w], drift,
+                                 rep % 2 ? half : NULL, jmax, p1, p2, fl[w], bd[w]);
+      }
+      for (int w = 1; w < 3; w++) {
+        if (nf[w] < 0)
+          continue;
+        CHECK(nf[w] == nf[0] && memcmp(up[w], up[0], sizeof(double) * len) == 0 &&
+                  memcmp(lo[w], lo[0], sizeof(double) * len) == 0 &&
+                  memcmp(fl[w], fl[0], sizeof(int) * nf[0]) == 0 &&
+                  memcmp(bd[w], bd[0], sizeof(double) * nf[0]) == 0,
+              "sweep build %d = scalar (len %d, rep %d)", w, len, rep);
+      }
+      /* the scalar build against the rules written out */
+      int q = 0;
+      for (int t = 0; t < len; t++) {
+        const double u = (up0[t] + drift[lab[t]]) * (1.0 + 2.0 * DBL_EPSILON);
+        const double v = lo0[t] - (lab[t] == jmax ? p2 : p1);
+        const double l = v > 0.0 ? v * (1.0 - 2.0 * DBL_EPSILON) : 0.0;
+        const double m = rep % 2 ? (l > half[lab[t]] ? l : half[lab[t]]) : l;
+        CHECK(up[0][t] == u && lo[0][t] == l, "sweep bounds (rep %d, point %d)", rep, t);
+        if (!(u < m)) {
+          CHECK(q < nf[0] && fl[0][q] == t && bd[0][q] == m, "sweep list (rep %d, point %d)", rep, t);
+          q++;
+        }
+      }
+      CHECK(q == nf[0], "sweep list length (rep %d): %d vs %d", rep, nf[0], q);
+    }
   }
 
   printf("%d checks, %d failed; %d degenerate or extreme inputs\n", checks,
