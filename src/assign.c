@@ -217,6 +217,31 @@ static ckm_idx plain_tile(int wide, const double *x, ckm_idx n, int d,
                          tile_sum);
 }
 
+/* The nearest centre (ties to the lowest index), its squared distance and
+ * the second smallest squared distance of the rows rows[0 .. m) of X, with
+ * the plain kernel's bits (its register-blocked build where wide): the rows
+ * are copied CKM_ROWS_CHUNK at a time into buf (CKM_ROWS_CHUNK x d
+ * doubles), a small column-major matrix the kernel reads as a tile. For the
+ * points the bounds cannot settle, together instead of one at a time. */
+void ckm_plain_rows(int wide, const double *x, ckm_idx n, int d,
+                    const double *ct, int k, const ckm_idx *rows, int m,
+                    double *buf, int *lab, double *best, double *second)
+{
+  for (int q0 = 0; q0 < m; q0 += CKM_ROWS_CHUNK) {
+    const int len = m - q0 < CKM_ROWS_CHUNK ? m - q0 : CKM_ROWS_CHUNK;
+    memset(lab + q0, 0, sizeof(int) * (size_t) len);
+    for (int c = 0; c < d; c++) {
+      const double *xc = x + (size_t) c * (size_t) n;
+      double *bc = buf + (size_t) c * CKM_ROWS_CHUNK;
+      for (int q = 0; q < len; q++)
+        bc[q] = xc[rows[q0 + q]];
+    }
+    double tile_sum;
+    plain_tile(wide, buf, CKM_ROWS_CHUNK, d, ct, k, 0, len, lab + q0,
+               best + q0, second + q0, &tile_sum);
+  }
+}
+
 /* Lloyd's algorithm: every distance, every pass. */
 static ckm_idx lloyd_pass(ckm_state *s, double *inertia)
 {

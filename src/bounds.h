@@ -27,8 +27,9 @@
 typedef struct ckm_bounds {
   double *upper;      /* upper bound on the distance to the own centre (n) */
   double *drift;      /* per centre: upper bound on its last move (k) */
-  double *thread_buf; /* per thread: k + d + extra doubles */
-  size_t stride;
+  double *thread_buf; /* per thread: k + d + extra doubles, then the rows
+                         of ckm_plain_rows() (CKM_ROWS_CHUNK x d) */
+  size_t stride, rows_at;
 } ckm_bounds;
 
 /* Size and carving of the shared part; `extra`: doubles per thread beyond
@@ -38,7 +39,8 @@ static inline size_t ckm_bounds_common_size(ckm_idx n, int d, int k,
 {
   return carved(sizeof(double) * (size_t) k) +
          carved(sizeof(double) * (size_t) n) +
-         carved(sizeof(double) * ((size_t) k + (size_t) d + (size_t) extra) *
+         carved(sizeof(double) *
+                ((size_t) k + (size_t) d * (1 + CKM_ROWS_CHUNK) + (size_t) extra) *
                 (size_t) nthreads);
 }
 
@@ -47,7 +49,8 @@ static inline void ckm_bounds_common_carve(ckm_bounds *b, const ckm_state *s,
 {
   b->drift = carve(cv, sizeof(double) * (size_t) s->k);
   b->upper = carve(cv, sizeof(double) * (size_t) s->n);
-  b->stride = (size_t) s->k + (size_t) s->d + (size_t) extra;
+  b->rows_at = (size_t) s->k + (size_t) s->d + (size_t) extra;
+  b->stride = b->rows_at + (size_t) s->d * CKM_ROWS_CHUNK;
   b->thread_buf = carve(cv, sizeof(double) * b->stride * (size_t) s->nthreads);
 }
 

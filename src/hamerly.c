@@ -101,7 +101,6 @@ static ckm_idx hamerly_pass(ckm_state *s, double *inertia)
   CKM_PARALLEL(nt, parallel for num_threads(nt) schedule(dynamic, 4) reduction(+:changed),
   for (ckm_idx tile = 0; tile < ntiles; tile++) {
     double *buf = h->b.thread_buf + (size_t) ckm_thread_num() * h->b.stride;
-    double *pt = buf + k;
     const ckm_idx i0 = tile * CKM_TILE;
     const int len = (int) (n - i0 < CKM_TILE ? n - i0 : CKM_TILE);
     int *lab = s->labels + i0;
@@ -119,47 +118,31 @@ static ckm_idx hamerly_pass(ckm_state *s, double *inertia)
     /* 2. tighten the upper bounds of the others */
     ckm_bounds_own_d2(s, i0, lab, fail, nf, own);
 
-    /* 3. the points still not settled: compare with every centre. With
-     *    the blocked kernel they go through it together (it gives the
-     *    nearest centre, the exact distance to it and a lower bound on
-     *    the second nearest: all that the bounds need). */
+    /* 3. the points still not settled: compare with every centre,
+     *    together: through the blocked kernel (which gives the nearest
+     *    centre, the exact distance to it and a lower bound on the second
+     *    nearest: all that the bounds need), else through the plain
+     *    kernel's rows (the exact nearest and second nearest) */
     int nb = 0;
+    ckm_idx rows[CKM_TILE];
     for (int q = 0; q < nf; q++) {
-      const int t = fail[q], a = lab[t];
-      double u = ckm_dist_up(own[q], slack, abs_slack);
-      int best = a;
+      const int t = fail[q];
+      const double u = ckm_dist_up(own[q], slack, abs_slack);
       if (!(u < bound[q])) {
-        if (s->fast) {
-          fail[nb++] = t; /* q >= nb: fail[q] is already read */
-          continue;
-        }
-        ckm_gather(s->x, n, d, i0 + t, pt);
-        ckm_exact_range(pt, s->ct, d, 0, k, buf);
-        double sd = INFINITY, bd = buf[0];
-        best = 0;
-        for (int j = 1; j < k; j++) {
-          if (buf[j] < bd) {
-            sd = bd;
-            bd = buf[j];
-            best = j;
-          } else if (buf[j] < sd) {
-            sd = buf[j];
-          }
-        }
-        lower[t] = ckm_dist_down(sd, slack, abs_slack);
-        u = ckm_dist_up(bd, slack, abs_slack);
+        rows[nb] = i0 + t;
+        fail[nb++] = t; /* q >= nb: fail[q] is already read */
+        continue;
       }
-      changed += best != a;
-      lab[t] = best;
-      upper[t] = u;
+      upper[t] = u; /* settled in its own cluster */
     }
     if (nb > 0) {
-      ckm_idx rows[CKM_TILE];
       int win[CKM_TILE];
-      for (int q = 0; q < nb; q++)
-        rows[q] = i0 + fail[q];
       /* own and bound are free now: the distances and second bounds */
-      ckm_fast_rows(s->fast, s->x, n, s->ct, rows, nb, win, own, bound);
+      if (s->fast)
+        ckm_fast_rows(s->fast, s->x, n, s->ct, rows, nb, win, own, bound);
+      else
+        ckm_plain_rows(s->wide, s->x, n, d, s->ct, k, rows, nb, buf + h->b.rows_at,
+                       win, own, bound);
       for (int q = 0; q < nb; q++) {
         const int t = fail[q];
         changed += win[q] != lab[t];

@@ -159,6 +159,14 @@ void ckm_exact_range(const double *pt, const double *ct, int d, int j0, int j1,
 /* assign.c */
 ckm_idx ckm_assign_pass(ckm_state *s, double *second, double *inertia);
 
+/* Rows of X at a time for ckm_plain_rows() (a multiple of the blocked
+ * builds' 16 points), and that function: nearest centre, its distance and
+ * the second distance of listed rows, the plain kernel's bits. */
+#define CKM_ROWS_CHUNK 64
+void ckm_plain_rows(int wide, const double *x, ckm_idx n, int d,
+                    const double *ct, int k, const ckm_idx *rows, int m,
+                    double *buf, int *lab, double *best, double *second);
+
 /* hartigan.c: the refinement's own state (n bounds and stamps, per
  * cluster the path, weight and count, scratch, the collectives' buffers) */
 /* Per point, what a sweep reads of most points (hot) and what it reads

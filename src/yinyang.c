@@ -303,7 +303,37 @@ static ckm_idx yinyang_pass(ckm_state *s, double *inertia)
     /* 2. tighten the upper bounds of the others */
     ckm_bounds_own_d2(s, i0, lab, fail, nf, own);
 
-    /* 3. the points still not settled: the groups whose bound they cross */
+    /* 3. the points still not settled: the groups whose bound they cross.
+     *    With one group, every centre: the plain kernel's rows, together
+     *    (the nearest, ties to the lowest index, and the second nearest,
+     *    as yinyang_point() finds them) */
+    if (groups == 1) {
+      ckm_idx rows[CKM_TILE];
+      int nb = 0;
+      for (int q = 0; q < nf; q++) {
+        const int t = fail[q];
+        const double u = ckm_dist_up(own[q], slack, abs_slack);
+        if (!(u < bound[q])) {
+          rows[nb] = i0 + t;
+          fail[nb++] = t; /* q >= nb: fail[q] is already read */
+          continue;
+        }
+        upper[t] = u;
+      }
+      if (nb > 0) {
+        int win[CKM_TILE];
+        ckm_plain_rows(s->wide, s->x, n, d, s->ct, k, rows, nb, buf + y->b.rows_at,
+                       win, own, bound);
+        for (int q = 0; q < nb; q++) {
+          const int t = fail[q];
+          changed += win[q] != lab[t];
+          lab[t] = win[q];
+          y->lower[i0 + t] = ckm_dist_down(bound[q], slack, abs_slack);
+          upper[t] = ckm_dist_up(own[q], slack, abs_slack);
+        }
+      }
+      continue;
+    }
     for (int q = 0; q < nf; q++) {
       const int t = fail[q], a = lab[t];
       const ckm_idx i = i0 + t;

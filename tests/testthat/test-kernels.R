@@ -107,6 +107,10 @@ test_that("the plain kernel's register-blocked builds give its one-centre-at-a-t
   expect_identical(unname(plain$cluster),
                    unname(suppressWarnings(kmeans(X, C0, algorithm = "Lloyd", iter.max = 300))$cluster))
   for (kn in setdiff(kernels, "plain")) same_fit(fit_with(kn, X, C0), plain, paste(kn, "ties"))
+  # the bound algorithms send the points their bounds cannot settle through
+  # the same kernels, together (one group of centres for Yinyang at k = 13)
+  for (a in c("hamerly", "yinyang"))
+    for (kn in kernels) same_fit(fit_with(kn, X, C0, a), plain, paste(kn, a, "ties"))
 })
 
 test_that("ckm_threads(verbose = TRUE) names the kernel the CPU runs", {
