@@ -88,10 +88,12 @@ static inline double ckm_widen(double u, double p)
  * (sweep.c): upper[t] = ckm_widen(upper[t], drift[lab[t]]), lower[t] =
  * ckm_loosen(lower[t], lab[t] == jmax ? p2 : p1), and the points with
  * !(upper < m), m = lower (or max(lower, half[lab]) with half), listed in
- * fail with m in bound; returns their number. wide: s->wide (the build). */
+ * fail with m in bound; returns their number. wide: s->wide (the build);
+ * k: the size of drift and half. */
 int ckm_sweep_bounds(int wide, int len, const int *lab, double *upper,
                      double *lower, const double *drift, const double *half,
-                     int jmax, double p1, double p2, int *fail, double *bound);
+                     int k, int jmax, double p1, double p2, int *fail,
+                     double *bound);
 
 /* Exact squared distances of the points fail[0..nf) of the tile starting
  * at row i0 to their own centres, into own[], a column at a time through

@@ -111,7 +111,7 @@ static ckm_idx hamerly_pass(ckm_state *s, double *inertia)
     /* 1. move the bounds by the drifts; most points stop here, without
      *    reading their row of X */
     const int nf = ckm_sweep_bounds(s->wide, len, lab, upper, lower, drift,
-                                    h->half, jmax, p1, p2, fail, bound);
+                                    h->half, k, jmax, p1, p2, fail, bound);
     if (nf == 0)
       continue;
 

@@ -278,7 +278,7 @@ static ckm_idx yinyang_pass(ckm_state *s, double *inertia)
      *    bound, whose lower bounds all shrink by the group's drift) */
     if (groups == 1) {
       nf = ckm_sweep_bounds(s->wide, len, lab, upper, y->lower + i0, drift,
-                            NULL, -1, y->group_drift[0], 0.0, fail, bound);
+                            NULL, k, -1, y->group_drift[0], 0.0, fail, bound);
     } else {
       for (int t = 0; t < len; t++) {
         const int a = lab[t];

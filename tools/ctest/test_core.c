@@ -659,12 +659,13 @@ int main(void)
    * ties between the bounds */
   {
     const int isa = ckm_fast_isa(CKM_KERNEL_AUTO);
-    const int k = 7;
-    double drift[7], half[7];
+    double drift[40], half[40];
     int lab[CKM_TILE];
     double up0[CKM_TILE], lo0[CKM_TILE];
     for (int rep = 0; rep < 200; rep++) {
       const int len = rep % 2 ? CKM_TILE - (rep % 13) : rep % (CKM_TILE + 1);
+      /* k = 7 and 16: tables in registers in the AVX-512 build; 40: gathers */
+      const int k = rep % 4 == 0 ? 40 : rep % 4 == 1 ? 16 : 7;
       const int jmax = rep % 3 == 0 ? -1 : rep % k;
       for (int j = 0; j < k; j++) {
         drift[j] = rep % 5 == 0 && j == 2 ? 0.0 : rng_unif(&r);
@@ -687,7 +688,7 @@ int main(void)
         memcpy(up[w], up0, sizeof(double) * len);
         memcpy(lo[w], lo0, sizeof(double) * len);
         nf[w] = ckm_sweep_bounds(w, len, lab, up[w], lo[w], drift,
-                                 rep % 2 ? half : NULL, jmax, p1, p2, fl[w], bd[w]);
+                                 rep % 2 ? half : NULL, k, jmax, p1, p2, fl[w], bd[w]);
       }
       for (int w = 1; w < 3; w++) {
         if (nf[w] < 0)
