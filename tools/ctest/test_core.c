@@ -716,6 +716,58 @@ int main(void)
     }
   }
 
+  /* ckm_plain_rows(): listed rows through each build of the plain kernel
+   * give the nearest centre (ties to the lowest index), its distance and
+   * the second distance of one point and one centre at a time
+   * (ckm_exact_range, the operations of Lloyd's distances); integer data
+   * for exact ties; row counts across the 16-point blocks and the 64-row
+   * chunks */
+  {
+    const int isa = ckm_fast_isa(CKM_KERNEL_AUTO);
+    const ckm_idx n = 3001;
+    for (int rep = 0; rep < 24; rep++) {
+      const int d = 1 + rep % 9, k = 1 + (rep * 7) % 19;
+      double *x = malloc(sizeof(double) * (size_t) n * d);
+      double *ct = malloc(sizeof(double) * (size_t) k * d);
+      double *buf = malloc(sizeof(double) * (size_t) CKM_ROWS_CHUNK * d);
+      for (ckm_idx i = 0; i < n * d; i++)
+        x[i] = rep % 2 ? floor(rng_unif(&r) * 5) : rng_unif(&r) * 10 - 5;
+      for (int q = 0; q < k * d; q++)
+        ct[q] = rep % 2 ? floor(rng_unif(&r) * 5) : rng_unif(&r) * 10 - 5;
+      const int m = 1 + (int) (rng_unif(&r) * 200);
+      ckm_idx rows[256];
+      for (int q = 0; q < m; q++)
+        rows[q] = (ckm_idx) (rng_unif(&r) * n);
+      for (int w = 0; w < 4; w++) {
+        if ((w == 1 || w == 3) && isa < CKM_KERNEL_AVX2)
+          continue;
+        if (w == 2 && isa != CKM_KERNEL_AVX512)
+          continue;
+        int lab[256];
+        double best[256], sec[256], pt[64], dd[64];
+        ckm_plain_rows(w, x, n, d, ct, k, rows, m, buf, lab, best, sec);
+        for (int q = 0; q < m; q++) {
+          ckm_gather(x, n, d, rows[q], pt);
+          ckm_exact_range(pt, ct, d, 0, k, dd);
+          int b = 0;
+          for (int j = 1; j < k; j++)
+            if (dd[j] < dd[b])
+              b = j;
+          double s2 = INFINITY;
+          for (int j = 0; j < k; j++)
+            if (j != b && dd[j] < s2)
+              s2 = dd[j];
+          CHECK(lab[q] == b && best[q] == dd[b] && sec[q] == s2,
+                "plain rows (build %d, rep %d, row %d): %d %d %g %g %g %g", w, rep, q,
+                lab[q], b, best[q], dd[b], sec[q], s2);
+        }
+      }
+      free(x);
+      free(ct);
+      free(buf);
+    }
+  }
+
   printf("%d checks, %d failed; %d degenerate or extreme inputs\n", checks,
          failures, bad_inputs);
   return failures ? 1 : 0;
