@@ -9,11 +9,12 @@
 #     FAISS (float32), medians of `reps`; the limit of an iteration is the
 #     larger of 2 n k d flops at dgemm speed and one read of X at memory
 #     speed, and `of_limit` is the limit over the time (1: at the limit);
-#   - whole fits to convergence from that start (tol = 0): ckm's default
+#   - whole fits to convergence (or --max-iter) from that start (tol = 0): ckm's default
 #     algorithm, stats::kmeans' Lloyd (where it takes under a minute) and
 #     scikit-learn's lloyd and elkan, on 1 and 2 threads.
 #
-# Usage: Rscript bench/roofline.R [--reps=3] [--iters=11] [--quick]
+# Usage: Rscript bench/roofline.R [--reps=3] [--iters=11] [--max-iter=300] [--quick]
+#   (whole fits stop at convergence or max-iter iterations, the same for all)
 #   (ckm installed; peers: /usr/bin/python3 with scikit-learn and FAISS,
 #   Debian python3-sklearn python3-faiss libopenblas0-pthread; OpenBLAS is
 #   loaded for the peers from /usr/lib/x86_64-linux-gnu/openblas-pthread
@@ -28,6 +29,7 @@ opt <- function(name, default) {
 }
 reps <- as.integer(opt("reps", "3"))
 iters <- as.integer(opt("iters", "11"))
+max_iter <- as.integer(opt("max-iter", "300"))
 quick <- "--quick" %in% args
 python <- if (file.exists("/usr/bin/python3")) "/usr/bin/python3" else Sys.which("python3")
 here <- dirname(sub("^--file=", "", grep("^--file=", commandArgs(), value = TRUE)[1]))
@@ -69,12 +71,12 @@ on.exit(unlink(tmp, recursive = TRUE))
 irows <- list()
 frows <- list()
 for (sh in shapes) {
-  n <- sh$n; d <- sh$d; k <- sh$k
+  n <- as.integer(sh$n); d <- as.integer(sh$d); k <- as.integer(sh$k)
   X <- if (isTRUE(sh$uniform)) { set.seed(3); matrix(runif(n * d), n) } else blobs(n, d, k)
   S <- X[seq(1, n, length.out = k), , drop = FALSE]
   writeBin(as.vector(X), file.path(tmp, "X.bin"), size = 8)
   writeBin(as.vector(S), file.path(tmp, "C0.bin"), size = 8)
-  limit <- max(2 * n * k * d / (dgemm * 1e9), 8 * n * d / (bw * 1e9))
+  limit <- max(2 * as.double(n) * k * d / (dgemm * 1e9), 8 * as.double(n) * d / (bw * 1e9))
 
   # per Lloyd iteration, one thread
   lloyd <- function(it) suppressWarnings(
@@ -97,18 +99,19 @@ for (sh in shapes) {
   # whole fits to convergence from the same start
   for (th in 1:2) {
     fit <- NULL
-    t <- med_time(function() fit <<- ckm_fit(X, init = S, tol = 0, max_iter = 1000, threads = th))
+    t <- med_time(function() fit <<- suppressWarnings(
+      ckm_fit(X, init = S, tol = 0, max_iter = max_iter, threads = th)))
     fr <- data.frame(method = sprintf("ckm default (%s)", fit$algorithm),
                      seconds = t, iter = fit$iter, inertia = fit$tot.withinss, threads = th)
-    pf <- peer("fit", tmp, n, d, k, 1000, reps, th)
+    pf <- peer("fit", tmp, n, d, k, max_iter, reps, th)
     if (length(pf))
       fr <- rbind(fr, cbind(utils::read.csv(text = pf, header = FALSE,
                                             col.names = c("method", "seconds", "iter", "inertia")),
                             threads = th))
-    if (th == 1 && n * k * d * fit$iter <= 4e10) {
+    if (th == 1 && as.double(n) * k * d * fit$iter <= 4e10) {
       st <- NULL
       t <- med_time(function() st <<- suppressWarnings(
-        stats::kmeans(X, S, iter.max = 1000, algorithm = "Lloyd")), 1)
+        stats::kmeans(X, S, iter.max = max_iter, algorithm = "Lloyd")), 1)
       fr <- rbind(fr, data.frame(method = "stats Lloyd", seconds = t, iter = st$iter,
                                  inertia = st$tot.withinss, threads = 1))
     }

@@ -19,7 +19,9 @@ import os
 import statistics
 import sys
 import time
+import warnings
 
+warnings.filterwarnings("ignore")  # scikit-learn's notes on duplicate points
 os.environ.pop("OPENBLAS_CORETYPE", None)  # OpenBLAS chooses its own kernel
 import numpy as np  # noqa: E402
 
