@@ -152,79 +152,70 @@ static void area_zero(const ckm_state *s, update_area *a, size_t m)
     ckm_rsum_zero(a->rs + q);
 }
 
-#define CKM_SUM_COLS 16
-
 /* Sums over rows [i0, i1) of each cluster's points (of w_i x_i with
  * weights), columns [c0, c1), each in index order from 0, into sums (k x d,
- * column-major). With cl (k flags), only the flagged clusters are summed
- * (their entries zeroed first, the rows of the others not read); without,
- * all (those columns zeroed first). A sum is formed the same way either
- * way, so a cluster summed again equals its sum in a full pass bit for bit.
- * The points are the outer loop and a block of columns the inner one: the
- * sums of different columns are independent chains of additions, so they
+ * column-major; those columns zeroed first). The points are the outer loop
+ * and four columns the inner one, their pointers in registers: the sums
+ * of different columns are independent chains of additions, so they
  * overlap even when consecutive points share a cluster (sorted data), and
  * each column of X is read as a stream. */
 static void block_sums(const ckm_state *s, ckm_idx i0, ckm_idx i1, int c0,
-                       int c1, const unsigned char *cl, double *sums)
+                       int c1, double *sums)
 {
-  const ckm_idx n = s->n;
-  const int k = s->k;
+  const size_t n = (size_t) s->n, k = (size_t) s->k;
   const int *labels = s->labels;
   const double *w = s->w;
-  if (cl) {
-    for (int c = c0; c < c1; c++)
-      for (int j = 0; j < k; j++)
-        if (cl[j])
-          sums[j + (size_t) k * c] = 0.0;
-  } else {
-    memset(sums + (size_t) k * c0, 0, sizeof(double) * (size_t) k * (c1 - c0));
-  }
-  if (w) {
-    for (int c = c0; c < c1; c++) {
-      const double *xc = s->x + (size_t) c * (size_t) n;
-      double *sc = sums + (size_t) k * c;
-      if (cl) {
-        for (ckm_idx i = i0; i < i1; i++)
-          if (cl[labels[i]])
-            sc[labels[i]] += w[i] * xc[i];
-      } else {
-        for (ckm_idx i = i0; i < i1; i++)
-          sc[labels[i]] += w[i] * xc[i];
-      }
-    }
-    return;
-  }
-  for (int cb = c0; cb < c1; cb += CKM_SUM_COLS) {
-    const int nc = c1 - cb < CKM_SUM_COLS ? c1 - cb : CKM_SUM_COLS;
-    const double *xc[CKM_SUM_COLS];
-    double *sc[CKM_SUM_COLS];
-    for (int c = 0; c < nc; c++) {
-      xc[c] = s->x + (size_t) (cb + c) * (size_t) n;
-      sc[c] = sums + (size_t) k * (size_t) (cb + c);
-    }
-    if (cl) {
+  memset(sums + k * c0, 0, sizeof(double) * k * (size_t) (c1 - c0));
+  int c = c0;
+  for (; c + 4 <= c1; c += 4) {
+    const double *x0 = s->x + c * n, *x1 = x0 + n, *x2 = x1 + n, *x3 = x2 + n;
+    double *s0 = sums + k * c, *s1 = s0 + k, *s2 = s1 + k, *s3 = s2 + k;
+    if (w) {
       for (ckm_idx i = i0; i < i1; i++) {
         const int j = labels[i];
-        if (!cl[j])
-          continue;
-        for (int c = 0; c < nc; c++)
-          sc[c][j] += xc[c][i];
-      }
-    } else if (nc == 1) {
-      for (ckm_idx i = i0; i < i1; i++)
-        sc[0][labels[i]] += xc[0][i];
-    } else if (nc == 2) {
-      for (ckm_idx i = i0; i < i1; i++) {
-        const int j = labels[i];
-        sc[0][j] += xc[0][i];
-        sc[1][j] += xc[1][i];
+        const double wi = w[i];
+        s0[j] += wi * x0[i];
+        s1[j] += wi * x1[i];
+        s2[j] += wi * x2[i];
+        s3[j] += wi * x3[i];
       }
     } else {
       for (ckm_idx i = i0; i < i1; i++) {
         const int j = labels[i];
-        for (int c = 0; c < nc; c++)
-          sc[c][j] += xc[c][i];
+        s0[j] += x0[i];
+        s1[j] += x1[i];
+        s2[j] += x2[i];
+        s3[j] += x3[i];
       }
+    }
+  }
+  if (c + 2 <= c1) {
+    const double *x0 = s->x + c * n, *x1 = x0 + n;
+    double *s0 = sums + k * c, *s1 = s0 + k;
+    if (w) {
+      for (ckm_idx i = i0; i < i1; i++) {
+        const int j = labels[i];
+        s0[j] += w[i] * x0[i];
+        s1[j] += w[i] * x1[i];
+      }
+    } else {
+      for (ckm_idx i = i0; i < i1; i++) {
+        const int j = labels[i];
+        s0[j] += x0[i];
+        s1[j] += x1[i];
+      }
+    }
+    c += 2;
+  }
+  if (c < c1) {
+    const double *x0 = s->x + c * n;
+    double *s0 = sums + k * c;
+    if (w) {
+      for (ckm_idx i = i0; i < i1; i++)
+        s0[labels[i]] += w[i] * x0[i];
+    } else {
+      for (ckm_idx i = i0; i < i1; i++)
+        s0[labels[i]] += x0[i];
     }
   }
 }
@@ -372,7 +363,7 @@ static void unit_sums(const ckm_state *s, ckm_idx b, int c0, int c1,
   const int *labels = s->labels;
   const int wfirst = s->w && c0 == 0;
   if (st == 2) {
-    block_sums(s, i0, i1, c0, c1, NULL, sums);
+    block_sums(s, i0, i1, c0, c1, sums);
     if (wfirst) {
       memset(bw, 0, sizeof(double) * (size_t) k);
       for (ckm_idx i = i0; i < i1; i++)
