@@ -115,4 +115,54 @@ static inline void ckm_bounds_own_d2(const ckm_state *s, ckm_idx i0,
   }
 }
 
+/* Steps 2 and 3 of a pass with one lower bound per point (Hamerly,
+ * one-group Yinyang) for the points fail[0 .. nf) of the tile at i0 that
+ * the sweep listed, bound[] their lower bounds; upper and lower point at
+ * the tile's bounds. The exact distance to the own centre settles most;
+ * the others go through a kernel together: the blocked one (fast: s->fast,
+ * packed for this pass), which gives the nearest centre, its distance and
+ * a lower bound on the second, or the plain kernel's rows (rowbuf:
+ * CKM_ROWS_CHUNK x d doubles), the nearest (ties to the lowest index) and
+ * the second nearest exactly. Labels and both bounds are updated; returns
+ * the number of labels changed. */
+static inline ckm_idx ckm_bounds_settle(ckm_state *s, int fast, ckm_idx i0,
+                                        int *fail, int nf, double *bound,
+                                        double *upper, double *lower,
+                                        double *rowbuf)
+{
+  const double slack = ckm_slack(s->d), abs_slack = ckm_abs_slack(s->d);
+  int *lab = s->labels + i0;
+  double own[CKM_TILE];
+  ckm_idx rows[CKM_TILE], changed = 0;
+  ckm_bounds_own_d2(s, i0, lab, fail, nf, own);
+  int nb = 0;
+  for (int q = 0; q < nf; q++) {
+    const int t = fail[q];
+    const double u = ckm_dist_up(own[q], slack, abs_slack);
+    if (!(u < bound[q])) {
+      rows[nb] = i0 + t;
+      fail[nb++] = t; /* q >= nb: fail[q] is already read */
+      continue;
+    }
+    upper[t] = u; /* settled in its own cluster */
+  }
+  if (nb == 0)
+    return 0;
+  int win[CKM_TILE];
+  /* own and bound are free now: the distances and second bounds */
+  if (fast)
+    ckm_fast_rows(s->fast, s->x, s->n, s->ct, rows, nb, win, own, bound);
+  else
+    ckm_plain_rows(s->wide, s->x, s->n, s->d, s->ct, s->k, rows, nb, rowbuf, win,
+                   own, bound);
+  for (int q = 0; q < nb; q++) {
+    const int t = fail[q];
+    changed += win[q] != lab[t];
+    lab[t] = win[q];
+    lower[t] = ckm_dist_down(bound[q], slack, abs_slack);
+    upper[t] = ckm_dist_up(own[q], slack, abs_slack);
+  }
+  return changed;
+}
+
 #endif

@@ -78,7 +78,6 @@ static ckm_idx hamerly_pass(ckm_state *s, double *inertia)
   hamerly *h = (hamerly *) s->alg;
   const ckm_idx n = s->n, ntiles = ckm_ntiles(n);
   const int d = s->d, k = s->k;
-  const double slack = ckm_slack(d), abs_slack = ckm_abs_slack(d);
   const double *drift = h->b.drift;
   /* the largest and second largest drift: a point's single bound loosens
    * by the largest move of a centre other than its own */
@@ -103,54 +102,19 @@ static ckm_idx hamerly_pass(ckm_state *s, double *inertia)
     double *buf = h->b.thread_buf + (size_t) ckm_thread_num() * h->b.stride;
     const ckm_idx i0 = tile * CKM_TILE;
     const int len = (int) (n - i0 < CKM_TILE ? n - i0 : CKM_TILE);
-    int *lab = s->labels + i0;
     double *upper = h->b.upper + i0, *lower = h->lower + i0;
     int fail[CKM_TILE];
-    double bound[CKM_TILE], own[CKM_TILE];
+    double bound[CKM_TILE];
 
     /* 1. move the bounds by the drifts; most points stop here, without
      *    reading their row of X */
-    const int nf = ckm_sweep_bounds(s->wide, len, lab, upper, lower, drift,
-                                    h->half, k, jmax, p1, p2, fail, bound);
-    if (nf == 0)
-      continue;
-
-    /* 2. tighten the upper bounds of the others */
-    ckm_bounds_own_d2(s, i0, lab, fail, nf, own);
-
-    /* 3. the points still not settled: compare with every centre,
-     *    together: through the blocked kernel (which gives the nearest
-     *    centre, the exact distance to it and a lower bound on the second
-     *    nearest: all that the bounds need), else through the plain
-     *    kernel's rows (the exact nearest and second nearest) */
-    int nb = 0;
-    ckm_idx rows[CKM_TILE];
-    for (int q = 0; q < nf; q++) {
-      const int t = fail[q];
-      const double u = ckm_dist_up(own[q], slack, abs_slack);
-      if (!(u < bound[q])) {
-        rows[nb] = i0 + t;
-        fail[nb++] = t; /* q >= nb: fail[q] is already read */
-        continue;
-      }
-      upper[t] = u; /* settled in its own cluster */
-    }
-    if (nb > 0) {
-      int win[CKM_TILE];
-      /* own and bound are free now: the distances and second bounds */
-      if (s->fast)
-        ckm_fast_rows(s->fast, s->x, n, s->ct, rows, nb, win, own, bound);
-      else
-        ckm_plain_rows(s->wide, s->x, n, d, s->ct, k, rows, nb, buf + h->b.rows_at,
-                       win, own, bound);
-      for (int q = 0; q < nb; q++) {
-        const int t = fail[q];
-        changed += win[q] != lab[t];
-        lab[t] = win[q];
-        lower[t] = ckm_dist_down(bound[q], slack, abs_slack);
-        upper[t] = ckm_dist_up(own[q], slack, abs_slack);
-      }
-    }
+    const int nf = ckm_sweep_bounds(s->wide, len, s->labels + i0, upper, lower,
+                                    drift, h->half, k, jmax, p1, p2, fail, bound);
+    /* 2. and 3. the exact distance to the own centre, then every centre
+     *    for the points it does not settle, together */
+    if (nf > 0)
+      changed += ckm_bounds_settle(s, s->fast != NULL, i0, fail, nf, bound, upper,
+                                   lower, buf + h->b.rows_at);
   });
   (void) nt;
   return changed;

@@ -10,7 +10,10 @@
  * comparisons, a gather for each point's drift and half-distance), so the
  * bounds and the list are the same bit for bit whatever the build; a build
  * is chosen by the plain kernel's width (s->wide), so options(ckm.kernel =
- * "plain") runs the scalar one.
+ * "plain") runs the scalar one. Each SIMD build ends with a vzeroupper for
+ * the SSE code that follows: GCC did not put one there by itself, and
+ * without it the scalar distances after the sweep ran 3 times slower on an
+ * AMD EPYC (tools/kernel-asm.sh checks that it is there).
  */
 #include "ckm.h"
 #include "bounds.h"
@@ -44,6 +47,19 @@ static int sweep_scalar(int t0, int len, const int *lab, double *upper,
 }
 
 #if CKM_SWEEP_SIMD
+/* The lanes set in f (point t + lane, bound mv[lane]) onto the list. */
+static inline int list_lanes(unsigned f, const double *mv, int t, int *fail,
+                             double *bound, int nf)
+{
+  do {
+    const int b = __builtin_ctz(f);
+    bound[nf] = mv[b];
+    fail[nf++] = t + b;
+    f &= f - 1;
+  } while (f);
+  return nf;
+}
+
 __attribute__((target("avx2"))) static int
 sweep_avx2(int len, const int *lab, double *upper, double *lower,
            const double *drift, const double *half, int jmax, double p1,
@@ -70,22 +86,14 @@ sweep_avx2(int len, const int *lab, double *upper, double *lower,
     _mm256_storeu_pd(lower + t, l);
     const __m256d m =
         half ? _mm256_max_pd(l, _mm256_i32gather_pd(half, a, 8)) : l;
-    int f = _mm256_movemask_pd(_mm256_cmp_pd(u, m, _CMP_NLT_UQ));
+    const unsigned f = (unsigned) _mm256_movemask_pd(_mm256_cmp_pd(u, m, _CMP_NLT_UQ));
     if (f) {
       double mv[4];
       _mm256_storeu_pd(mv, m);
-      do {
-        const int b = __builtin_ctz((unsigned) f);
-        bound[nf] = mv[b];
-        fail[nf++] = t + b;
-        f &= f - 1;
-      } while (f);
+      nf = list_lanes(f, mv, t, fail, bound, nf);
     }
   }
-  /* clean upper halves for the SSE code that follows (GCC does not put a
-   * vzeroupper here by itself: without it, the scalar distances after the
-   * sweep ran 3 times slower on an AMD EPYC) */
-  _mm256_zeroupper();
+  _mm256_zeroupper(); /* see the top of the file */
   return sweep_scalar(t, len, lab, upper, lower, drift, half, jmax, p1, p2,
                       fail, bound, nf);
 }
@@ -135,22 +143,14 @@ sweep_avx512(int len, const int *lab, double *upper, double *lower,
     _mm512_storeu_pd(lower + t, l);
     const __m512d m =
         half ? _mm512_max_pd(l, lookup_avx512(half, a, small, h_lo, h_hi)) : l;
-    unsigned f = _mm512_cmp_pd_mask(u, m, _CMP_NLT_UQ);
+    const unsigned f = _mm512_cmp_pd_mask(u, m, _CMP_NLT_UQ);
     if (f) {
       double mv[8];
       _mm512_storeu_pd(mv, m);
-      do {
-        const int b = __builtin_ctz(f);
-        bound[nf] = mv[b];
-        fail[nf++] = t + b;
-        f &= f - 1;
-      } while (f);
+      nf = list_lanes(f, mv, t, fail, bound, nf);
     }
   }
-  /* clean upper halves for the SSE code that follows (GCC does not put a
-   * vzeroupper here by itself: without it, the scalar distances after the
-   * sweep ran 3 times slower on an AMD EPYC) */
-  _mm256_zeroupper();
+  _mm256_zeroupper(); /* see the top of the file */
   return sweep_scalar(t, len, lab, upper, lower, drift, half, jmax, p1, p2,
                       fail, bound, nf);
 }

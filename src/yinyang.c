@@ -277,24 +277,29 @@ static ckm_idx yinyang_pass(ckm_state *s, double *inertia)
      *    reading their row of X (one group: the sweep of Hamerly's single
      *    bound, whose lower bounds all shrink by the group's drift) */
     if (groups == 1) {
+      /* steps 2 and 3 as Hamerly's (every centre, for the points the own
+       * distance does not settle) */
       nf = ckm_sweep_bounds(s->wide, len, lab, upper, y->lower + i0, drift,
                             NULL, k, -1, y->group_drift[0], 0.0, fail, bound);
-    } else {
-      for (int t = 0; t < len; t++) {
-        const int a = lab[t];
-        double u = ckm_widen(upper[t], drift[a]);
-        double *lb = y->lower + (size_t) (i0 + t) * groups;
-        double m = INFINITY;
-        for (int g = 0; g < groups; g++) {
-          lb[g] = ckm_loosen(lb[g], y->group_drift[g]);
-          if (lb[g] < m)
-            m = lb[g];
-        }
-        upper[t] = u;
-        if (!(u < m)) {
-          bound[nf] = m;
-          fail[nf++] = t;
-        }
+      if (nf > 0)
+        changed += ckm_bounds_settle(s, 0, i0, fail, nf, bound, upper, y->lower + i0,
+                                     buf + y->b.rows_at);
+      continue;
+    }
+    for (int t = 0; t < len; t++) {
+      const int a = lab[t];
+      double u = ckm_widen(upper[t], drift[a]);
+      double *lb = y->lower + (size_t) (i0 + t) * groups;
+      double m = INFINITY;
+      for (int g = 0; g < groups; g++) {
+        lb[g] = ckm_loosen(lb[g], y->group_drift[g]);
+        if (lb[g] < m)
+          m = lb[g];
+      }
+      upper[t] = u;
+      if (!(u < m)) {
+        bound[nf] = m;
+        fail[nf++] = t;
       }
     }
     if (nf == 0)
@@ -303,37 +308,7 @@ static ckm_idx yinyang_pass(ckm_state *s, double *inertia)
     /* 2. tighten the upper bounds of the others */
     ckm_bounds_own_d2(s, i0, lab, fail, nf, own);
 
-    /* 3. the points still not settled: the groups whose bound they cross.
-     *    With one group, every centre: the plain kernel's rows, together
-     *    (the nearest, ties to the lowest index, and the second nearest,
-     *    as yinyang_point() finds them) */
-    if (groups == 1) {
-      ckm_idx rows[CKM_TILE];
-      int nb = 0;
-      for (int q = 0; q < nf; q++) {
-        const int t = fail[q];
-        const double u = ckm_dist_up(own[q], slack, abs_slack);
-        if (!(u < bound[q])) {
-          rows[nb] = i0 + t;
-          fail[nb++] = t; /* q >= nb: fail[q] is already read */
-          continue;
-        }
-        upper[t] = u;
-      }
-      if (nb > 0) {
-        int win[CKM_TILE];
-        ckm_plain_rows(s->wide, s->x, n, d, s->ct, k, rows, nb, buf + y->b.rows_at,
-                       win, own, bound);
-        for (int q = 0; q < nb; q++) {
-          const int t = fail[q];
-          changed += win[q] != lab[t];
-          lab[t] = win[q];
-          y->lower[i0 + t] = ckm_dist_down(bound[q], slack, abs_slack);
-          upper[t] = ckm_dist_up(own[q], slack, abs_slack);
-        }
-      }
-      continue;
-    }
+    /* 3. the points still not settled: the groups whose bound they cross */
     for (int q = 0; q < nf; q++) {
       const int t = fail[q], a = lab[t];
       const ckm_idx i = i0 + t;
