@@ -26,7 +26,9 @@ struct ckm_update {
   double *ubuf;          /* the sums' scratch (area_of()) */
   ckm_rsum *trs;         /* threads 1..: their own sums (kd + k each) */
   double *tbuf;          /* per thread: a block's sums without cache (kd + k) */
-  ckm_idx *trows;        /* per thread: rows of a block, k group ends */
+  ckm_idx *trows;        /* per thread: rows of a block (rows_len), then k
+                            group ends; with a cache */
+  size_t rows_len;
   double *upack;         /* collectives' buffer (pack_doubles()) */
   double *gsend, *grecv; /* relocation candidates, sent and gathered */
   double *hd;            /* relocation heap: keys and rows (k) */
@@ -73,6 +75,24 @@ static size_t cache_blocks(ckm_idx n, int k)
   return (size_t) ((n + B - 1) / B);
 }
 
+/* Per thread: a block's sums without a cache (kd + k doubles), and with
+ * one the rows of a block (no more than n) and k group ends. */
+static size_t thread_doubles(ckm_idx n_cache, int d, int k)
+{
+  return n_cache > 0 ? 0 : (size_t) k * (d + 1);
+}
+
+static size_t rows_len(ckm_idx n_cache, int k)
+{
+  const ckm_idx B = ckm_sum_block(k);
+  return n_cache > 0 ? (size_t) (n_cache < B ? n_cache : B) : 0;
+}
+
+static size_t thread_rows(ckm_idx n_cache, int k)
+{
+  return n_cache > 0 ? rows_len(n_cache, k) + (size_t) k : 0;
+}
+
 size_t ckm_update_workspace(ckm_idx n_cache, int d, int k, int nthreads,
                             int nranks)
 {
@@ -80,8 +100,8 @@ size_t ckm_update_workspace(ckm_idx n_cache, int d, int k, int nthreads,
   const size_t nt = (size_t) (nthreads < 1 ? 1 : nthreads), kdk = (size_t) k * (d + 1);
   size_t bytes = carved(sizeof(struct ckm_update)) +
                  carved(sizeof(ckm_rsum) * kdk * (nt - 1)) +
-                 carved(sizeof(double) * kdk * nt) +
-                 carved(sizeof(ckm_idx) * ((size_t) ckm_sum_block(k) + (size_t) k) * nt) +
+                 carved(sizeof(double) * thread_doubles(n_cache, d, k) * nt) +
+                 carved(sizeof(ckm_idx) * thread_rows(n_cache, k) * nt) +
                  carved(sizeof(double) * (size_t) k) +  /* heap keys */
                  carved(sizeof(ckm_idx) * (size_t) k) + /* heap rows */
                  carved(sizeof(double) * area_doubles(d, k)) +
@@ -105,8 +125,10 @@ void ckm_update_carve(ckm_state *s, carver *cv, int cache, int nthreads)
   s->upd = carve(cv, sizeof(struct ckm_update));
   s->upd->nthreads = (int) nt;
   s->upd->trs = carve(cv, sizeof(ckm_rsum) * kdk * (nt - 1));
-  s->upd->tbuf = carve(cv, sizeof(double) * kdk * nt);
-  s->upd->trows = carve(cv, sizeof(ckm_idx) * ((size_t) ckm_sum_block(s->k) + (size_t) s->k) * nt);
+  const ckm_idx n_cache = cache ? s->n : 0;
+  s->upd->tbuf = carve(cv, sizeof(double) * thread_doubles(n_cache, s->d, s->k) * nt);
+  s->upd->trows = carve(cv, sizeof(ckm_idx) * thread_rows(n_cache, s->k) * nt);
+  s->upd->rows_len = rows_len(n_cache, s->k);
   s->upd->hd = carve(cv, sizeof(double) * (size_t) s->k);
   s->upd->hi = carve(cv, sizeof(ckm_idx) * (size_t) s->k);
   s->upd->block = ckm_sum_block(s->k);
@@ -345,7 +367,7 @@ static void group_sums(const ckm_state *s, int c, int nc, const ckm_idx *r,
  * changed, then added exactly into the thread's own reproducible sums rs
  * (the m = kd [+ k] sums of all clusters: rw follows rs). A block where few
  * clusters changed is read through the list of its rows in those clusters
- * (rows: scratch of a block's length and k more), in index order, so each sum is
+ * (rows: scratch of up to a block's rows and k more), in index order, so each sum is
  * formed as in a full pass. Without a cache (bsum: scratch of kd + k) the
  * block is summed whole. */
 static void unit_sums(const ckm_state *s, ckm_idx b, int c0, int c1,
@@ -373,7 +395,7 @@ static void unit_sums(const ckm_state *s, ckm_idx b, int c0, int c1,
     /* the rows of the changed clusters, grouped by cluster (from the
      * block's sizes), each group in index order */
     const ckm_idx *cnt = s->upd->cache.cnt + (size_t) b * k;
-    ckm_idx *end = rows + B, m = 0;
+    ckm_idx *end = rows + s->upd->rows_len, m = 0;
     for (int j = 0; j < k; j++)
       if (cl[j]) {
         end[j] = m;
@@ -451,8 +473,8 @@ int ckm_cluster_sums(ckm_state *s)
   {
     const int me = ckm_thread_num(), team = ckm_num_threads();
     ckm_rsum *rs = me == 0 ? a0.rs : s->upd->trs + (size_t) (me - 1) * (kd + k);
-    double *bsum = s->upd->tbuf + (size_t) me * (kd + k);
-    ckm_idx *rows = s->upd->trows + (size_t) me * (B + k);
+    double *bsum = s->upd->tbuf + (size_t) me * thread_doubles(cached ? n : 0, d, k);
+    ckm_idx *rows = s->upd->trows + (size_t) me * thread_rows(cached ? n : 0, k);
     if (me > 0)
       for (size_t q = 0; q < m; q++)
         ckm_rsum_zero(rs + q);
