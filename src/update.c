@@ -468,10 +468,14 @@ int ckm_cluster_sums(ckm_state *s)
   const double work = (double) todo * B * d + 8.0 * (double) nblocks * kd;
   const int nt = ckm_team(s->nthreads < s->upd->nthreads ? s->nthreads : s->upd->nthreads, work);
   const int ncr = nblocks >= nt ? 1 : (d < nt ? d : nt);
-  (void) nt;
+  /* the team the runtime gave (it may give fewer threads than asked, as
+   * with OMP_DYNAMIC): only their sums are merged */
+  int used = 1;
   CKM_PARALLEL(nt, parallel num_threads(nt),
   {
     const int me = ckm_thread_num(), team = ckm_num_threads();
+    if (me == 0)
+      used = team;
     ckm_rsum *rs = me == 0 ? a0.rs : s->upd->trs + (size_t) (me - 1) * (kd + k);
     double *bsum = s->upd->tbuf + (size_t) me * thread_doubles(cached ? n : 0, d, k);
     ckm_idx *rows = s->upd->trows + (size_t) me * thread_rows(cached ? n : 0, k);
@@ -489,7 +493,7 @@ int ckm_cluster_sums(ckm_state *s)
                 rs, bsum, rows);
     }
   });
-  for (int t = 1; t < nt; t++)
+  for (int t = 1; t < used; t++)
     for (size_t q = 0; q < m; q++)
       ckm_rsum_merge(a0.rs + q, s->upd->trs + (size_t) (t - 1) * (kd + k) + q);
 
