@@ -401,9 +401,17 @@ static void unit_sums(const ckm_state *s, ckm_idx b, int c0, int c1,
         end[j] = m;
         m += cnt[j];
       }
-    for (ckm_idx i = i0; i < i1; i++)
-      if (cl[labels[i]])
-        rows[end[labels[i]]++] = i;
+    /* without a branch (which cluster a row is in is data): the rows of
+     * the other clusters all go to slot m, never read (m < the block's
+     * length when some row is in another cluster) */
+    for (int j = 0; j < k; j++)
+      if (!cl[j])
+        end[j] = m;
+    for (ckm_idx i = i0; i < i1; i++) {
+      const int l = labels[i];
+      rows[end[l]] = i;
+      end[l] += cl[l];
+    }
     for (int j = 0; j < k; j++) {
       if (!cl[j])
         continue;
