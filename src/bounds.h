@@ -89,11 +89,13 @@ static inline double ckm_widen(double u, double p)
  * ckm_loosen(lower[t], lab[t] == jmax ? p2 : p1), and the points with
  * !(upper < m), m = lower (or max(lower, half[lab]) with half), listed in
  * fail with m in bound; returns their number. wide: s->wide (the build);
- * k: the size of drift and half. */
+ * k: the size of drift and half. x0: the tile's first row of X (n rows, d
+ * columns), whose listed rows the SIMD builds start loading into the cache
+ * (a hint only; NULL for none). */
 int ckm_sweep_bounds(int wide, int len, const int *lab, double *upper,
                      double *lower, const double *drift, const double *half,
                      int k, int jmax, double p1, double p2, int *fail,
-                     double *bound);
+                     double *bound, const double *x0, ckm_idx n, int d);
 
 /* Exact squared distances of the points fail[0..nf) of the tile starting
  * at row i0 to their own centres, into own[], a column at a time through

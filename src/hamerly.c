@@ -109,7 +109,8 @@ static ckm_idx hamerly_pass(ckm_state *s, double *inertia)
     /* 1. move the bounds by the drifts; most points stop here, without
      *    reading their row of X */
     const int nf = ckm_sweep_bounds(s->wide, len, s->labels + i0, upper, lower,
-                                    drift, h->half, k, jmax, p1, p2, fail, bound);
+                                    drift, h->half, k, jmax, p1, p2, fail, bound,
+                                    s->x + i0, n, s->d);
     /* 2. and 3. the exact distance to the own centre, then every centre
      *    for the points it does not settle, together */
     if (nf > 0)

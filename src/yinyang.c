@@ -280,7 +280,8 @@ static ckm_idx yinyang_pass(ckm_state *s, double *inertia)
       /* steps 2 and 3 as Hamerly's (every centre, for the points the own
        * distance does not settle) */
       nf = ckm_sweep_bounds(s->wide, len, lab, upper, y->lower + i0, drift,
-                            NULL, k, -1, y->group_drift[0], 0.0, fail, bound);
+                            NULL, k, -1, y->group_drift[0], 0.0, fail, bound,
+                            s->x + i0, s->n, s->d);
       if (nf > 0)
         changed += ckm_bounds_settle(s, 0, i0, fail, nf, bound, upper, y->lower + i0,
                                      buf + y->b.rows_at);

@@ -688,7 +688,8 @@ int main(void)
         memcpy(up[w], up0, sizeof(double) * len);
         memcpy(lo[w], lo0, sizeof(double) * len);
         nf[w] = ckm_sweep_bounds(w, len, lab, up[w], lo[w], drift,
-                                 rep % 2 ? half : NULL, k, jmax, p1, p2, fl[w], bd[w]);
+                                 rep % 2 ? half : NULL, k, jmax, p1, p2, fl[w], bd[w],
+                                 rep % 3 ? up0 : NULL, len, 1); /* a hint only */
       }
       for (int w = 1; w < 3; w++) {
         if (nf[w] < 0)
