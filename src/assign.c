@@ -227,18 +227,33 @@ void ckm_plain_rows(int wide, const double *x, ckm_idx n, int d,
                     const double *ct, int k, const ckm_idx *rows, int m,
                     double *buf, int *lab, double *best, double *second)
 {
+  /* the register-blocked builds take 16 points (AVX2: 8) at a time and
+   * leave the rest to a loop over the centres, so much slower per point
+   * that a whole block costs less even for one row left over (measured:
+   * also less than padding only from 4 rows): a chunk's last rows are
+   * padded with copies of its first row to a whole block (each lane is a
+   * point of its own, so the padding changes no bit of the others) */
+  const int pb = !CKM_PLAIN_BLOCKED || !wide ? 1 : wide == 1 ? 8 : 16;
+  int labs[CKM_ROWS_CHUNK];
+  double b1[CKM_ROWS_CHUNK], b2[CKM_ROWS_CHUNK];
   for (int q0 = 0; q0 < m; q0 += CKM_ROWS_CHUNK) {
     const int len = m - q0 < CKM_ROWS_CHUNK ? m - q0 : CKM_ROWS_CHUNK;
-    memset(lab + q0, 0, sizeof(int) * (size_t) len);
+    const int rest = len % pb;
+    const int padded = rest ? len - rest + pb : len;
     for (int c = 0; c < d; c++) {
       const double *xc = x + (size_t) c * (size_t) n;
       double *bc = buf + (size_t) c * CKM_ROWS_CHUNK;
       for (int q = 0; q < len; q++)
         bc[q] = xc[rows[q0 + q]];
+      for (int q = len; q < padded; q++)
+        bc[q] = bc[0];
     }
+    memset(labs, 0, sizeof(int) * (size_t) padded);
     double tile_sum;
-    plain_tile(wide, buf, CKM_ROWS_CHUNK, d, ct, k, 0, len, lab + q0,
-               best + q0, second + q0, &tile_sum);
+    plain_tile(wide, buf, CKM_ROWS_CHUNK, d, ct, k, 0, padded, labs, b1, b2, &tile_sum);
+    memcpy(lab + q0, labs, sizeof(int) * (size_t) len);
+    memcpy(best + q0, b1, sizeof(double) * (size_t) len);
+    memcpy(second + q0, b2, sizeof(double) * (size_t) len);
   }
 }
 
