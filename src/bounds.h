@@ -97,6 +97,40 @@ int ckm_sweep_bounds(int wide, int len, const int *lab, double *upper,
                      int k, int jmax, double p1, double p2, int *fail,
                      double *bound, const double *x0, ckm_idx n, int d);
 
+/* One-group Yinyang keeps its bounds as gaps (sweep.c): per point g, a
+ * lower bound on (l + M_s) - (u - A_a,s), and lp = l + M_s rounded down,
+ * where A[j] is the path centre j has travelled (each pass's drift added,
+ * rounded up) and M the sum of the passes' largest drifts, at pass s when
+ * the point's bounds u and l were last set. ckm_sweep_gaps() lists the
+ * points of a tile with !(g > T[lab]), T[j] >= A[j] + M now, and their
+ * lower bound now (lp - M, rounded down) in bound; no bound is written. */
+typedef struct ckm_gaps {
+  const double *A; /* per centre: the path travelled (k) */
+  double M;        /* the sum of the largest drifts */
+} ckm_gaps;
+
+int ckm_sweep_gaps(int wide, int len, const int *lab, const double *gap,
+                   const double *lp, const double *T, double M, int k,
+                   int *fail, double *bound, const double *x0, ckm_idx n, int d);
+
+/* lp for a lower bound l set now: l + M, rounded down. */
+static inline double ckm_gap_lp(double l, double M)
+{
+  return (l + M) * (1.0 - 2.0 * DBL_EPSILON);
+}
+
+/* g for an upper bound u (on the own centre, a) set now: a lower bound on
+ * lp - (u - A[a]). Each of the two differences is within half an ulp of
+ * its result, so 4 eps (|lp| + u + A) covers both; an infinite u (no bound)
+ * gives -Inf, as does an infinite lp (no other centre: no test needed, but
+ * nothing is lost by looking). */
+static inline double ckm_gap_g(double lp, double u, double A)
+{
+  if (isinf(lp) || isinf(u))
+    return -INFINITY;
+  return lp - (u - A) - 4.0 * DBL_EPSILON * (fabs(lp) + u + A);
+}
+
 /* Exact squared distances of the points fail[0..nf) of the tile starting
  * at row i0 to their own centres, into own[], a column at a time through
  * the tile of X (the operations and order of Lloyd's distances). */
@@ -126,11 +160,12 @@ static inline void ckm_bounds_own_d2(const ckm_state *s, ckm_idx i0,
  * a lower bound on the second, or the plain kernel's rows (rowbuf:
  * CKM_ROWS_CHUNK x d doubles), the nearest (ties to the lowest index) and
  * the second nearest exactly. Labels and both bounds are updated; returns
- * the number of labels changed. */
+ * the number of labels changed. gp: upper and lower hold gaps and lp (see
+ * ckm_gaps; one-group Yinyang), NULL: the bounds themselves (Hamerly). */
 static inline ckm_idx ckm_bounds_settle(ckm_state *s, int fast, ckm_idx i0,
                                         int *fail, int nf, double *bound,
                                         double *upper, double *lower,
-                                        double *rowbuf)
+                                        double *rowbuf, const ckm_gaps *gp)
 {
   const double slack = ckm_slack(s->d), abs_slack = ckm_abs_slack(s->d);
   int *lab = s->labels + i0;
@@ -146,7 +181,8 @@ static inline ckm_idx ckm_bounds_settle(ckm_state *s, int fast, ckm_idx i0,
       fail[nb++] = t; /* q >= nb: fail[q] is already read */
       continue;
     }
-    upper[t] = u; /* settled in its own cluster */
+    /* settled in its own cluster */
+    upper[t] = gp ? ckm_gap_g(lower[t], u, gp->A[lab[t]]) : u;
   }
   if (nb == 0)
     return 0;
@@ -161,8 +197,15 @@ static inline ckm_idx ckm_bounds_settle(ckm_state *s, int fast, ckm_idx i0,
     const int t = fail[q];
     changed += win[q] != lab[t];
     lab[t] = win[q];
-    lower[t] = ckm_dist_down(bound[q], slack, abs_slack);
-    upper[t] = ckm_dist_up(own[q], slack, abs_slack);
+    const double l = ckm_dist_down(bound[q], slack, abs_slack),
+                 u = ckm_dist_up(own[q], slack, abs_slack);
+    if (gp) {
+      lower[t] = ckm_gap_lp(l, gp->M);
+      upper[t] = ckm_gap_g(lower[t], u, gp->A[win[q]]);
+    } else {
+      lower[t] = l;
+      upper[t] = u;
+    }
   }
   return changed;
 }

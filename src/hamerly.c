@@ -130,7 +130,7 @@ static ckm_idx hamerly_pass(ckm_state *s, double *inertia)
      *    for the points it does not settle, together */
     if (nf > 0)
       changed += ckm_bounds_settle(s, s->fast != NULL, i0, fail, nf, bound, upper,
-                                   lower, buf + h->b.rows_at);
+                                   lower, buf + h->b.rows_at, NULL);
   });
   (void) nt;
   return changed;

@@ -205,3 +205,111 @@ int ckm_sweep_bounds(int wide, int len, const int *lab, double *upper,
   return sweep_scalar(0, len, lab, upper, lower, drift, half, jmax, p1, p2,
                       fail, bound, 0);
 }
+
+/* ---- the sweep over gaps (one-group Yinyang) ------------------------------
+ *
+ * Each point keeps one number the sweep reads, a lower bound g on
+ * (l + M_s) - (u - A_a,s): l and u its bounds when they were last set (at
+ * pass s), A_a,s the path its centre a had travelled by then and M_s the
+ * sum of the passes' largest moves. The bounds now are u + (A_a - A_a,s)
+ * and l - (M - M_s), so the point cannot move while g > A_a + M: one
+ * comparison with a per-centre threshold T[a] >= A_a + M, and no bound
+ * written back (the bounds of ckm_sweep_bounds() are read and written
+ * every pass). The listed get their lower bound now, lp - M rounded down,
+ * lp = l + M_s being the other number a point keeps. */
+
+/* The lower bound now of a point whose lp is lp, with M the moves' sum. */
+static inline double gap_bound(double lp, double M)
+{
+  return lp - M - 2.0 * DBL_EPSILON * (fabs(lp) + M);
+}
+
+static int gaps_scalar(int t0, int len, const int *lab, const double *gap,
+                       const double *lp, const double *T, double M, int *fail,
+                       double *bound, int nf)
+{
+  for (int t = t0; t < len; t++)
+    if (!(gap[t] > T[lab[t]])) {
+      bound[nf] = gap_bound(lp[t], M);
+      fail[nf++] = t;
+    }
+  return nf;
+}
+
+#if CKM_SWEEP_SIMD
+/* The lanes set in f onto the list, with their bounds now. */
+static inline int list_gaps(unsigned f, int t, const double *lp, double M,
+                            int *fail, double *bound, int nf)
+{
+  do {
+    const int b = __builtin_ctz(f);
+    bound[nf] = gap_bound(lp[t + b], M);
+    fail[nf++] = t + b;
+    f &= f - 1;
+  } while (f);
+  return nf;
+}
+
+__attribute__((target("avx2"))) static int
+gaps_avx2(int len, const int *lab, const double *gap, const double *lp,
+          const double *T, double M, int *fail, double *bound,
+          const double *x0, ckm_idx n, int d)
+{
+  int nf = 0, t = 0;
+  for (; t + 4 <= len; t += 4) {
+    const __m128i a = _mm_loadu_si128((const __m128i *) (lab + t));
+    const __m256d th = _mm256_i32gather_pd(T, a, 8);
+    const unsigned f = (unsigned) _mm256_movemask_pd(
+        _mm256_cmp_pd(_mm256_loadu_pd(gap + t), th, _CMP_NGT_UQ));
+    if (f) {
+      prefetch_rows(x0, n, d, t, 4);
+      nf = list_gaps(f, t, lp, M, fail, bound, nf);
+    }
+  }
+  _mm256_zeroupper(); /* see the top of the file */
+  return gaps_scalar(t, len, lab, gap, lp, T, M, fail, bound, nf);
+}
+
+__attribute__((target("avx512f"))) static int
+gaps_avx512(int len, const int *lab, const double *gap, const double *lp,
+            const double *T, double M, int k, int *fail, double *bound,
+            const double *x0, ckm_idx n, int d)
+{
+  const int small = k <= 16;
+  double pad[16] = {0};
+  for (int j = 0; small && j < k; j++)
+    pad[j] = T[j];
+  const __m512d t_lo = _mm512_loadu_pd(pad), t_hi = _mm512_loadu_pd(pad + 8);
+  int nf = 0, t = 0;
+  for (; t + 8 <= len; t += 8) {
+    const __m256i a = _mm256_loadu_si256((const __m256i *) (lab + t));
+    const __m512d th = lookup_avx512(T, a, small, t_lo, t_hi);
+    const unsigned f = _mm512_cmp_pd_mask(_mm512_loadu_pd(gap + t), th, _CMP_NGT_UQ);
+    if (f) {
+      prefetch_rows(x0, n, d, t, 8);
+      nf = list_gaps(f, t, lp, M, fail, bound, nf);
+    }
+  }
+  _mm256_zeroupper(); /* see the top of the file */
+  return gaps_scalar(t, len, lab, gap, lp, T, M, fail, bound, nf);
+}
+#endif
+
+int ckm_sweep_gaps(int wide, int len, const int *lab, const double *gap,
+                   const double *lp, const double *T, double M, int k,
+                   int *fail, double *bound, const double *x0, ckm_idx n, int d)
+{
+#if CKM_SWEEP_SIMD
+  if (wide == 2)
+    return gaps_avx512(len, lab, gap, lp, T, M, k, fail, bound, x0, n, d);
+  if (wide == 1 || wide == 3)
+    return gaps_avx2(len, lab, gap, lp, T, M, fail, bound, x0, n, d);
+#else
+  (void) wide;
+  (void) k;
+  (void) x0;
+  (void) n;
+  (void) d;
+#endif
+  return gaps_scalar(0, len, lab, gap, lp, T, M, fail, bound, 0);
+}

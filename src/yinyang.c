@@ -26,6 +26,10 @@ typedef struct yinyang {
   double *ctg;        /* the centres in group order (k rows of d) */
   double *cent, *sum; /* grouping scratch */
   int *cnt;
+  /* one group: the bounds as gaps (bounds.h: b.upper holds g, lower lp) */
+  double *path;       /* per centre: the path travelled, A (k) */
+  double *thresh;     /* per centre: T >= A + M, this pass's (k) */
+  double moves;       /* the sum of the passes' largest drifts, M */
 } yinyang;
 
 static int yinyang_groups(int k)
@@ -44,7 +48,8 @@ static size_t yinyang_workspace(ckm_idx n, int d, int k, int nthreads)
          carved(sizeof(double) * t) +
          carved(sizeof(double) * kk * (size_t) d) +    /* ctg */
          carved(sizeof(double) * t * (size_t) d) * 2 + /* grouping */
-         carved(sizeof(int) * t);
+         carved(sizeof(int) * t) +
+         carved(sizeof(double) * kk) * 2; /* path, thresh */
 }
 
 static void yinyang_carve(ckm_state *s, carver *cv)
@@ -62,6 +67,9 @@ static void yinyang_carve(ckm_state *s, carver *cv)
   y->cent = carve(cv, sizeof(double) * t * (size_t) s->d);
   y->sum = carve(cv, sizeof(double) * t * (size_t) s->d);
   y->cnt = carve(cv, sizeof(int) * t);
+  y->path = carve(cv, sizeof(double) * kk);
+  y->thresh = carve(cv, sizeof(double) * kk);
+  y->moves = 0.0;
   s->alg = y;
 }
 
@@ -185,11 +193,15 @@ static ckm_idx yinyang_first(ckm_state *s, double *inertia)
   fill_ctg(y, s);
   if (y->groups == 1) {
     /* one group: its bound is the second-nearest distance, which the
-     * assignment pass gives (into the bounds in place) */
+     * assignment pass gives (into the bounds in place); kept as gaps,
+     * with no path travelled yet */
     ckm_idx changed = ckm_assign_pass(s, y->lower, inertia);
+    for (int j = 0; j < s->k; j++)
+      y->path[j] = 0.0;
+    y->moves = 0.0;
     for (ckm_idx i = 0; i < n; i++) {
-      y->lower[i] = ckm_dist_down(y->lower[i], slack, abs_slack);
-      upper[i] = ckm_dist_up(s->dist[i], slack, abs_slack);
+      y->lower[i] = ckm_gap_lp(ckm_dist_down(y->lower[i], slack, abs_slack), 0.0);
+      upper[i] = ckm_gap_g(y->lower[i], ckm_dist_up(s->dist[i], slack, abs_slack), 0.0);
     }
     return changed;
   }
@@ -241,11 +253,24 @@ static void yinyang_after(ckm_state *s, ckm_idx moved)
     y->group_drift[g] = m;
   }
   fill_ctg(y, s);
+  if (y->groups == 1) {
+    /* the paths and the moves' sum grow by this pass's drifts (rounded
+     * up, so that their growth since any pass bounds the moves since);
+     * the thresholds of the next sweep */
+    const double up = 1.0 + 2.0 * DBL_EPSILON;
+    y->moves = (y->moves + y->group_drift[0]) * up;
+    for (int j = 0; j < s->k; j++) {
+      y->path[j] = (y->path[j] + y->b.drift[j]) * up;
+      y->thresh[j] = (y->path[j] + y->moves) * up;
+    }
+  }
   if (moved > 0) {
+    /* no bound holds (g = -Inf lists every point; lp - M is no bound
+     * below 0, and the settle computes them anew) */
     for (size_t q = 0; q < (size_t) s->n * y->groups; q++)
       y->lower[q] = 0.0;
     for (ckm_idx i = 0; i < s->n; i++)
-      y->b.upper[i] = INFINITY;
+      y->b.upper[i] = y->groups == 1 ? -INFINITY : INFINITY;
   }
 }
 
@@ -279,12 +304,12 @@ static ckm_idx yinyang_pass(ckm_state *s, double *inertia)
     if (groups == 1) {
       /* steps 2 and 3 as Hamerly's (every centre, for the points the own
        * distance does not settle) */
-      nf = ckm_sweep_bounds(s->wide, len, lab, upper, y->lower + i0, drift,
-                            NULL, k, -1, y->group_drift[0], 0.0, fail, bound,
-                            s->x + i0, s->n, s->d);
+      const ckm_gaps gp = {y->path, y->moves};
+      nf = ckm_sweep_gaps(s->wide, len, lab, upper, y->lower + i0, y->thresh,
+                          y->moves, k, fail, bound, s->x + i0, s->n, s->d);
       if (nf > 0)
         changed += ckm_bounds_settle(s, 0, i0, fail, nf, bound, upper, y->lower + i0,
-                                     buf + y->b.rows_at);
+                                     buf + y->b.rows_at, &gp);
       continue;
     }
     for (int t = 0; t < len; t++) {

@@ -717,6 +717,93 @@ int main(void)
     }
   }
 
+  /* the sweep over gaps (one-group Yinyang, sweep.c): its AVX2 and AVX-512
+   * builds give the scalar build's list and bounds bit for bit (k = 7 and
+   * 16: thresholds in registers; 40: gathers; NaN, infinite and equal
+   * gaps); the scalar build is the rule written out; and the gaps are
+   * sound: after random drifts, a point the sweep passes over has its
+   * upper bound (u grown by its centre's drifts) strictly below its lower
+   * bound (l shrunk by the largest drifts) */
+  {
+    const int isa = ckm_fast_isa(CKM_KERNEL_AUTO);
+    double T[40], A0[40], A[40];
+    int lab[CKM_TILE];
+    double g[CKM_TILE], lp[CKM_TILE], u0[CKM_TILE], l0[CKM_TILE];
+    for (int rep = 0; rep < 300; rep++) {
+      const int len = rep % 2 ? CKM_TILE - (rep % 13) : rep % (CKM_TILE + 1);
+      const int k = rep % 3 == 0 ? 40 : rep % 3 == 1 ? 16 : 7;
+      /* paths and moves so far, the bounds set then */
+      double M0 = rng_unif(&r) * (rep % 5 ? 3.0 : 1e6);
+      for (int j = 0; j < k; j++)
+        A0[j] = rng_unif(&r) * (rep % 5 ? 3.0 : 1e6);
+      for (int t = 0; t < len; t++) {
+        lab[t] = (int) (rng_unif(&r) * k);
+        const double v = rng_unif(&r);
+        u0[t] = v < 0.03 ? INFINITY : rng_unif(&r) * 2.0;
+        l0[t] = v > 0.97 ? INFINITY : u0[t] + (rng_unif(&r) - 0.3) * 2.0;
+        if (!(l0[t] > 0.0))
+          l0[t] = 0.0;
+        lp[t] = ckm_gap_lp(l0[t], M0);
+        g[t] = ckm_gap_g(lp[t], u0[t], A0[lab[t]]);
+        if (rep % 11 == 0 && t % 17 == 0)
+          g[t] = NAN;
+      }
+      /* a few passes of drifts, accumulated as yinyang.c does */
+      const double up = 1.0 + 2.0 * DBL_EPSILON;
+      double M = M0, dsum[40] = {0}, msum = 0.0;
+      for (int j = 0; j < k; j++)
+        A[j] = A0[j];
+      const int passes = 1 + rep % 4;
+      for (int ps = 0; ps < passes; ps++) {
+        double mx = 0.0;
+        for (int j = 0; j < k; j++) {
+          const double dr = rng_unif(&r) * (rep % 7 == 0 ? 0.0 : 0.2);
+          A[j] = (A[j] + dr) * up;
+          dsum[j] += dr;
+          mx = dr > mx ? dr : mx;
+        }
+        M = (M + mx) * up;
+        msum += mx;
+      }
+      for (int j = 0; j < k; j++)
+        T[j] = (A[j] + M) * up;
+      if (rep % 9 == 0 && len > 0)
+        g[0] = T[lab[0]]; /* equal: listed */
+      double bd[3][CKM_TILE];
+      int fl[3][CKM_TILE], nf[3];
+      for (int w = 0; w < 3; w++) {
+        if ((w == 1 && isa < CKM_KERNEL_AVX2) || (w == 2 && isa != CKM_KERNEL_AVX512)) {
+          nf[w] = -1;
+          continue;
+        }
+        nf[w] = ckm_sweep_gaps(w, len, lab, g, lp, T, M, k, fl[w], bd[w],
+                               rep % 3 ? u0 : NULL, len, 1);
+      }
+      for (int w = 1; w < 3; w++) {
+        if (nf[w] < 0)
+          continue;
+        CHECK(nf[w] == nf[0] && memcmp(fl[w], fl[0], sizeof(int) * nf[0]) == 0 &&
+                  memcmp(bd[w], bd[0], sizeof(double) * nf[0]) == 0,
+              "gap sweep build %d = scalar (len %d, rep %d)", w, len, rep);
+      }
+      int q = 0;
+      for (int t = 0; t < len; t++) {
+        if (!(g[t] > T[lab[t]])) {
+          const double b = lp[t] - M - 2.0 * DBL_EPSILON * (fabs(lp[t]) + M);
+          CHECK(q < nf[0] && fl[0][q] == t && (bd[0][q] == b || (isnan(b) && isnan(bd[0][q]))),
+                "gap sweep list (rep %d, point %d)", rep, t);
+          /* the bound now is below the lower bound grown by the moves */
+          CHECK(!(bd[0][q] > l0[t] - msum), "gap sweep bound (rep %d, point %d)", rep, t);
+          q++;
+        } else {
+          CHECK(u0[t] + dsum[lab[t]] < l0[t] - msum,
+                "gap sweep passes over a point that may move (rep %d, point %d)", rep, t);
+        }
+      }
+      CHECK(q == nf[0], "gap sweep list length (rep %d): %d vs %d", rep, nf[0], q);
+    }
+  }
+
   /* ckm_plain_rows(): listed rows through each build of the plain kernel
    * give the nearest centre (ties to the lowest index), its distance and
    * the second distance of one point and one centre at a time
