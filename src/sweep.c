@@ -236,14 +236,24 @@ static int gaps_scalar(int t0, int len, const int *lab, const double *gap,
   return nf;
 }
 
-#if CKM_SWEEP_SIMD
-/* The lanes set in f onto the list, with their bounds now. */
-static inline int list_gaps(unsigned f, int t, const double *lp, double M,
-                            int *fail, double *bound, int nf)
+/* The bounds now of the listed points fail[q0 .. nf). */
+static void gap_bounds(const int *fail, int nf, const double *lp, double M,
+                       double *bound)
 {
+  for (int q = 0; q < nf; q++)
+    bound[q] = gap_bound(lp[fail[q]], M);
+}
+
+#if CKM_SWEEP_SIMD
+/* The lanes set in f onto the list; their lp on its way into the cache
+ * (read by gap_bounds() once the tile is swept: read here, each was a
+ * cache miss the sweep waited for). */
+static inline int list_gaps(unsigned f, int t, const double *lp, int *fail,
+                            int nf)
+{
+  __builtin_prefetch(lp + t);
   do {
     const int b = __builtin_ctz(f);
-    bound[nf] = gap_bound(lp[t + b], M);
     fail[nf++] = t + b;
     f &= f - 1;
   } while (f);
@@ -263,10 +273,11 @@ gaps_avx2(int len, const int *lab, const double *gap, const double *lp,
         _mm256_cmp_pd(_mm256_loadu_pd(gap + t), th, _CMP_NGT_UQ));
     if (f) {
       prefetch_rows(x0, n, d, t, 4);
-      nf = list_gaps(f, t, lp, M, fail, bound, nf);
+      nf = list_gaps(f, t, lp, fail, nf);
     }
   }
   _mm256_zeroupper(); /* see the top of the file */
+  gap_bounds(fail, nf, lp, M, bound);
   return gaps_scalar(t, len, lab, gap, lp, T, M, fail, bound, nf);
 }
 
@@ -287,10 +298,11 @@ gaps_avx512(int len, const int *lab, const double *gap, const double *lp,
     const unsigned f = _mm512_cmp_pd_mask(_mm512_loadu_pd(gap + t), th, _CMP_NGT_UQ);
     if (f) {
       prefetch_rows(x0, n, d, t, 8);
-      nf = list_gaps(f, t, lp, M, fail, bound, nf);
+      nf = list_gaps(f, t, lp, fail, nf);
     }
   }
   _mm256_zeroupper(); /* see the top of the file */
+  gap_bounds(fail, nf, lp, M, bound);
   return gaps_scalar(t, len, lab, gap, lp, T, M, fail, bound, nf);
 }
 #endif
