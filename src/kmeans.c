@@ -81,8 +81,9 @@ static double weighted_inertia(ckm_state *s)
  * Returns the number of relocations. The bound-based algorithms do not keep
  * every point's distance up to date; `refresh` makes them exact (against
  * the centres of the last assignment, s->old) before a relocation, so the
- * same points move as in Lloyd's algorithm. */
-static ckm_idx update_centres(ckm_state *s, int refresh)
+ * same points move as in Lloyd's algorithm, and *before gets the inertia
+ * of that assignment (Lloyd's pass gives its own: the trace is the same). */
+static ckm_idx update_centres(ckm_state *s, int refresh, double *before)
 {
   if (ckm_cluster_sums(s))
     return 0;
@@ -90,7 +91,7 @@ static ckm_idx update_centres(ckm_state *s, int refresh)
   for (int j = 0; j < s->k; j++) {
     if (s->counts[j] == 0) {
       if (refresh)
-        exact_dist_all(s, s->old);
+        *before = exact_dist_all(s, s->old);
       moved = ckm_update_relocate(s);
       /* sum again from the new labels, so each mean is still a sum over
        * its members in the fixed order */
@@ -468,7 +469,8 @@ int ckm_fit_run(const double *x, ckm_idx n, int d, int k, double *centers,
     ckm_idx moved = 0;
     if (changed > 0) {
       memcpy(s->old, centers, sizeof(double) * kd);
-      moved = update_centres(s, !step->exact);
+      double before = NAN;
+      moved = update_centres(s, !step->exact, &before);
       if (s->status)
         return s->status;
       info->relocated += moved;
@@ -478,8 +480,7 @@ int ckm_fit_run(const double *x, ckm_idx n, int d, int k, double *centers,
         if (!isfinite(centers[q]))
           return CKM_ERR_NONFINITE;
       if (!step->exact && it > 1)
-        inertia = moved > 0 ? exact_dist_all(s, s->old)
-                            : inertia_from_means(s, totss, s->colmean);
+        inertia = moved > 0 ? before : inertia_from_means(s, totss, s->colmean);
     } else if (!step->exact && it > 1) {
       inertia = exact_dist_all(s, centers);
     }

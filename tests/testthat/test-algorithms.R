@@ -188,3 +188,18 @@ test_that("the bounds hold for tiny data, where squared centre moves underflow",
     }
   }
 })
+
+test_that("Hamerly's half-distances over many centres, split among threads, keep Lloyd's moves", {
+  # k = 150: the centres' nearest-other distances go through the plain
+  # kernel in three chunks of rows, on two threads when two are asked
+  set.seed(64)
+  X <- ref_blobs(20000, 150, d = 5, sd = 1, spread = 2)$X
+  C0 <- ref_start(X, 150)
+  fits <- lapply(list(c("lloyd", 1), c("hamerly", 1), c("hamerly", 2)), function(a) {
+    suppressWarnings(ckm_fit(X, init = C0, tol = 0, max_iter = 60, algorithm = a[1],
+                             threads = as.integer(a[2])))
+  })
+  expect_identical(fits[[3]]$threads, 2L)
+  expect_same_fit(fits[[2]], fits[[1]], "hamerly, 1 thread")
+  expect_same_fit(fits[[3]], fits[[1]], "hamerly, 2 threads")
+})
