@@ -236,7 +236,7 @@ static int gaps_scalar(int t0, int len, const int *lab, const double *gap,
   return nf;
 }
 
-/* The bounds now of the listed points fail[q0 .. nf). */
+/* The bounds now of the listed points fail[0 .. nf). */
 static void gap_bounds(const int *fail, int nf, const double *lp, double M,
                        double *bound)
 {
@@ -262,8 +262,8 @@ static inline int list_gaps(unsigned f, int t, const double *lp, int *fail,
 
 __attribute__((target("avx2"))) static int
 gaps_avx2(int len, const int *lab, const double *gap, const double *lp,
-          const double *T, double M, int *fail, double *bound,
-          const double *x0, ckm_idx n, int d)
+          const double *T, int *fail, const double *x0, ckm_idx n, int d,
+          int *done)
 {
   int nf = 0, t = 0;
   for (; t + 4 <= len; t += 4) {
@@ -277,14 +277,14 @@ gaps_avx2(int len, const int *lab, const double *gap, const double *lp,
     }
   }
   _mm256_zeroupper(); /* see the top of the file */
-  gap_bounds(fail, nf, lp, M, bound);
-  return gaps_scalar(t, len, lab, gap, lp, T, M, fail, bound, nf);
+  *done = t;
+  return nf;
 }
 
 __attribute__((target("avx512f"))) static int
 gaps_avx512(int len, const int *lab, const double *gap, const double *lp,
-            const double *T, double M, int k, int *fail, double *bound,
-            const double *x0, ckm_idx n, int d)
+            const double *T, int k, int *fail, const double *x0, ckm_idx n,
+            int d, int *done)
 {
   const int small = k <= 16;
   double pad[16] = {0};
@@ -302,8 +302,8 @@ gaps_avx512(int len, const int *lab, const double *gap, const double *lp,
     }
   }
   _mm256_zeroupper(); /* see the top of the file */
-  gap_bounds(fail, nf, lp, M, bound);
-  return gaps_scalar(t, len, lab, gap, lp, T, M, fail, bound, nf);
+  *done = t;
+  return nf;
 }
 #endif
 
@@ -311,11 +311,14 @@ int ckm_sweep_gaps(int wide, int len, const int *lab, const double *gap,
                    const double *lp, const double *T, double M, int k,
                    int *fail, double *bound, const double *x0, ckm_idx n, int d)
 {
+  /* a SIMD build lists whole groups of points (their bounds read after,
+   * see list_gaps()); the scalar one the rest */
+  int nf = 0, t = 0;
 #if CKM_SWEEP_SIMD
   if (wide == 2)
-    return gaps_avx512(len, lab, gap, lp, T, M, k, fail, bound, x0, n, d);
-  if (wide == 1 || wide == 3)
-    return gaps_avx2(len, lab, gap, lp, T, M, fail, bound, x0, n, d);
+    nf = gaps_avx512(len, lab, gap, lp, T, k, fail, x0, n, d, &t);
+  else if (wide == 1 || wide == 3)
+    nf = gaps_avx2(len, lab, gap, lp, T, fail, x0, n, d, &t);
 #else
   (void) wide;
   (void) k;
@@ -323,5 +326,6 @@ int ckm_sweep_gaps(int wide, int len, const int *lab, const double *gap,
   (void) n;
   (void) d;
 #endif
-  return gaps_scalar(0, len, lab, gap, lp, T, M, fail, bound, 0);
+  gap_bounds(fail, nf, lp, M, bound);
+  return gaps_scalar(t, len, lab, gap, lp, T, M, fail, bound, nf);
 }
