@@ -57,8 +57,8 @@ static int sweep_scalar(int t0, int len, const int *lab, double *upper,
  * Always inlined: as a function of its own GCC 12 found it pure (a
  * prefetch changes no memory), and dropped the calls and the prefetches
  * with them (tools/kernel-asm.sh checks that they are in the builds). */
-static inline __attribute__((always_inline)) void prefetch_rows(const double *x0, ckm_idx n, int d, int t,
-                                 int width)
+static inline __attribute__((always_inline)) void
+prefetch_rows(const double *x0, ckm_idx n, int d, int t, int width)
 {
   if (!x0)
     return;
