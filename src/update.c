@@ -18,6 +18,13 @@
 #include "internal.h"
 #include "kernels.h"
 
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define CKM_UPDATE_SIMD 1
+#include <immintrin.h>
+#else
+#define CKM_UPDATE_SIMD 0
+#endif
+
 /* The update's own state: its scratch, the collectives' buffers, the
  * relocation's heap, and the cache of a fit's block sums. */
 struct ckm_update {
@@ -26,6 +33,7 @@ struct ckm_update {
   double *ubuf;          /* the sums' scratch (area_of()) */
   ckm_rsum *trs;         /* threads 1..: their own sums (kd + k each) */
   double *tbuf;          /* per thread: a block's sums without cache (kd + k) */
+  double *tacc;          /* per thread: a block's sums as rows of 8 (8 k) */
   ckm_idx *trows;        /* per thread: rows of a block (rows_len), then k
                             group ends; with a cache */
   size_t rows_len;
@@ -101,6 +109,7 @@ size_t ckm_update_workspace(ckm_idx n_cache, int d, int k, int nthreads,
   size_t bytes = carved(sizeof(struct ckm_update)) +
                  carved(sizeof(ckm_rsum) * kdk * (nt - 1)) +
                  carved(sizeof(double) * thread_doubles(n_cache, d, k) * nt) +
+                 carved(sizeof(double) * 8 * (size_t) k * nt) +
                  carved(sizeof(ckm_idx) * thread_rows(n_cache, k) * nt) +
                  carved(sizeof(double) * (size_t) k) +  /* heap keys */
                  carved(sizeof(ckm_idx) * (size_t) k) + /* heap rows */
@@ -127,6 +136,7 @@ void ckm_update_carve(ckm_state *s, carver *cv, int cache, int nthreads)
   s->upd->trs = carve(cv, sizeof(ckm_rsum) * kdk * (nt - 1));
   const ckm_idx n_cache = cache ? s->n : 0;
   s->upd->tbuf = carve(cv, sizeof(double) * thread_doubles(n_cache, s->d, s->k) * nt);
+  s->upd->tacc = carve(cv, sizeof(double) * 8 * (size_t) s->k * nt);
   s->upd->trows = carve(cv, sizeof(ckm_idx) * thread_rows(n_cache, s->k) * nt);
   s->upd->rows_len = rows_len(n_cache, s->k);
   s->upd->hd = carve(cv, sizeof(double) * (size_t) s->k);
@@ -174,6 +184,99 @@ static void area_zero(const ckm_state *s, update_area *a, size_t m)
     ckm_rsum_zero(a->rs + q);
 }
 
+#if CKM_UPDATE_SIMD
+/* The unweighted block sums of columns [c, c + cg) (cg <= 8) with the rows
+ * as vectors: 8 rows of 8 columns (those past cg zero) transposed in
+ * registers, each row added to its cluster's row of acc (k x 8), so a row
+ * costs one addition of a vector instead of cg scalar ones. Each lane is
+ * still its cluster's sum of one column from 0 in index order (the rows
+ * left over after the last 8 are added one at a time, after the others):
+ * the bits of block_sums(). Then into sums (k x d, column-major). */
+__attribute__((target("avx512f"))) static void
+rows_avx512(const double *x, size_t n, const int *labels, ckm_idx i0,
+            ckm_idx i1, int c, int cg, size_t k, double *acc, double *sums)
+{
+  memset(acc, 0, sizeof(double) * 8 * k);
+  const __m512i I1 = _mm512_set_epi64(13, 12, 5, 4, 9, 8, 1, 0);
+  const __m512i I2 = _mm512_set_epi64(15, 14, 7, 6, 11, 10, 3, 2);
+  const __m512i J1 = _mm512_set_epi64(11, 10, 9, 8, 3, 2, 1, 0);
+  const __m512i J2 = _mm512_set_epi64(15, 14, 13, 12, 7, 6, 5, 4);
+  const double *xc = x + (size_t) c * n;
+  ckm_idx i = i0;
+  for (; i + 8 <= i1; i += 8) {
+    __m512d v[8], r[8];
+#pragma GCC unroll 8
+    for (int q = 0; q < 8; q++)
+      v[q] = q < cg ? _mm512_loadu_pd(xc + (size_t) q * n + i) : _mm512_setzero_pd();
+    const __m512d t0 = _mm512_unpacklo_pd(v[0], v[1]), t1 = _mm512_unpackhi_pd(v[0], v[1]);
+    const __m512d t2 = _mm512_unpacklo_pd(v[2], v[3]), t3 = _mm512_unpackhi_pd(v[2], v[3]);
+    const __m512d t4 = _mm512_unpacklo_pd(v[4], v[5]), t5 = _mm512_unpackhi_pd(v[4], v[5]);
+    const __m512d t6 = _mm512_unpacklo_pd(v[6], v[7]), t7 = _mm512_unpackhi_pd(v[6], v[7]);
+    const __m512d u0 = _mm512_permutex2var_pd(t0, I1, t2), u2 = _mm512_permutex2var_pd(t0, I2, t2);
+    const __m512d u1 = _mm512_permutex2var_pd(t1, I1, t3), u3 = _mm512_permutex2var_pd(t1, I2, t3);
+    const __m512d w0 = _mm512_permutex2var_pd(t4, I1, t6), w2 = _mm512_permutex2var_pd(t4, I2, t6);
+    const __m512d w1 = _mm512_permutex2var_pd(t5, I1, t7), w3 = _mm512_permutex2var_pd(t5, I2, t7);
+    r[0] = _mm512_permutex2var_pd(u0, J1, w0);
+    r[4] = _mm512_permutex2var_pd(u0, J2, w0);
+    r[1] = _mm512_permutex2var_pd(u1, J1, w1);
+    r[5] = _mm512_permutex2var_pd(u1, J2, w1);
+    r[2] = _mm512_permutex2var_pd(u2, J1, w2);
+    r[6] = _mm512_permutex2var_pd(u2, J2, w2);
+    r[3] = _mm512_permutex2var_pd(u3, J1, w3);
+    r[7] = _mm512_permutex2var_pd(u3, J2, w3);
+#pragma GCC unroll 8
+    for (int t = 0; t < 8; t++) {
+      double *a = acc + 8 * (size_t) labels[i + t];
+      _mm512_storeu_pd(a, _mm512_add_pd(_mm512_loadu_pd(a), r[t]));
+    }
+  }
+  for (; i < i1; i++) {
+    double *a = acc + 8 * (size_t) labels[i];
+    for (int q = 0; q < cg; q++)
+      a[q] += xc[(size_t) q * n + i];
+  }
+  for (int q = 0; q < cg; q++)
+    for (size_t j = 0; j < k; j++)
+      sums[j + k * (size_t) (c + q)] = acc[8 * j + q];
+}
+
+/* The same with 4 rows of 4 columns (cg <= 4), acc k x 4. */
+__attribute__((target("avx2"))) static void
+rows_avx2(const double *x, size_t n, const int *labels, ckm_idx i0,
+          ckm_idx i1, int c, int cg, size_t k, double *acc, double *sums)
+{
+  memset(acc, 0, sizeof(double) * 4 * k);
+  const double *xc = x + (size_t) c * n;
+  ckm_idx i = i0;
+  for (; i + 4 <= i1; i += 4) {
+    __m256d v[4], r[4];
+#pragma GCC unroll 4
+    for (int q = 0; q < 4; q++)
+      v[q] = q < cg ? _mm256_loadu_pd(xc + (size_t) q * n + i) : _mm256_setzero_pd();
+    const __m256d t0 = _mm256_unpacklo_pd(v[0], v[1]), t1 = _mm256_unpackhi_pd(v[0], v[1]);
+    const __m256d t2 = _mm256_unpacklo_pd(v[2], v[3]), t3 = _mm256_unpackhi_pd(v[2], v[3]);
+    r[0] = _mm256_permute2f128_pd(t0, t2, 0x20);
+    r[1] = _mm256_permute2f128_pd(t1, t3, 0x20);
+    r[2] = _mm256_permute2f128_pd(t0, t2, 0x31);
+    r[3] = _mm256_permute2f128_pd(t1, t3, 0x31);
+#pragma GCC unroll 4
+    for (int t = 0; t < 4; t++) {
+      double *a = acc + 4 * (size_t) labels[i + t];
+      _mm256_storeu_pd(a, _mm256_add_pd(_mm256_loadu_pd(a), r[t]));
+    }
+  }
+  for (; i < i1; i++) {
+    double *a = acc + 4 * (size_t) labels[i];
+    for (int q = 0; q < cg; q++)
+      a[q] += xc[(size_t) q * n + i];
+  }
+  for (int q = 0; q < cg; q++)
+    for (size_t j = 0; j < k; j++)
+      sums[j + k * (size_t) (c + q)] = acc[4 * j + q];
+  _mm256_zeroupper();
+}
+#endif
+
 /* Sums over rows [i0, i1) of each cluster's points (of w_i x_i with
  * weights), columns [c0, c1), each in index order from 0, into sums (k x d,
  * column-major; those columns zeroed first). The points are the outer loop
@@ -182,11 +285,26 @@ static void area_zero(const ckm_state *s, update_area *a, size_t m)
  * overlap even when consecutive points share a cluster (sorted data), and
  * each column of X is read as a stream. */
 static void block_sums(const ckm_state *s, ckm_idx i0, ckm_idx i1, int c0,
-                       int c1, double *sums)
+                       int c1, double *sums, double *acc)
 {
   const size_t n = (size_t) s->n, k = (size_t) s->k;
   const int *labels = s->labels;
   const double *w = s->w;
+#if CKM_UPDATE_SIMD
+  if (!w && (s->wide == 2 || s->wide == 1 || s->wide == 3)) {
+    const int g = s->wide == 2 ? 8 : 4;
+    for (int c = c0; c < c1; c += g) {
+      const int cg = c1 - c < g ? c1 - c : g;
+      if (g == 8)
+        rows_avx512(s->x, n, labels, i0, i1, c, cg, k, acc, sums);
+      else
+        rows_avx2(s->x, n, labels, i0, i1, c, cg, k, acc, sums);
+    }
+    return;
+  }
+#else
+  (void) acc;
+#endif
   memset(sums + k * c0, 0, sizeof(double) * k * (size_t) (c1 - c0));
   int c = c0;
   for (; c + 4 <= c1; c += 4) {
@@ -371,7 +489,7 @@ static void group_sums(const ckm_state *s, int c, int nc, const ckm_idx *r,
  * formed as in a full pass. Without a cache (bsum: scratch of kd + k) the
  * block is summed whole. */
 static void unit_sums(const ckm_state *s, ckm_idx b, int c0, int c1,
-                      ckm_rsum *rs, double *bsum, ckm_idx *rows)
+                      ckm_rsum *rs, double *bsum, ckm_idx *rows, double *acc)
 {
   const ckm_idx n = s->n, B = s->upd->block;
   const ckm_idx i0 = b * B, i1 = i0 + B < n ? i0 + B : n;
@@ -385,7 +503,7 @@ static void unit_sums(const ckm_state *s, ckm_idx b, int c0, int c1,
   const int *labels = s->labels;
   const int wfirst = s->w && c0 == 0;
   if (st == 2) {
-    block_sums(s, i0, i1, c0, c1, sums);
+    block_sums(s, i0, i1, c0, c1, sums, acc);
     if (wfirst) {
       memset(bw, 0, sizeof(double) * (size_t) k);
       for (ckm_idx i = i0; i < i1; i++)
@@ -487,6 +605,7 @@ int ckm_cluster_sums(ckm_state *s)
     ckm_rsum *rs = me == 0 ? a0.rs : s->upd->trs + (size_t) (me - 1) * (kd + k);
     double *bsum = s->upd->tbuf + (size_t) me * thread_doubles(cached ? n : 0, d, k);
     ckm_idx *rows = s->upd->trows + (size_t) me * thread_rows(cached ? n : 0, k);
+    double *acc = s->upd->tacc + (size_t) me * 8 * (size_t) k;
     if (me > 0)
       for (size_t q = 0; q < m; q++)
         ckm_rsum_zero(rs + q);
@@ -498,7 +617,7 @@ int ckm_cluster_sums(ckm_state *s)
       if (seen[busy]++ % team != me)
         continue;
       unit_sums(s, b, (int) ((long) d * r / ncr), (int) ((long) d * (r + 1) / ncr),
-                rs, bsum, rows);
+                rs, bsum, rows, acc);
     }
   });
   for (int t = 1; t < used; t++)
