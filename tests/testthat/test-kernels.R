@@ -52,6 +52,34 @@ test_that("every kernel this CPU runs gives the plain kernel's fit and stats::km
   }
 })
 
+test_that("the centre update's vector builds give stats::kmeans' centres bit for bit", {
+  kernels <- runnable_kernels()
+  skip_if(length(kernels) < 2, "no vector build of the centre update on this CPU")
+  # a block summed whole adds its rows as vectors (8 or 4 columns at a
+  # time, the rows left over after the last 8 or 4 one at a time): every
+  # column count around those widths, row counts that leave every
+  # remainder; one block of rows (n <= 8192) is stats::kmeans' sum
+  set.seed(79)
+  for (sh in list(c(1003, 1, 3), c(998, 3, 5), c(4001, 4, 6), c(2005, 5, 4), c(8191, 8, 7),
+                  c(777, 9, 5), c(1500, 13, 3), c(3003, 17, 8))) {
+    n <- sh[1]; d <- sh[2]; k <- sh[3]
+    X <- ref_blobs(n, k, d = d, sd = 2, spread = 1)$X
+    C0 <- ref_start(X, k)
+    st <- suppressWarnings(kmeans(X, C0, algorithm = "Lloyd", iter.max = 300))
+    for (kn in kernels) {
+      f <- fit_with(kn, X, C0)
+      label <- sprintf("%s, %d x %d, k = %d", kn, n, d, k)
+      expect_identical(unname(f$cluster), unname(st$cluster), label = label)
+      expect_identical(unname(f$centers), unname(st$centers), label = label)
+    }
+  }
+  # many blocks, threads taking blocks in turn: every kernel as the plain one
+  X <- ref_blobs(30011, 6, d = 7, sd = 3, spread = 1)$X
+  C0 <- ref_start(X, 6)
+  plain <- fit_with("plain", X, C0)
+  for (kn in setdiff(kernels, "plain")) same_fit(fit_with(kn, X, C0), plain, kn)
+})
+
 test_that("the kernels agree on points tied between centres and on bound algorithms", {
   kernels <- runnable_kernels()
   skip_if(length(kernels) < 2, "no blocked kernel on this CPU")
