@@ -62,6 +62,32 @@ typedef long long pb8m __attribute__((vector_size(64)));
 #undef PB_SET1
 #undef pbv
 #undef pbm
+
+/* every distance of a tile (distall.h): the same three builds */
+#define DA_W 4
+#define DA_SET1(s) ((pb4v) {(s), (s), (s), (s)})
+#define dav pb4v
+#define DA_NAME dist_all_avx2
+#define DA_ATTR __attribute__((target("avx2")))
+#define DA_BARRIER(v) ((void) 0)
+#include "distall.h"
+#undef DA_W
+#undef DA_SET1
+#undef dav
+#define DA_W 8
+#define DA_SET1(s) ((pb8v) {(s), (s), (s), (s), (s), (s), (s), (s)})
+#define dav pb8v
+#define DA_NAME dist_all_avx512
+#define DA_ATTR __attribute__((target("avx512f"), noinline))
+#define DA_BARRIER(v) __asm__("" : "+v"(v))
+#include "distall.h"
+#define DA_NAME dist_all_avx512_emulated
+#define DA_ATTR __attribute__((target("avx2")))
+#define DA_BARRIER(v) ((void) 0)
+#include "distall.h"
+#undef DA_W
+#undef DA_SET1
+#undef dav
 #else
 #define CKM_PLAIN_BLOCKED 0
 #endif
@@ -324,6 +350,45 @@ void ckm_exact_range(const double *pt, const double *ct, int d, int j0, int j1,
   }
   for (; j < j1; j++)
     out[j] = ckm_exact_d2(pt, ct + (size_t) j * d, d);
+}
+
+int ckm_dist_all_width(int wide)
+{
+#if CKM_PLAIN_BLOCKED
+  return wide == 1 ? 4 : wide == 2 || wide == 3 ? 8 : 1;
+#else
+  (void) wide;
+  return 1;
+#endif
+}
+
+void ckm_dist_all(int wide, const double *tile, int ld, int len, int d,
+                  const double *ct, int k, double *out)
+{
+#if CKM_PLAIN_BLOCKED
+  if (wide == 1) {
+    dist_all_avx2(tile, ld, len, d, ct, k, out);
+    return;
+  }
+  if (wide == 2) {
+    dist_all_avx512(tile, ld, len, d, ct, k, out);
+    return;
+  }
+  if (wide == 3) {
+    dist_all_avx512_emulated(tile, ld, len, d, ct, k, out);
+    return;
+  }
+#endif
+  for (int q = 0; q < len; q++)
+    for (int j = 0; j < k; j++) {
+      const double *cj = ct + (size_t) j * d;
+      double v = 0.0;
+      for (int c = 0; c < d; c++) {
+        double df = tile[q + (size_t) c * ld] - cj[c];
+        v += df * df;
+      }
+      out[(size_t) j * ld + q] = v;
+    }
 }
 
 /* ---- public: nearest centre, for predict() ----------------------------- */

@@ -102,7 +102,10 @@ size_t ckm_hartigan_workspace(ckm_idx n, int d, int k, int nranks)
          carved(sizeof(double) * (size_t) k * (size_t) d * ring) + /* snapshots */
          carved(sizeof(double) * (size_t) k * ring) +              /* disp */
          carved(sizeof(double) * ring) +                           /* D */
-         carved(sizeof(double) * pack) * (1 + nr);  /* pack, gathered */
+         carved(sizeof(double) * pack) * (1 + nr) + /* pack, gathered */
+         carved(sizeof(double) * (size_t) (d + k) * CKM_HART_CHUNK) + /* tile, pre */
+         carved(sizeof(int) * 2 * CKM_HART_CHUNK) + carved(sizeof(int) * (size_t) k) +
+         carved((size_t) k);
 }
 
 void ckm_hartigan_carve(ckm_hartigan *h, carver *cv, ckm_idx n, int d, int k,
@@ -129,6 +132,12 @@ void ckm_hartigan_carve(ckm_hartigan *h, carver *cv, ckm_idx n, int d, int k,
   h->D = carve(cv, sizeof(double) * (size_t) h->ring);
   h->pack = carve(cv, sizeof(double) * h->pack_len);
   h->gathered = carve(cv, sizeof(double) * h->pack_len * nr);
+  h->tile = carve(cv, sizeof(double) * (size_t) d * CKM_HART_CHUNK);
+  h->pre = carve(cv, sizeof(double) * (size_t) k * CKM_HART_CHUNK);
+  h->cand = carve(cv, sizeof(int) * 2 * CKM_HART_CHUNK);
+  h->dlist = carve(cv, sizeof(int) * (size_t) k);
+  h->dflag = carve(cv, (size_t) k);
+  memset(h->dflag, 0, (size_t) k);
 }
 
 static double min_of(const double *v, int k)
@@ -369,6 +378,55 @@ static int nearest_two(const double *dk, int k, int a, double *l2, double *l3)
   return j1;
 }
 
+/* Do point i's thresholds (hp) still prove that it cannot move (a its
+ * cluster)? */
+static inline int holds(const ckm_hart_hot *hp, int a, int cur, int R, int k,
+                        const double *D, const double *disp)
+{
+  const ckm_hart_hot ht = *hp;
+  const int st = ht.stamp, sq = st & (R - 1);
+  if ((long) cur - st < R / 2 && D[sq] <= ht.T3) {
+    const double *ds = disp + (size_t) sq * k;
+    return ds[a] + ds[ht.b2] <= ht.T2;
+  }
+  return 0;
+}
+
+/* The squared distance of the point pt (slot q of the chunk, or -1) to
+ * centre j: the chunk's, unless the centre moved since (then again; the
+ * same bits as ckm_exact_d2() either way). */
+static inline double chunk_d2(const ckm_hartigan *h, int q, const double *pt,
+                              const double *ct, int d, int j)
+{
+  if (q >= 0 && !h->dflag[j])
+    return h->pre[(size_t) j * CKM_HART_CHUNK + q];
+  return ckm_exact_d2(pt, ct + (size_t) j * d, d);
+}
+
+/* Centre j moved: the chunk's distances to it are stale. */
+static inline void chunk_moved(ckm_hartigan *h, int *ndirty, int j)
+{
+  if (!h->dflag[j]) {
+    h->dflag[j] = 1;
+    h->dlist[(*ndirty)++] = j;
+  }
+}
+
+/* The points of the chunk from c0 (offsets into out; returns how many)
+ * that a visit cannot pass over on their thresholds, nor on a cluster of
+ * one point. */
+static int list_chunk(const ckm_hartigan *h, const ckm_state *s, ckm_idx c0,
+                      ckm_idx n, int cur, int *out)
+{
+  const ckm_idx c1 = c0 + CKM_HART_CHUNK < n ? c0 + CKM_HART_CHUNK : n;
+  const int *lab = s->labels, R = h->ring, k = s->k;
+  int m = 0;
+  for (ckm_idx j = c0; j < c1; j++)
+    if (h->cnt[lab[j]] >= 2.0 && !holds(h->hot + j, lab[j], cur, R, k, h->D, h->disp))
+      out[m++] = (int) (j - c0);
+  return m;
+}
+
 /* One sweep over this process's rows, in index order. Returns the moves,
  * or -1 when a poll asked to stop; the fall of the objective is added to
  * h->gain. */
@@ -408,19 +466,69 @@ static ckm_idx sweep_rows(ckm_hartigan *h, ckm_state *s, double *ct)
                           (s->comm ? (double) s->comm->n_global : (double) n) +
                       row0 + 1.0;
   ckm_idx moves = 0;
+  const int vw = ckm_dist_all_width(s->wide);
+  int *cand = h->cand;
 
-  for (ckm_idx i0 = 0; i0 < n; i0 += CKM_HARTIGAN_POLL) {
-    if (i0 > 0 && ckm_should_stop(s->hooks))
+  /* chunk by chunk: the points of a chunk the thresholds do not pass
+   * over (listed; a transfer can only add to them), listed one chunk ahead
+   * so that their records and rows are on their way to the cache while
+   * the chunk before is visited (listed again if a transfer came between) */
+  int *next = cand + CKM_HART_CHUNK, m_next = list_chunk(h, s, 0, n, cur, next);
+  int next_ok = 1;
+  for (ckm_idx c0 = 0; c0 < n; c0 += CKM_HART_CHUNK) {
+    if (c0 > 0 && c0 % CKM_HARTIGAN_POLL == 0 && ckm_should_stop(s->hooks))
       return -1;
-    const ckm_idx i1 = i0 + CKM_HARTIGAN_POLL < n ? i0 + CKM_HARTIGAN_POLL : n;
-    for (ckm_idx i = i0; i < i1; i++) {
+    const ckm_idx c1 = c0 + CKM_HART_CHUNK < n ? c0 + CKM_HART_CHUNK : n;
+    int m;
+    {
+      int *t = cand;
+      cand = next;
+      next = t;
+    }
+    m = next_ok ? m_next : list_chunk(h, s, c0, n, cur, cand);
+    if (c1 < n) {
+      m_next = list_chunk(h, s, c1, n, cur, next);
+      next_ok = 1;
+      for (int q = 0; q < m_next; q++) {
+        const ckm_idx j = c1 + next[q];
+        __builtin_prefetch(h->cold + j);
+        for (int c = 0; c < d; c++)
+          __builtin_prefetch(s->x + j + (size_t) c * (size_t) n);
+      }
+    }
+    /* a dense chunk: the distances of its listed points to every centre
+     * together, several points a vector (the first sweeps) */
+    int ndirty = 0, pre = 0;
+    if (m >= CKM_HART_DENSE) {
+      pre = 1;
+      const int mp = (m + vw - 1) / vw * vw;
+      for (int c = 0; c < d; c++) {
+        const double *xc = s->x + (size_t) c * (size_t) n + (size_t) c0;
+        double *tc = h->tile + (size_t) c * CKM_HART_CHUNK;
+        for (int q = 0; q < m; q++)
+          tc[q] = xc[cand[q]];
+        for (int q = m; q < mp; q++)
+          tc[q] = 0.0;
+      }
+      ckm_dist_all(s->wide, h->tile, CKM_HART_CHUNK, mp, d, ct, k, h->pre);
+    }
+    /* the others are passed over as long as no transfer in the chunk
+     * changed what they were tested against (the thresholds hold once
+     * listed can only fail later, never the other way) */
+    int qn = 0, stale = 0;
+    for (ckm_idx i = c0; i < c1; i++) {
+      int q = -1;
+      if (qn < m && cand[qn] == (int) (i - c0)) {
+        q = pre ? qn : -1;
+        qn++;
+      } else if (!stale) {
+        i = (qn < m ? c0 + cand[qn] : c1) - 1;
+        continue;
+      } else if (holds(hot + i, lab[i], cur, R, k, D, disp)) {
+        continue; /* the thresholds hold */
+      }
       const ckm_hart_hot ht = hot[i];
       const int st = ht.stamp, sq = st & (R - 1);
-      if ((long) cur - st < R / 2 && D[sq] <= ht.T3) {
-        const double *ds = disp + (size_t) sq * k;
-        if (ds[lab[i]] + ds[ht.b2] <= ht.T2)
-          continue; /* the thresholds hold */
-      }
       const int a = lab[i];
       const double wi = s->w ? s->w[i] : 1.0;
       ckm_hart_cold *cd = h->cold + i;
@@ -455,7 +563,7 @@ static ckm_idx sweep_rows(ckm_hartigan *h, ckm_state *s, double *ct)
       const double fl = f2 < f3 ? f2 : f3;
       double *pt = h->pt;
       ckm_gather(s->x, n, d, i, pt);
-      const double da = ckm_exact_d2(pt, ct + (size_t) a * d, d);
+      const double da = chunk_d2(h, q, pt, ct, d, a);
       const double ra = fa * da;
       double u = ckm_dist_up(da, slack, abs_slack);
       if (fl > ra * hi) {
@@ -464,7 +572,7 @@ static ckm_idx sweep_rows(ckm_hartigan *h, ckm_state *s, double *ct)
       }
       if (f3 > ra * hi) {
         /* the others are far: the distance to b2 decides */
-        const double db2 = ckm_exact_d2(pt, ct + (size_t) b2 * d, d);
+        const double db2 = chunk_d2(h, q, pt, ct, d, b2);
         if (h->W[b2] / (h->W[b2] + wi) * db2 * lo > ra * hi) {
           set_bounds(h, i, a, b2, s->w, u, ckm_dist_down(db2, slack, abs_slack),
                      l3, cur, dnow, D[slot], abs_slack);
@@ -472,11 +580,23 @@ static ckm_idx sweep_rows(ckm_hartigan *h, ckm_state *s, double *ct)
         }
       }
       /* every centre (several at a time: independent sums, same bits) */
-      ckm_exact_range(pt, ct, d, 0, k, dk);
+      if (q >= 0) {
+        const double *pq = h->pre + q;
+        for (int j = 0; j < k; j++)
+          dk[j] = pq[(size_t) j * CKM_HART_CHUNK];
+        for (int t = 0; t < ndirty; t++)
+          dk[h->dlist[t]] = ckm_exact_d2(pt, ct + (size_t) h->dlist[t] * d, d);
+      } else {
+        ckm_exact_range(pt, ct, d, 0, k, dk);
+      }
       double best = ra;
       const int to = best_target(h, dk, k, a, wi, s->w != NULL, &best);
       if (to != a) {
         transfer(h, ct, d, k, kept, pt, wi, a, to);
+        chunk_moved(h, &ndirty, a);
+        chunk_moved(h, &ndirty, to);
+        stale = 1;
+        next_ok = 0;
         h->gain += wi * (ra - best);
         s->labels[i] = to;
         h->changed[a] = h->changed[to] = last = now;
@@ -497,6 +617,8 @@ static ckm_idx sweep_rows(ckm_hartigan *h, ckm_state *s, double *ct)
                  isinf(m3) ? INFINITY : ckm_dist_down(m3, slack, abs_slack), cur,
                  dnow, D[slot], abs_slack);
     }
+    for (int t = 0; t < ndirty; t++)
+      h->dflag[h->dlist[t]] = 0;
   }
   return moves;
 }

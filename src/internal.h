@@ -167,6 +167,14 @@ void ckm_plain_rows(int wide, const double *x, ckm_idx n, int d,
                     const double *ct, int k, const ckm_idx *rows, int m,
                     double *buf, int *lab, double *best, double *second);
 
+/* Every squared distance of the first len points of a column-major tile
+ * (leading dimension ld, a multiple of 8; len a multiple of
+ * ckm_dist_all_width(wide), the rest of the tile's points padding) to the
+ * centres ct (rows), into out[j ld + q]: ckm_exact_d2()'s bits. */
+int ckm_dist_all_width(int wide);
+void ckm_dist_all(int wide, const double *tile, int ld, int len, int d,
+                  const double *ct, int k, double *out);
+
 /* hartigan.c: the refinement's own state (n bounds and stamps, per
  * cluster the path, weight and count, scratch, the collectives' buffers) */
 /* Per point, what a sweep reads of most points (hot) and what it reads
@@ -215,7 +223,17 @@ typedef struct ckm_hartigan {
   double now;       /* the time of the resync after the current sweep */
   double *pack, *gathered; /* the sweep's shared state, sent and gathered */
   size_t pack_len;
+  double *tile;     /* scratch: rows of a chunk of points (d x CKM_HART_CHUNK) */
+  double *pre;      /* their distances to every centre (k x CKM_HART_CHUNK) */
+  int *cand;        /* which points of the chunk and the next those are (2 x CKM_HART_CHUNK) */
+  int *dlist;       /* the centres moved since (k) */
+  unsigned char *dflag; /* per centre: moved since (k) */
 } ckm_hartigan;
+
+/* Points of a sweep's chunk: the rows read together (a multiple of 8),
+ * and the listed points from which their distances are computed together. */
+#define CKM_HART_CHUNK 32
+#define CKM_HART_DENSE 8
 
 size_t ckm_hartigan_workspace(ckm_idx n, int d, int k, int nranks);
 

@@ -60,6 +60,23 @@ if [ "$pfma" -ne 0 ] || [ "$mem" -ne 0 ] || [ "$arith" -lt 24 ]; then
 fi
 echo "kernel-asm: ok"
 
+# The same for the AVX-512 build of every distance of a tile (distall.h,
+# the Hartigan sweep's chunks): no FMA, so its distances are
+# ckm_exact_d2()'s bits; its sums stay in registers.
+dall=$(body_of assign.c dist_all_avx512)
+if [ -z "$dall" ]; then
+  echo "kernel-asm: FAIL: no dist_all_avx512 in the object"
+  exit 1
+fi
+dfma=$(grep -c 'vfn\?m\(add\|sub\)' <<<"$dall" || true)
+darith=$(grep -cE 'v(sub|mul|add)pd +%zmm' <<<"$dall" || true)
+echo "kernel-asm: dist_all_avx512 has $dfma FMAs, $darith register-only zmm subtractions, products and sums"
+if [ "$dfma" -ne 0 ] || [ "$darith" -lt 8 ]; then
+  echo "kernel-asm: FAIL: dist_all_avx512 fuses products (its distances would not be ckm_exact_d2()'s bits)"
+  exit 1
+fi
+echo "kernel-asm: ok"
+
 # The bound sweep's AVX2 and AVX-512 builds (sweep.c) leave the upper
 # halves of the vector registers clean (vzeroupper) before the scalar code
 # that follows: GCC did not put one there by itself, and without it the

@@ -80,6 +80,30 @@ test_that("the centre update's vector builds give stats::kmeans' centres bit for
   for (kn in setdiff(kernels, "plain")) same_fit(fit_with(kn, X, C0), plain, kn)
 })
 
+test_that("Hartigan's sweeps give the same fit with every kernel (their chunks' distances)", {
+  kernels <- runnable_kernels()
+  skip_if(length(kernels) < 2, "no vector build of the chunks' distances on this CPU")
+  # the sweeps read the distances of a chunk's listed points from one
+  # computation of every distance (distall.h's builds), patched for the
+  # centres a transfer moved since: every build, and one point at a time
+  # (the plain kernel), must make the same transfers
+  set.seed(83)
+  for (sh in list(c(3001, 5, 7), c(1500, 2, 12), c(777, 11, 4))) {
+    n <- sh[1]; d <- sh[2]; k <- sh[3]
+    X <- ref_blobs(n, k, d = d, sd = 3, spread = 1)$X
+    C0 <- X[sample.int(n, k), , drop = FALSE]
+    w <- runif(n, 0.5, 2)
+    plain <- fit_with("plain", X, C0, "hartigan")
+    plain_w <- fit_with("plain", X, C0, "hartigan", weights = w)
+    expect_gt(plain$transfers, 0)
+    for (kn in setdiff(kernels, "plain")) {
+      label <- sprintf("%s, %d x %d, k = %d", kn, n, d, k)
+      same_fit(fit_with(kn, X, C0, "hartigan"), plain, label)
+      same_fit(fit_with(kn, X, C0, "hartigan", weights = w), plain_w, paste(label, "weights"))
+    }
+  }
+})
+
 test_that("the kernels agree on points tied between centres and on bound algorithms", {
   kernels <- runnable_kernels()
   skip_if(length(kernels) < 2, "no blocked kernel on this CPU")

@@ -856,6 +856,46 @@ int main(void)
     }
   }
 
+  /* ckm_dist_all(): every build gives ckm_exact_d2()'s bits for every
+   * point of the tile and every centre (the Hartigan sweep's chunks): d
+   * and k across the builds' 4-centre groups, tile lengths across their
+   * lanes, integer data for exact ties, zeros and large values */
+  {
+    const int isa = ckm_fast_isa(CKM_KERNEL_AUTO);
+    for (int rep = 0; rep < 30; rep++) {
+      const int d = 1 + rep % 11, k = 1 + (rep * 5) % 23;
+      double tile[40 * CKM_HART_CHUNK], ct[23 * 11], out[4][23 * CKM_HART_CHUNK];
+      for (int q = 0; q < d * CKM_HART_CHUNK; q++)
+        tile[q] = rep % 3 == 0 ? floor(rng_unif(&r) * 5)
+                               : (rng_unif(&r) - 0.5) * (rep % 3 == 1 ? 10 : 1e150);
+      for (int q = 0; q < k * d; q++)
+        ct[q] = rep % 3 == 0 ? floor(rng_unif(&r) * 5)
+                             : (rng_unif(&r) - 0.5) * (rep % 3 == 1 ? 10 : 1e150);
+      for (int w = 0; w < 4; w++) {
+        if ((w == 1 || w == 3) && isa < CKM_KERNEL_AVX2)
+          continue;
+        if (w == 2 && isa != CKM_KERNEL_AVX512)
+          continue;
+        const int vw = ckm_dist_all_width(w);
+        const int len = (1 + rep % CKM_HART_CHUNK + vw - 1) / vw * vw;
+        if (len > CKM_HART_CHUNK)
+          continue;
+        ckm_dist_all(w, tile, CKM_HART_CHUNK, len, d, ct, k, out[w]);
+        for (int q = 0; q < len; q++) {
+          double pt[11];
+          for (int c = 0; c < d; c++)
+            pt[c] = tile[q + c * CKM_HART_CHUNK];
+          for (int j = 0; j < k; j++) {
+            const double v = ckm_exact_d2(pt, ct + (size_t) j * d, d);
+            CHECK(memcmp(&v, &out[w][j * CKM_HART_CHUNK + q], sizeof v) == 0,
+                  "dist_all (build %d, rep %d, point %d, centre %d): %.17g vs %.17g", w, rep,
+                  q, j, out[w][j * CKM_HART_CHUNK + q], v);
+          }
+        }
+      }
+    }
+  }
+
   printf("%d checks, %d failed; %d degenerate or extreme inputs\n", checks,
          failures, bad_inputs);
   return failures ? 1 : 0;
