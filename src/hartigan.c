@@ -40,8 +40,9 @@
  *  - two thresholds: T2 on how far the own centre and b2 are from
  *    snapshot s together, T3 on D_s; below both, the bounds still prove
  *    that the point cannot move, the weights of the clusters staying above
- *    a fraction 1 - CKM_HARTIGAN_WFALL of a reference (when a cluster falls
- *    further, every threshold is dropped and the reference taken again).
+ *    a floor (a fraction 1 - CKM_HARTIGAN_WFALL of the weight when it was
+ *    taken, lower for large clusters; when a cluster falls further, every
+ *    threshold is dropped and the floors taken again).
  * With f_b = W_b / (W_b + w) (W_min, the lightest cluster, gives a lower
  * f for the rest), a point with f_b2 l2^2 and f_min l3^2 both above
  * W_a / (W_a - w) u^2 cannot move. A sweep reads the thresholds (and
@@ -65,8 +66,14 @@
 #define CKM_HARTIGAN_POLL 65536
 
 /* How far a cluster's weight may fall below the reference of the
- * thresholds before they are dropped. */
+ * thresholds before they are dropped: a fraction, and without weights, for
+ * a cluster of more than CKM_HARTIGAN_WBIG points, down to that many or an
+ * eighth of its size (the factors of clusters that large differ from 1 by
+ * less than 1 / CKM_HARTIGAN_WBIG: the thresholds lose next to nothing,
+ * and the sweeps after a large cluster shrank need not look at every
+ * point again). */
 #define CKM_HARTIGAN_WFALL 0.125
+#define CKM_HARTIGAN_WBIG 1024.0
 
 /* A stamp that refers to no snapshot. */
 #define NO_STAMP (INT_MIN / 2)
@@ -156,18 +163,23 @@ static double max_of(const double *v, int k)
   return m;
 }
 
-/* Drop every threshold and take the weights now as their reference, with
- * the roots of the factors for a point of weight 1 (set_bounds). */
-static void new_reference(ckm_hartigan *h, ckm_idx n, int k)
+/* Drop every threshold and take, from the weights now, the lowest weight
+ * of each cluster they allow (Wref), with the roots of the factors for a
+ * point of weight 1 (set_bounds). */
+static void new_reference(ckm_hartigan *h, ckm_idx n, int k, int weighted)
 {
   const double lo = 1.0 - h->slack, hi = 1.0 + h->slack;
   for (int j = 0; j < k; j++) {
-    h->Wref[j] = h->W[j];
-    const double Wa = (1.0 - CKM_HARTIGAN_WFALL) * h->Wref[j];
+    double Wa = (1.0 - CKM_HARTIGAN_WFALL) * h->W[j];
+    if (!weighted && Wa > CKM_HARTIGAN_WBIG) {
+      const double low = h->W[j] / 8.0 > CKM_HARTIGAN_WBIG ? h->W[j] / 8.0 : CKM_HARTIGAN_WBIG;
+      Wa = low < Wa ? low : Wa;
+    }
+    h->Wref[j] = Wa;
     h->sb1[j] = Wa - 1.0 > 0.0 ? sqrt(Wa / (Wa - 1.0) * hi) : -1.0;
     h->s21[j] = sqrt(Wa / (Wa + 1.0) * lo);
   }
-  h->Wlo = (1.0 - CKM_HARTIGAN_WFALL) * min_of(h->W, k);
+  h->Wlo = min_of(h->Wref, k);
   h->sa1 = sqrt(h->Wlo / (h->Wlo + 1.0) * lo);
   for (ckm_idx i = 0; i < n; i++)
     h->hot[i].T2 = h->hot[i].T3 = -INFINITY;
@@ -190,7 +202,7 @@ void ckm_hartigan_reset(ckm_hartigan *h, const ckm_state *s)
   }
   h->gain = 0.0;
   h->sweeps = 0;
-  new_reference(h, s->n, s->k);
+  new_reference(h, s->n, s->k, s->w != NULL);
 }
 
 /* The centres were set again (the exact means of the partition after
@@ -275,14 +287,14 @@ static void roots(const ckm_hartigan *h, const double *w, ckm_idx i, int a,
                   int b2, double *sb, double *s2, double *s3)
 {
   const double lo = 1.0 - h->slack, hi = 1.0 + h->slack;
-  const double W2 = (1.0 - CKM_HARTIGAN_WFALL) * h->Wref[b2];
+  const double W2 = h->Wref[b2];
   if (!w) {
     *sb = h->sb1[a];
     *s2 = h->s21[b2];
     *s3 = h->sa1;
     return;
   }
-  const double wi = w[i], Wa = (1.0 - CKM_HARTIGAN_WFALL) * h->Wref[a];
+  const double wi = w[i], Wa = h->Wref[a];
   *sb = Wa - wi > 0.0 ? sqrt(Wa / (Wa - wi) * hi) : -1.0;
   *s2 = sqrt(W2 / (W2 + wi) * lo);
   *s3 = sqrt(h->Wlo / (h->Wlo + wi) * lo);
@@ -447,8 +459,8 @@ static ckm_idx sweep_rows(ckm_hartigan *h, ckm_state *s, double *ct)
       snap_dist(h, ct, d, k, q, j);
   }
   for (int j = 0; j < k; j++)
-    if (h->W[j] < (1.0 - CKM_HARTIGAN_WFALL) * h->Wref[j]) {
-      new_reference(h, n, k);
+    if (h->W[j] < h->Wref[j]) {
+      new_reference(h, n, k, s->w != NULL);
       break;
     }
   double Wmin = min_of(h->W, k), last = max_of(h->changed, k);
@@ -602,8 +614,8 @@ static ckm_idx sweep_rows(ckm_hartigan *h, ckm_state *s, double *ct)
         h->changed[a] = h->changed[to] = last = now;
         moves++;
         Wmin = min_of(h->W, k);
-        if (h->W[a] < (1.0 - CKM_HARTIGAN_WFALL) * h->Wref[a])
-          new_reference(h, n, k);
+        if (h->W[a] < h->Wref[a])
+          new_reference(h, n, k, s->w != NULL);
         /* its distances now: the two centres moved, the others did not */
         dk[a] = ckm_exact_d2(pt, ct + (size_t) a * d, d);
         dk[to] = ckm_exact_d2(pt, ct + (size_t) to * d, d);

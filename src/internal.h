@@ -206,7 +206,7 @@ typedef struct ckm_hartigan {
   double *cnt;      /* points in each cluster (k) */
   double *dk;       /* scratch: squared distances of one point (k) */
   double *changed;  /* when each cluster last changed (k) */
-  double *Wref;     /* the weights the thresholds were set against (k) */
+  double *Wref;     /* the lowest weights the thresholds allow (k) */
   double *sb1;      /* the root of the own cluster's factor for weight 1, or -1 (k) */
   double *s21;      /* the root of another cluster's factor for weight 1 (k) */
   double *f1;       /* W / (W + 1), the factor of a cluster gaining a point of weight 1 (k) */

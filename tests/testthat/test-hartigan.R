@@ -28,6 +28,22 @@ test_that("the transfers are those of a plain-R Hartigan from the same start", {
   }
 })
 
+test_that("the transfers are the plain-R Hartigan's when large clusters shrink far", {
+  # clusters of more than 1024 points may fall to an eighth of their size
+  # before the thresholds are dropped (hartigan.c): a start whose first
+  # cluster (1537 points after the first assignment) ends with 913
+  set.seed(12)
+  X <- rbind(matrix(rnorm(4000), ncol = 2), cbind(rnorm(2000, 4), rnorm(2000)))
+  C <- rbind(c(2, 0), c(-1.5, 0), c(5.5, 0), c(2, 4))
+  first <- tabulate(ref_nearest(X, C)$lab, 4)
+  ref <- ref_hartigan(X, C)
+  fit <- ckm_fit(X, init = C, algorithm = "hartigan", tol = 0, threads = 1)
+  expect_true(first[1] > 1200 && fit$size[1] < 0.7 * first[1])
+  expect_identical(unname(fit$cluster), ref$cluster)
+  expect_identical(fit$transfers, ref$transfers)
+  expect_equal(fit$withinss, ref$wss, tolerance = 1e-10)
+})
+
 test_that("weighted transfers are those of the plain-R Hartigan, and integer weights repeat rows", {
   X <- as.matrix(iris[, 1:4])
   set.seed(12)
