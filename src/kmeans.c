@@ -443,6 +443,9 @@ int ckm_fit_run(const double *x, ckm_idx n, int d, int k, double *centers,
    * is an iteration only if it leaves a cluster empty (then the centres
    * are not a k-means answer after all: relocate and go on). */
   int final = 0;
+  /* s->dist holds every point's exact distance to its centre (the last
+   * pass of a bound algorithm computes them): final_wss() need not again */
+  int dist_fresh = 0;
   for (int it = 1; passes && (it <= opt->max_iter || final); it++) {
     double inertia = NAN;
     ckm_idx changed = it == 1 ? step->first(s, &inertia) : step->pass(s, &inertia);
@@ -483,6 +486,7 @@ int ckm_fit_run(const double *x, ckm_idx n, int d, int k, double *centers,
         inertia = moved > 0 ? before : inertia_from_means(s, totss, s->colmean);
     } else if (!step->exact && it > 1) {
       inertia = exact_dist_all(s, centers);
+      dist_fresh = 1;
     }
     if (report_iteration(s, hooks, trace, it, inertia, changed, info->relocated,
                          changed == 0))
@@ -518,8 +522,12 @@ int ckm_fit_run(const double *x, ckm_idx n, int d, int k, double *centers,
     s->nthreads = nt;
     if (st)
       return st;
+    dist_fresh = 0;
   }
-  final_wss(s, centers, wss);
+  if (dist_fresh)
+    ckm_cluster_wss(s, wss);
+  else
+    final_wss(s, centers, wss);
   ckm_global_sizes(s, size);
   return s->status;
 }
