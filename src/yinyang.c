@@ -30,7 +30,14 @@ typedef struct yinyang {
   double *path;       /* per centre: the path travelled, A (k) */
   double *thresh;     /* per centre: T >= A + M, this pass's (k) */
   double moves;       /* the sum of the passes' largest drifts, M */
+  double *tiles;      /* several groups, per thread: YY_ROWS rows of X (twice)
+                         and their distances to the centres (twice):
+                         2 (d + k) x YY_ROWS */
 } yinyang;
+
+/* Rows of the first pass whose distances are computed together (several
+ * groups; a multiple of 8). */
+#define YY_ROWS 32
 
 static int yinyang_groups(int k)
 {
@@ -49,7 +56,10 @@ static size_t yinyang_workspace(ckm_idx n, int d, int k, int nthreads)
          carved(sizeof(double) * kk * (size_t) d) +    /* ctg */
          carved(sizeof(double) * t * (size_t) d) * 2 + /* grouping */
          carved(sizeof(int) * t) +
-         carved(sizeof(double) * kk) * 2; /* path, thresh */
+         carved(sizeof(double) * kk) * 2 + /* path, thresh */
+         (t > 1 ? carved(sizeof(double) * 2 * (kk + (size_t) d) * YY_ROWS *
+                         (size_t) (nthreads < 1 ? 1 : nthreads))
+                : 0);
 }
 
 static void yinyang_carve(ckm_state *s, carver *cv)
@@ -69,6 +79,9 @@ static void yinyang_carve(ckm_state *s, carver *cv)
   y->cnt = carve(cv, sizeof(int) * t);
   y->path = carve(cv, sizeof(double) * kk);
   y->thresh = carve(cv, sizeof(double) * kk);
+  y->tiles = t > 1 ? carve(cv, sizeof(double) * 2 * (kk + (size_t) s->d) * YY_ROWS *
+                                   (size_t) s->nthreads)
+                   : NULL;
   y->moves = 0.0;
   s->alg = y;
 }
@@ -135,12 +148,13 @@ static void fill_ctg(yinyang *y, const ckm_state *s)
            sizeof(double) * d);
 }
 
-/* One point: distances to the members of the groups flagged in `look`
- * (all when look is NULL); the winner among them and `own` (at squared
- * distance d2own), ties to the lowest index; new group bounds. */
-static int yinyang_point(const yinyang *y, const ckm_state *s, const double *pt,
-                         double *buf, const double *look, int own, double d2own,
-                         double *lb, double *best_d2)
+/* One point, its squared distances to the members of the groups flagged
+ * in `look` (all when look is NULL) in buf (group order; ckm_dist_all()'s): the winner among
+ * them and `own` (at squared distance d2own), ties to the lowest index;
+ * new group bounds. */
+static int yinyang_pick(const yinyang *y, const ckm_state *s, const double *buf,
+                        const double *look, int own, double d2own, double *lb,
+                        double *best_d2)
 {
   const int d = s->d, t = y->groups;
   const double slack = ckm_slack(d), abs_slack = ckm_abs_slack(d);
@@ -150,7 +164,6 @@ static int yinyang_point(const yinyang *y, const ckm_state *s, const double *pt,
     if (look && look[g] == 0.0)
       continue;
     const int q0 = y->group_start[g], q1 = y->group_start[g + 1];
-    ckm_exact_range(pt, y->ctg, d, q0, q1, buf);
     for (int q = q0; q < q1; q++) {
       int j = y->group_members[q];
       if (buf[q] < bd || (buf[q] == bd && j < best)) {
@@ -209,6 +222,7 @@ static ckm_idx yinyang_first(ckm_state *s, double *inertia)
   const ckm_idx ntiles = ckm_ntiles(n);
   const int nt = ckm_team(s->nthreads, 3.0 * (double) n * s->k * d);
   const long block = ckm_block_tiles(3.0 * (double) s->k * d);
+  const int vw = ckm_dist_all_width(s->wide);
   ckm_idx changed = 0;
   for (ckm_idx b0 = 0; b0 < ntiles; b0 += block) {
   const ckm_idx b1 = b0 + block < ntiles ? b0 + block : ntiles;
@@ -218,20 +232,39 @@ static ckm_idx yinyang_first(ckm_state *s, double *inertia)
   }
   CKM_PARALLEL(nt, parallel for num_threads(nt) schedule(dynamic, 1) reduction(+:changed),
   for (ckm_idx tile = b0; tile < b1; tile++) {
-    double *buf = y->b.thread_buf + (size_t) ckm_thread_num() * y->b.stride;
-    double *pt = buf + s->k;
+    const int me = ckm_thread_num();
+    double *buf = y->b.thread_buf + (size_t) me * y->b.stride;
+    double *rows = y->tiles + (size_t) me * (size_t) (2 * (s->k + d)) * YY_ROWS;
+    double *pre = rows + (size_t) d * YY_ROWS;
     ckm_idx i0 = tile * CKM_TILE, i1 = i0 + CKM_TILE < n ? i0 + CKM_TILE : n;
     double sum = 0.0;
-    for (ckm_idx i = i0; i < i1; i++) {
-      double bd;
-      ckm_gather(s->x, n, d, i, pt);
-      int best = yinyang_point(y, s, pt, buf, NULL, s->k, INFINITY,
-                               y->lower + (size_t) i * y->groups, &bd);
-      changed += s->labels[i] != best;
-      s->labels[i] = best;
-      s->dist[i] = bd;
-      upper[i] = ckm_dist_up(bd, slack, abs_slack);
-      sum += bd;
+    /* YY_ROWS points at a time: their distances to every centre together
+     * (several points a vector: the bits of one point at a time) */
+    for (ckm_idx r0 = i0; r0 < i1; r0 += YY_ROWS) {
+      const int m = (int) (i1 - r0 < YY_ROWS ? i1 - r0 : YY_ROWS);
+      const int mp = (m + vw - 1) / vw * vw;
+      for (int c = 0; c < d; c++) {
+        const double *xc = s->x + (size_t) c * (size_t) n + (size_t) r0;
+        double *rc = rows + (size_t) c * YY_ROWS;
+        for (int q = 0; q < m; q++)
+          rc[q] = xc[q];
+        for (int q = m; q < mp; q++)
+          rc[q] = 0.0;
+      }
+      ckm_dist_all(s->wide, rows, YY_ROWS, mp, d, y->ctg, s->k, pre);
+      for (int q = 0; q < m; q++) {
+        const ckm_idx i = r0 + q;
+        for (int j = 0; j < s->k; j++)
+          buf[j] = pre[(size_t) j * YY_ROWS + q];
+        double bd;
+        int best = yinyang_pick(y, s, buf, NULL, s->k, INFINITY,
+                                y->lower + (size_t) i * y->groups, &bd);
+        changed += s->labels[i] != best;
+        s->labels[i] = best;
+        s->dist[i] = bd;
+        upper[i] = ckm_dist_up(bd, slack, abs_slack);
+        sum += bd;
+      }
     }
     s->tile_sums[tile] = sum;
   });
@@ -285,11 +318,12 @@ static ckm_idx yinyang_pass(ckm_state *s, double *inertia)
   const int nt = ckm_team(s->nthreads, 3.0 * (double) n * d * 4.0);
   ckm_idx changed = 0;
 
+  const int vw = ckm_dist_all_width(s->wide);
   CKM_PARALLEL(nt, parallel for num_threads(nt) schedule(dynamic, 4) reduction(+:changed),
   for (ckm_idx tile = 0; tile < ntiles; tile++) {
-    double *buf = y->b.thread_buf + (size_t) ckm_thread_num() * y->b.stride;
-    double *pt = buf + k;
-    double *look = pt + d;
+    const int me = ckm_thread_num();
+    double *buf = y->b.thread_buf + (size_t) me * y->b.stride;
+    double *look = buf + k + d;
     const ckm_idx i0 = tile * CKM_TILE;
     const int len = (int) (n - i0 < CKM_TILE ? n - i0 : CKM_TILE);
     int *lab = s->labels + i0;
@@ -334,24 +368,75 @@ static ckm_idx yinyang_pass(ckm_state *s, double *inertia)
     /* 2. tighten the upper bounds of the others */
     ckm_bounds_own_d2(s, i0, lab, fail, nf, own);
 
-    /* 3. the points still not settled: the groups whose bound they cross */
-    for (int q = 0; q < nf; q++) {
-      const int t = fail[q], a = lab[t];
-      const ckm_idx i = i0 + t;
-      double u = ckm_dist_up(own[q], slack, abs_slack);
-      int best = a;
-      if (!(u < bound[q])) {
-        ckm_gather(s->x, n, d, i, pt);
-        double *lb = y->lower + (size_t) i * groups;
-        for (int g = 0; g < groups; g++)
-          look[g] = !(u < lb[g]);
-        double bd;
-        best = yinyang_point(y, s, pt, buf, look, a, own[q], lb, &bd);
-        u = ckm_dist_up(bd, slack, abs_slack);
+    /* 3. the points still not settled: the groups whose bound they
+     *    cross, YY_ROWS points at a time, each group's distances for the
+     *    points that look at it computed together (several points a
+     *    vector: the bits of one at a time) */
+    double *rows = y->tiles + (size_t) me * (size_t) (2 * (k + d)) * YY_ROWS;
+    double *sub = rows + (size_t) d * YY_ROWS;
+    double *res = sub + (size_t) d * YY_ROWS;
+    double *out = res + (size_t) k * YY_ROWS;
+    int deep[YY_ROWS], at[YY_ROWS];
+    double ud[YY_ROWS];
+    for (int q0 = 0; q0 < nf;) {
+      int m = 0;
+      for (; q0 < nf && m < YY_ROWS; q0++) {
+        const int t = fail[q0], a = lab[t];
+        double u = ckm_dist_up(own[q0], slack, abs_slack);
+        if (!(u < bound[q0])) {
+          deep[m] = q0;
+          ud[m++] = u;
+        } else {
+          upper[t] = u;
+        }
+        (void) a;
       }
-      changed += best != a;
-      lab[t] = best;
-      upper[t] = u;
+      if (m == 0)
+        continue;
+      for (int c = 0; c < d; c++) {
+        const double *xc = s->x + (size_t) c * (size_t) n + (size_t) i0;
+        double *rc = rows + (size_t) c * YY_ROWS;
+        for (int p = 0; p < m; p++)
+          rc[p] = xc[fail[deep[p]]];
+      }
+      for (int g = 0; g < groups; g++) {
+        int ns = 0;
+        for (int p = 0; p < m; p++)
+          if (!(ud[p] < y->lower[(size_t) (i0 + fail[deep[p]]) * groups + g]))
+            at[ns++] = p;
+        if (ns == 0)
+          continue;
+        const int nsp = (ns + vw - 1) / vw * vw;
+        for (int c = 0; c < d; c++) {
+          const double *rc = rows + (size_t) c * YY_ROWS;
+          double *sc = sub + (size_t) c * YY_ROWS;
+          for (int r = 0; r < ns; r++)
+            sc[r] = rc[at[r]];
+          for (int r = ns; r < nsp; r++)
+            sc[r] = 0.0;
+        }
+        const int g0 = y->group_start[g], g1 = y->group_start[g + 1];
+        ckm_dist_all(s->wide, sub, YY_ROWS, nsp, d, y->ctg + (size_t) g0 * d, g1 - g0, out);
+        for (int j = 0; j < g1 - g0; j++)
+          for (int r = 0; r < ns; r++)
+            res[(size_t) (g0 + j) * YY_ROWS + at[r]] = out[(size_t) j * YY_ROWS + r];
+      }
+      for (int p = 0; p < m; p++) {
+        const int q = deep[p], t = fail[q], a = lab[t];
+        const ckm_idx i = i0 + t;
+        double *lb = y->lower + (size_t) i * groups;
+        for (int g = 0; g < groups; g++) {
+          look[g] = !(ud[p] < lb[g]);
+          if (look[g] != 0.0)
+            for (int j = y->group_start[g]; j < y->group_start[g + 1]; j++)
+              buf[j] = res[(size_t) j * YY_ROWS + p];
+        }
+        double bd;
+        const int best = yinyang_pick(y, s, buf, look, a, own[q], lb, &bd);
+        changed += best != a;
+        lab[t] = best;
+        upper[t] = ckm_dist_up(bd, slack, abs_slack);
+      }
     }
   });
   (void) nt;
