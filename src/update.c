@@ -380,26 +380,36 @@ static ckm_idx mark_dirty(ckm_state *s, ckm_idx nblocks)
     int *prev = s->upd->cache.prev;
     unsigned char state = 0;
     /* most blocks of a late iteration have not changed at all */
+    /* (the flags of neighbouring blocks share a cache line, which the
+     * threads would pass back and forth: written only when they change) */
     if (memcmp(s->labels + i0, prev + i0, sizeof(int) * (size_t) (i1 - i0)) == 0) {
-      s->upd->cache.dirty[b] = 0;
+      if (s->upd->cache.dirty[b] != 0)
+        s->upd->cache.dirty[b] = 0;
       continue;
     }
     memset(cl, 0, (size_t) k);
-    for (ckm_idx i = i0; i < i1; i++) {
-      const int now = s->labels[i], was = prev[i];
-      if (now == was)
+    /* late in a fit a changed block has a few changed rows: runs of rows
+     * equal to the cache are passed over 256 at a time */
+    for (ckm_idx j0 = i0; j0 < i1; j0 += 256) {
+      const ckm_idx j1 = j0 + 256 < i1 ? j0 + 256 : i1;
+      if (memcmp(s->labels + j0, prev + j0, sizeof(int) * (size_t) (j1 - j0)) == 0)
         continue;
-      if (was < 0) {
-        state = 2;
-      } else {
-        cl[was] = 1;
-        cnt[was]--; /* the block's cluster sizes follow the moves */
-        cnt[now]++;
+      for (ckm_idx i = j0; i < j1; i++) {
+        const int now = s->labels[i], was = prev[i];
+        if (now == was)
+          continue;
+        if (was < 0) {
+          state = 2;
+        } else {
+          cl[was] = 1;
+          cnt[was]--; /* the block's cluster sizes follow the moves */
+          cnt[now]++;
+        }
+        cl[now] = 1;
+        prev[i] = now;
+        if (state == 0)
+          state = 1;
       }
-      cl[now] = 1;
-      prev[i] = now;
-      if (state == 0)
-        state = 1;
     }
     if (state == 2) { /* a block seen for the first time: counted */
       for (int j = 0; j < k; j++)
@@ -414,7 +424,8 @@ static ckm_idx mark_dirty(ckm_state *s, ckm_idx nblocks)
       if (2 * m > k)
         state = 2;
     }
-    s->upd->cache.dirty[b] = state;
+    if (s->upd->cache.dirty[b] != state)
+      s->upd->cache.dirty[b] = state;
     ndirty += state != 0;
   });
   return ndirty;
