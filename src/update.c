@@ -608,7 +608,8 @@ int ckm_cluster_sums(ckm_state *s)
   /* the team the runtime gave (it may give fewer threads than asked, as
    * with OMP_DYNAMIC): only their sums are merged */
   int used = 1;
-  CKM_PARALLEL(nt, parallel num_threads(nt),
+  ckm_idx next = 0;
+  CKM_PARALLEL(nt, parallel num_threads(nt) shared(next),
   {
     const int me = ckm_thread_num(), team = ckm_num_threads();
     if (me == 0)
@@ -620,13 +621,14 @@ int ckm_cluster_sums(ckm_state *s)
     if (me > 0)
       for (size_t q = 0; q < m; q++)
         ckm_rsum_zero(rs + q);
-    ckm_idx seen[2] = {0, 0};
-    for (ckm_idx u = 0; u < nblocks * ncr; u++) {
+    /* units taken in turn as threads come free (a changed block costs
+     * far more than one whose sums are kept) */
+    for (;;) {
+      const ckm_idx u = team > 1 ? __atomic_fetch_add(&next, 1, __ATOMIC_RELAXED) : next++;
+      if (u >= nblocks * ncr)
+        break;
       const ckm_idx b = u / ncr;
       const int r = (int) (u % ncr);
-      const int busy = !cached || s->upd->cache.dirty[b] != 0;
-      if (seen[busy]++ % team != me)
-        continue;
       unit_sums(s, b, (int) ((long) d * r / ncr), (int) ((long) d * (r + 1) / ncr),
                 rs, bsum, rows, acc);
     }
