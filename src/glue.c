@@ -9,6 +9,9 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
 
 #include "glue.h"
 
@@ -83,9 +86,24 @@ static void protected_cleanup(void *data, Rboolean jump)
   }
 }
 
+/* Large scratch is aligned to 2 MB and, on Linux, offered for huge
+ * pages: a fit first touches all of it, and with 4 KB pages that meant a
+ * page fault every 4 KB (0.4 s for the 112 MB of Hartigan's bounds at
+ * 2,000,000 rows on a virtual machine whose faults are slow). */
+#define GLUE_HUGE ((size_t) 2 << 20)
+
 void *glue_scratch(size_t bytes)
 {
-  void *p = malloc(bytes > 0 ? bytes : 1);
+  void *p = NULL;
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+  if (bytes >= 4 * GLUE_HUGE) {
+    if (posix_memalign(&p, GLUE_HUGE, bytes) != 0)
+      p = NULL;
+    else
+      (void) madvise(p, bytes, MADV_HUGEPAGE); /* advice: ignored if refused */
+  } else
+#endif
+    p = malloc(bytes > 0 ? bytes : 1);
   if (!p)
     error("cannot allocate %.0f MB of working memory", (double) bytes / 1048576.0);
   return p;
