@@ -163,10 +163,10 @@ static double max_of(const double *v, int k)
   return m;
 }
 
-/* Drop every threshold and take, from the weights now, the lowest weight
- * of each cluster they allow (Wref), with the roots of the factors for a
- * point of weight 1 (set_bounds). */
-static void new_reference(ckm_hartigan *h, ckm_idx n, int k, int weighted)
+/* Take, from the weights now, the lowest weight of each cluster the
+ * thresholds allow (Wref), with the roots of the factors for a point of
+ * weight 1 (set_bounds). */
+static void reference(ckm_hartigan *h, int k, int weighted)
 {
   const double lo = 1.0 - h->slack, hi = 1.0 + h->slack;
   for (int j = 0; j < k; j++) {
@@ -181,28 +181,43 @@ static void new_reference(ckm_hartigan *h, ckm_idx n, int k, int weighted)
   }
   h->Wlo = min_of(h->Wref, k);
   h->sa1 = sqrt(h->Wlo / (h->Wlo + 1.0) * lo);
+}
+
+/* Drop every threshold and take the reference again. */
+static void new_reference(ckm_hartigan *h, ckm_idx n, int k, int weighted)
+{
+  reference(h, k, weighted);
   for (ckm_idx i = 0; i < n; i++)
     h->hot[i].T2 = h->hot[i].T3 = -INFINITY;
 }
 
 /* After the centres were set from the partition (the exact means):
  * weights and counts from the state, no bounds yet (the first sweep
- * computes every distance), path lengths zero. */
-void ckm_hartigan_reset(ckm_hartigan *h, const ckm_state *s)
+ * computes every distance), path lengths zero. Returns 1 when a poll
+ * asked to stop. */
+int ckm_hartigan_reset(ckm_hartigan *h, const ckm_state *s)
 {
   for (int j = 0; j < s->k; j++) {
     h->changed[j] = 0.0;
     h->cnt[j] = (double) s->counts[j];
     h->W[j] = s->w ? s->wsum[j] : (double) s->counts[j];
   }
-  for (ckm_idx i = 0; i < s->n; i++) {
-    h->hot[i].stamp = NO_STAMP; /* no bounds */
-    h->hot[i].b2 = 0;
-    h->cold[i].seen = -1.0;     /* never visited: every cluster is new to it */
+  /* the first touch of these arrays may be slow (page faults): polled */
+  for (ckm_idx i0 = 0; i0 < s->n; i0 += CKM_HARTIGAN_POLL) {
+    if (i0 > 0 && ckm_should_stop(s->hooks))
+      return 1;
+    const ckm_idx i1 = i0 + CKM_HARTIGAN_POLL < s->n ? i0 + CKM_HARTIGAN_POLL : s->n;
+    for (ckm_idx i = i0; i < i1; i++) {
+      h->hot[i].stamp = NO_STAMP; /* no bounds */
+      h->hot[i].b2 = 0;
+      h->hot[i].T2 = h->hot[i].T3 = -INFINITY;
+      h->cold[i].seen = -1.0;     /* never visited: every cluster is new to it */
+    }
   }
   h->gain = 0.0;
   h->sweeps = 0;
-  new_reference(h, s->n, s->k, s->w != NULL);
+  reference(h, s->k, s->w != NULL);
+  return 0;
 }
 
 /* The centres were set again (the exact means of the partition after

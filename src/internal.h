@@ -258,7 +258,7 @@ int ckm_hartigan_wong(const double *x, ckm_idx n, int d, int k,
                       double **trace);
 void ckm_hartigan_carve(ckm_hartigan *h, carver *cv, ckm_idx n, int d, int k,
                         int nranks);
-void ckm_hartigan_reset(ckm_hartigan *h, const ckm_state *s);
+int ckm_hartigan_reset(ckm_hartigan *h, const ckm_state *s);
 void ckm_hartigan_resync(ckm_hartigan *h, const ckm_state *s,
                          const double *old);
 ckm_idx ckm_hartigan_sweep(ckm_hartigan *h, ckm_state *s);

@@ -245,7 +245,8 @@ static int refine_hartigan(ckm_state *s, ckm_hartigan *h,
     info->converged = 1;
     return CKM_OK;
   }
-  ckm_hartigan_reset(h, s);
+  if (ckm_hartigan_reset(h, s))
+    return CKM_INTERRUPTED;
   memcpy(s->old, s->centers, sizeof(double) * kd);
   double inertia = inertia_from_means(s, totss, s->colmean);
   int exact = 1; /* s->ct holds the exact means of the partition */
