@@ -154,6 +154,7 @@ void ckm_update_carve(ckm_state *s, carver *cv, int cache, int nthreads)
     s->upd->cache.sums = carve(cv, sizeof(double) * nb * kk * (size_t) s->d);
     s->upd->cache.bw = carve(cv, sizeof(double) * nb * kk);
     s->upd->cache.dirty = carve(cv, nb);
+    memset(s->upd->cache.dirty, 0, nb); /* mark_dirty() reads it before writing */
     s->upd->cache.cl = carve(cv, nb * kk);
     for (ckm_idx i = 0; i < s->n; i++)
       s->upd->cache.prev[i] = -1; /* nothing cached yet */
