@@ -186,6 +186,23 @@ static void area_zero(const ckm_state *s, update_area *a, size_t m)
 }
 
 #if CKM_UPDATE_SIMD
+/* The vector builds' end: the rows [i, i1) left over after their last
+ * whole group, one at a time into acc (k rows of w), then acc's first cg
+ * columns into sums (k x d, column-major) from column c. */
+static void rows_rest(const double *xc, size_t n, const int *labels, ckm_idx i,
+                      ckm_idx i1, int c, int cg, size_t k, int w, double *acc,
+                      double *sums)
+{
+  for (; i < i1; i++) {
+    double *a = acc + (size_t) w * (size_t) labels[i];
+    for (int q = 0; q < cg; q++)
+      a[q] += xc[(size_t) q * n + i];
+  }
+  for (int q = 0; q < cg; q++)
+    for (size_t j = 0; j < k; j++)
+      sums[j + k * (size_t) (c + q)] = acc[(size_t) w * j + q];
+}
+
 /* The unweighted block sums of columns [c, c + cg) (cg <= 8) with the rows
  * as vectors: 8 rows of 8 columns (those past cg zero) transposed in
  * registers, each row added to its cluster's row of acc (k x 8), so a row
@@ -231,14 +248,7 @@ rows_avx512(const double *x, size_t n, const int *labels, ckm_idx i0,
       _mm512_storeu_pd(a, _mm512_add_pd(_mm512_loadu_pd(a), r[t]));
     }
   }
-  for (; i < i1; i++) {
-    double *a = acc + 8 * (size_t) labels[i];
-    for (int q = 0; q < cg; q++)
-      a[q] += xc[(size_t) q * n + i];
-  }
-  for (int q = 0; q < cg; q++)
-    for (size_t j = 0; j < k; j++)
-      sums[j + k * (size_t) (c + q)] = acc[8 * j + q];
+  rows_rest(xc, n, labels, i, i1, c, cg, k, 8, acc, sums);
 }
 
 /* The same with 4 rows of 4 columns (cg <= 4), acc k x 4. */
@@ -266,14 +276,7 @@ rows_avx2(const double *x, size_t n, const int *labels, ckm_idx i0,
       _mm256_storeu_pd(a, _mm256_add_pd(_mm256_loadu_pd(a), r[t]));
     }
   }
-  for (; i < i1; i++) {
-    double *a = acc + 4 * (size_t) labels[i];
-    for (int q = 0; q < cg; q++)
-      a[q] += xc[(size_t) q * n + i];
-  }
-  for (int q = 0; q < cg; q++)
-    for (size_t j = 0; j < k; j++)
-      sums[j + k * (size_t) (c + q)] = acc[4 * j + q];
+  rows_rest(xc, n, labels, i, i1, c, cg, k, 4, acc, sums);
   _mm256_zeroupper();
 }
 #endif
