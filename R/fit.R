@@ -99,7 +99,9 @@
 #' (see Numerical range for the one exception); matrices of 2^31 or more
 #' elements (long vectors) work. Besides `X`, a fit takes one double and two
 #' ints per row (Lloyd; the second int holds the labels the centre sums were
-#' last formed from, so that only changed clusters are summed again), two
+#' last formed from, so that only changed clusters are summed again; and the
+#' partial centre sums at every 16 k rows, at most a sixteenth of `X`, so
+#' that a block is summed again only from its first change on), two
 #' doubles more per row for Hamerly, and one double per row and group of
 #' about ten centres more for Yinyang; never an n x k distance matrix. k-means++ seeding takes one double per row, given back
 #' before the fit starts. Working memory is freed as soon as the C code

@@ -35,7 +35,7 @@ struct ckm_update {
   double *tbuf;          /* per thread: a block's sums without cache (kd + k) */
   double *tacc;          /* per thread: a block's sums as rows of 8 (8 k) */
   ckm_idx *trows;        /* per thread: rows of a block (rows_len), then k
-                            group ends; with a cache */
+                            group ends and k group starts; with a cache */
   size_t rows_len;
   double *upack;         /* collectives' buffer (pack_doubles()) */
   double *gsend, *grecv; /* relocation candidates, sent and gathered */
@@ -48,8 +48,35 @@ struct ckm_update {
     ckm_idx *cnt;       /* per block: the size of each cluster (k) */
     unsigned char *dirty; /* per block: 0 clean, 1 some clusters, 2 all */
     unsigned char *cl;  /* per block: the clusters to sum again (k) */
+    int *first;         /* per block: the first segment with a change */
+    double *cps;        /* per block: the checkpoints (seg_cps() x k x d) */
+    ckm_idx seg;        /* rows per segment of a block */
   } cache;              /* incremental centre sums (a fit), or all NULL */
 };
+
+/* Checkpoints. A block's sums are sums in index order, so a change at
+ * row i leaves every partial sum before i as it was: the block is cut
+ * into segments (seg_rows(k) rows, a multiple of 256), the partial sums of
+ * each cluster at the start of each segment after the first are kept, and
+ * a block whose first change is in segment m is summed again from the
+ * checkpoint of segment m, the additions after it the same as a sum from
+ * the block's first row (without weights; with them every block is summed
+ * from its start). At least 16 k rows a segment: the checkpoints take at
+ * most a sixteenth of the memory of X. */
+static ckm_idx seg_rows(int k)
+{
+  ckm_idx g = (ckm_idx) 16 * k;
+  if (g < 256)
+    g = 256;
+  return (g + 255) / 256 * 256;
+}
+
+/* Checkpoints per block: the segments of a whole block after the first. */
+static size_t seg_cps(int k)
+{
+  const ckm_idx B = ckm_sum_block(k), g = seg_rows(k);
+  return (size_t) ((B + g - 1) / g - 1);
+}
 
 ckm_idx ckm_sum_block(int k)
 {
@@ -75,8 +102,10 @@ static size_t pack_doubles(int d, int k)
 }
 
 /* The cache of a fit (n_cache rows): the labels of the last update and,
- * per block, each cluster's sums and weights and what to sum again. At
- * most about n / 64 + k rows of d: a block has at least 64 k rows. */
+ * per block, each cluster's sums and weights, what to sum again and the
+ * checkpoints. The sums take at most about n / 64 + k rows of d (a block
+ * has at least 64 k rows), the checkpoints n / 16 + k (a segment has at
+ * least 16 k rows). */
 static size_t cache_blocks(ckm_idx n, int k)
 {
   const ckm_idx B = ckm_sum_block(k);
@@ -98,7 +127,7 @@ static size_t rows_len(ckm_idx n_cache, int k)
 
 static size_t thread_rows(ckm_idx n_cache, int k)
 {
-  return n_cache > 0 ? rows_len(n_cache, k) + (size_t) k : 0;
+  return n_cache > 0 ? rows_len(n_cache, k) + 2 * (size_t) k : 0;
 }
 
 size_t ckm_update_workspace(ckm_idx n_cache, int d, int k, int nthreads,
@@ -122,7 +151,9 @@ size_t ckm_update_workspace(ckm_idx n_cache, int d, int k, int nthreads,
     bytes += carved(sizeof(int) * (size_t) n_cache) +
              carved(sizeof(ckm_idx) * nb * kk) +
              carved(sizeof(double) * nb * kk * (size_t) d) +
-             carved(sizeof(double) * nb * kk) + carved(nb) + carved(nb * kk);
+             carved(sizeof(double) * nb * kk) + carved(nb) + carved(nb * kk) +
+             carved(sizeof(int) * nb) +
+             carved(sizeof(double) * nb * seg_cps(k) * kk * (size_t) d);
   }
   return bytes;
 }
@@ -156,6 +187,9 @@ void ckm_update_carve(ckm_state *s, carver *cv, int cache, int nthreads)
     s->upd->cache.dirty = carve(cv, nb);
     memset(s->upd->cache.dirty, 0, nb); /* mark_dirty() reads it before writing */
     s->upd->cache.cl = carve(cv, nb * kk);
+    s->upd->cache.first = carve(cv, sizeof(int) * nb);
+    s->upd->cache.cps = carve(cv, sizeof(double) * nb * seg_cps(s->k) * kk * (size_t) s->d);
+    s->upd->cache.seg = seg_rows(s->k);
     for (ckm_idx i = 0; i < s->n; i++)
       s->upd->cache.prev[i] = -1; /* nothing cached yet */
   }
@@ -185,6 +219,39 @@ static void area_zero(const ckm_state *s, update_area *a, size_t m)
     ckm_rsum_zero(a->rs + q);
 }
 
+/* Where a block's checkpoints go: checkpoint m >= 1 (each cluster's sums
+ * of the rows before i0 + m seg) at cp + (m - 1) kd, k x d column-major as
+ * the sums; cp NULL: none kept. */
+typedef struct seg_rec {
+  double *cp;
+  ckm_idx seg;
+  size_t kd;
+} seg_rec;
+
+/* Checkpoint m of columns [c, c + cg): cluster j's from acc[w j + q]. */
+static void seg_store(const seg_rec *sr, int m, const double *acc, size_t w,
+                      int c, int cg, size_t k)
+{
+  double *o = sr->cp + (size_t) (m - 1) * sr->kd + k * (size_t) c;
+  for (int q = 0; q < cg; q++)
+    for (size_t j = 0; j < k; j++)
+      o[j + k * (size_t) q] = acc[w * j + (size_t) q];
+}
+
+/* acc (k rows of w) from checkpoint m0 (its first cg columns; zero when
+ * m0 = 0, and the other columns always). */
+static void seg_load(const seg_rec *sr, int m0, double *acc, size_t w, int c,
+                     int cg, size_t k)
+{
+  memset(acc, 0, sizeof(double) * w * k);
+  if (m0 == 0)
+    return;
+  const double *o = sr->cp + (size_t) (m0 - 1) * sr->kd + k * (size_t) c;
+  for (int q = 0; q < cg; q++)
+    for (size_t j = 0; j < k; j++)
+      acc[w * j + (size_t) q] = o[j + k * (size_t) q];
+}
+
 #if CKM_UPDATE_SIMD
 /* The vector builds' end: the rows [i, i1) left over after their last
  * whole group, one at a time into acc (k rows of w), then acc's first cg
@@ -209,12 +276,19 @@ static void rows_rest(const double *xc, size_t n, const int *labels, ckm_idx i,
  * costs one addition of a vector instead of cg scalar ones. Each lane is
  * still its cluster's sum of one column from 0 in index order (the rows
  * left over after the last 8 are added one at a time, after the others):
- * the bits of block_sums(). Then into sums (k x d, column-major). */
+ * the bits of block_sums(). The sums start from checkpoint m0 of sr (0:
+ * from zero, at i0) and the later ones are kept at the start of each
+ * segment (a multiple of 8 rows). Then into sums (k x d, column-major). */
 __attribute__((target("avx512f"))) static void
 rows_avx512(const double *x, size_t n, const int *labels, ckm_idx i0,
-            ckm_idx i1, int c, int cg, size_t k, double *acc, double *sums)
+            ckm_idx i1, int c, int cg, size_t k, double *acc, double *sums,
+            const seg_rec *sr, int m0)
 {
-  memset(acc, 0, sizeof(double) * 8 * k);
+  seg_load(sr, m0, acc, 8, c, cg, k);
+  i0 += (ckm_idx) m0 * sr->seg;
+  /* the next segment's first row (a multiple of 8 rows on) */
+  ckm_idx next = sr->cp ? i0 + sr->seg : i1;
+  int m = m0 + 1;
   const __m512i I1 = _mm512_set_epi64(13, 12, 5, 4, 9, 8, 1, 0);
   const __m512i I2 = _mm512_set_epi64(15, 14, 7, 6, 11, 10, 3, 2);
   const __m512i J1 = _mm512_set_epi64(11, 10, 9, 8, 3, 2, 1, 0);
@@ -222,6 +296,10 @@ rows_avx512(const double *x, size_t n, const int *labels, ckm_idx i0,
   const double *xc = x + (size_t) c * n;
   ckm_idx i = i0;
   for (; i + 8 <= i1; i += 8) {
+    if (i == next) {
+      seg_store(sr, m++, acc, 8, c, cg, k);
+      next += sr->seg;
+    }
     __m512d v[8], r[8];
 #pragma GCC unroll 8
     for (int q = 0; q < 8; q++)
@@ -248,18 +326,28 @@ rows_avx512(const double *x, size_t n, const int *labels, ckm_idx i0,
       _mm512_storeu_pd(a, _mm512_add_pd(_mm512_loadu_pd(a), r[t]));
     }
   }
+  if (i == next && i < i1)
+    seg_store(sr, m, acc, 8, c, cg, k);
   rows_rest(xc, n, labels, i, i1, c, cg, k, 8, acc, sums);
 }
 
 /* The same with 4 rows of 4 columns (cg <= 4), acc k x 4. */
 __attribute__((target("avx2"))) static void
 rows_avx2(const double *x, size_t n, const int *labels, ckm_idx i0,
-          ckm_idx i1, int c, int cg, size_t k, double *acc, double *sums)
+          ckm_idx i1, int c, int cg, size_t k, double *acc, double *sums,
+          const seg_rec *sr, int m0)
 {
-  memset(acc, 0, sizeof(double) * 4 * k);
+  seg_load(sr, m0, acc, 4, c, cg, k);
+  i0 += (ckm_idx) m0 * sr->seg;
+  ckm_idx next = sr->cp ? i0 + sr->seg : i1;
+  int m = m0 + 1;
   const double *xc = x + (size_t) c * n;
   ckm_idx i = i0;
   for (; i + 4 <= i1; i += 4) {
+    if (i == next) {
+      seg_store(sr, m++, acc, 4, c, cg, k);
+      next += sr->seg;
+    }
     __m256d v[4], r[4];
 #pragma GCC unroll 4
     for (int q = 0; q < 4; q++)
@@ -276,40 +364,81 @@ rows_avx2(const double *x, size_t n, const int *labels, ckm_idx i0,
       _mm256_storeu_pd(a, _mm256_add_pd(_mm256_loadu_pd(a), r[t]));
     }
   }
+  if (i == next && i < i1)
+    seg_store(sr, m, acc, 4, c, cg, k);
   rows_rest(xc, n, labels, i, i1, c, cg, k, 4, acc, sums);
   _mm256_zeroupper();
 }
 #endif
 
+static void range_sums(const ckm_state *s, ckm_idx i0, ckm_idx i1, int c0,
+                       int c1, double *sums);
+
+/* Does this fit sum blocks with the rows as vectors (no weights, a
+ * vector build)? Only then does a block's sum start from a checkpoint. */
+static int update_vector(const ckm_state *s)
+{
+#if CKM_UPDATE_SIMD
+  return !s->w && (s->wide == 2 || s->wide == 1 || s->wide == 3);
+#else
+  (void) s;
+  return 0;
+#endif
+}
+
 /* Sums over rows [i0, i1) of each cluster's points (of w_i x_i with
  * weights), columns [c0, c1), each in index order from 0, into sums (k x d,
- * column-major; those columns zeroed first). The points are the outer loop
- * and four columns the inner one, their pointers in registers: the sums
- * of different columns are independent chains of additions, so they
- * overlap even when consecutive points share a cluster (sorted data), and
- * each column of X is read as a stream. */
+ * column-major; those columns zeroed first), the checkpoints of sr kept on
+ * the way (without weights). With m0 > 0 (only where update_vector()) the
+ * sums start from checkpoint m0, at row i0 + m0 seg. The points are the
+ * outer loop and four columns the inner one, their pointers in registers:
+ * the sums of different columns are independent chains of additions, so
+ * they overlap even when consecutive points share a cluster (sorted data),
+ * and each column of X is read as a stream. */
 static void block_sums(const ckm_state *s, ckm_idx i0, ckm_idx i1, int c0,
-                       int c1, double *sums, double *acc)
+                       int c1, double *sums, double *acc, const seg_rec *sr,
+                       int m0)
 {
-  const size_t n = (size_t) s->n, k = (size_t) s->k;
-  const int *labels = s->labels;
-  const double *w = s->w;
+  const size_t k = (size_t) s->k;
 #if CKM_UPDATE_SIMD
-  if (!w && (s->wide == 2 || s->wide == 1 || s->wide == 3)) {
+  if (update_vector(s)) {
+    const size_t n = (size_t) s->n;
     const int g = s->wide == 2 ? 8 : 4;
     for (int c = c0; c < c1; c += g) {
       const int cg = c1 - c < g ? c1 - c : g;
       if (g == 8)
-        rows_avx512(s->x, n, labels, i0, i1, c, cg, k, acc, sums);
+        rows_avx512(s->x, n, s->labels, i0, i1, c, cg, k, acc, sums, sr, m0);
       else
-        rows_avx2(s->x, n, labels, i0, i1, c, cg, k, acc, sums);
+        rows_avx2(s->x, n, s->labels, i0, i1, c, cg, k, acc, sums, sr, m0);
     }
     return;
   }
 #else
   (void) acc;
 #endif
+  (void) m0; /* 0: see update_vector() */
   memset(sums + k * c0, 0, sizeof(double) * k * (size_t) (c1 - c0));
+  if (!sr->cp || s->w) {
+    range_sums(s, i0, i1, c0, c1, sums);
+    return;
+  }
+  /* segment by segment, the sums so far kept at the start of each */
+  int m = 0;
+  for (ckm_idx e0 = i0; e0 < i1; e0 += sr->seg, m++) {
+    if (m > 0)
+      memcpy(sr->cp + (size_t) (m - 1) * sr->kd + k * (size_t) c0, sums + k * (size_t) c0,
+             sizeof(double) * k * (size_t) (c1 - c0));
+    range_sums(s, e0, e0 + sr->seg < i1 ? e0 + sr->seg : i1, c0, c1, sums);
+  }
+}
+
+/* Rows [i0, i1) added to the sums of columns [c0, c1) of sums. */
+static void range_sums(const ckm_state *s, ckm_idx i0, ckm_idx i1, int c0,
+                       int c1, double *sums)
+{
+  const size_t n = (size_t) s->n, k = (size_t) s->k;
+  const int *labels = s->labels;
+  const double *w = s->w;
   int c = c0;
   for (; c + 4 <= c1; c += 4) {
     const double *x0 = s->x + c * n, *x1 = x0 + n, *x2 = x1 + n, *x3 = x2 + n;
@@ -392,12 +521,15 @@ static ckm_idx mark_dirty(ckm_state *s, ckm_idx nblocks)
       continue;
     }
     memset(cl, 0, (size_t) k);
+    ckm_idx first = -1;
     /* late in a fit a changed block has a few changed rows: runs of rows
      * equal to the cache are passed over 256 at a time */
     for (ckm_idx j0 = i0; j0 < i1; j0 += 256) {
       const ckm_idx j1 = j0 + 256 < i1 ? j0 + 256 : i1;
       if (memcmp(s->labels + j0, prev + j0, sizeof(int) * (size_t) (j1 - j0)) == 0)
         continue;
+      if (first < 0)
+        first = j0;
       for (ckm_idx i = j0; i < j1; i++) {
         const int now = s->labels[i], was = prev[i];
         if (now == was)
@@ -430,6 +562,10 @@ static ckm_idx mark_dirty(ckm_state *s, ckm_idx nblocks)
     }
     if (s->upd->cache.dirty[b] != state)
       s->upd->cache.dirty[b] = state;
+    /* segments are whole runs of 256 rows: the run of the first change
+     * is in the segment of the first change */
+    if (state == 1)
+      s->upd->cache.first[b] = (int) ((first - i0) / s->upd->cache.seg);
     ndirty += state != 0;
   });
   return ndirty;
@@ -495,6 +631,66 @@ static void group_sums(const ckm_state *s, int c, int nc, const ckm_idx *r,
   }
 }
 
+/* Cluster j's sums of columns [c, c + nc) (nc <= 4, no weights) over its
+ * rows r[0 .. len) of the block [i0, i1) from segment m0 on, in index
+ * order, continued from its checkpoint m0 (from 0 when m0 = 0), its later
+ * checkpoints written on the way; into sums[j + k c'] (k x d). */
+static void group_resume(const ckm_state *s, const seg_rec *sr, ckm_idx i0,
+                         ckm_idx i1, int m0, int j, int c, int nc,
+                         const ckm_idx *r, ckm_idx len, double *sums)
+{
+  const size_t n = (size_t) s->n, k = (size_t) s->k;
+  const double *x0 = s->x + (size_t) c * n, *x1 = x0 + n, *x2 = x1 + n, *x3 = x2 + n;
+  double a[4] = {0.0, 0.0, 0.0, 0.0};
+  const size_t at = (size_t) j + k * (size_t) c;
+  if (m0 > 0)
+    for (int q = 0; q < nc; q++)
+      a[q] = sr->cp[(size_t) (m0 - 1) * sr->kd + at + k * (size_t) q];
+  double a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3];
+  ckm_idx t = 0;
+  for (int m = m0;; m++) {
+    const ckm_idx e = i1 - i0 > (ckm_idx) (m + 1) * sr->seg ? i0 + (ckm_idx) (m + 1) * sr->seg : i1;
+    switch (nc) {
+    case 4:
+      for (; t < len && r[t] < e; t++) {
+        const size_t i = (size_t) r[t];
+        a0 += x0[i];
+        a1 += x1[i];
+        a2 += x2[i];
+        a3 += x3[i];
+      }
+      break;
+    case 3:
+      for (; t < len && r[t] < e; t++) {
+        const size_t i = (size_t) r[t];
+        a0 += x0[i];
+        a1 += x1[i];
+        a2 += x2[i];
+      }
+      break;
+    case 2:
+      for (; t < len && r[t] < e; t++) {
+        const size_t i = (size_t) r[t];
+        a0 += x0[i];
+        a1 += x1[i];
+      }
+      break;
+    default:
+      for (; t < len && r[t] < e; t++)
+        a0 += x0[r[t]];
+    }
+    if (e >= i1)
+      break;
+    double *o = sr->cp + (size_t) m * sr->kd + at; /* checkpoint m + 1 */
+    const double v[4] = {a0, a1, a2, a3};
+    for (int q = 0; q < nc; q++)
+      o[k * (size_t) q] = v[q];
+  }
+  const double v[4] = {a0, a1, a2, a3};
+  for (int q = 0; q < nc; q++)
+    sums[at + k * (size_t) q] = v[q];
+}
+
 /* One unit of the update: block b's sums over columns [c0, c1) (and, for
  * the first range, its cluster weights), formed again where the block
  * changed, then added exactly into the thread's own reproducible sums rs
@@ -517,16 +713,55 @@ static void unit_sums(const ckm_state *s, ckm_idx b, int c0, int c1,
   const unsigned char *cl = cached ? s->upd->cache.cl + (size_t) b * k : NULL;
   const int *labels = s->labels;
   const int wfirst = s->w && c0 == 0;
+  seg_rec sr = {NULL, s->upd->cache.seg, kd};
+  if (cached)
+    sr.cp = s->upd->cache.cps + (size_t) b * seg_cps(k) * kd;
   if (st == 2) {
-    block_sums(s, i0, i1, c0, c1, sums, acc);
+    block_sums(s, i0, i1, c0, c1, sums, acc, &sr, 0);
     if (wfirst) {
       memset(bw, 0, sizeof(double) * (size_t) k);
       for (ckm_idx i = i0; i < i1; i++)
         bw[labels[i]] += s->w[i];
     }
+  } else if (st == 1 && update_vector(s)) {
+    /* from the checkpoint of the segment of the first change, every
+     * cluster (those that did not change get their sums again): a stream
+     * through X with vector sums costs less than reading the rows of the
+     * changed clusters alone */
+    block_sums(s, i0, i1, c0, c1, sums, acc, &sr, s->upd->cache.first[b]);
+  } else if (st == 1 && !s->w) {
+    /* from the checkpoint of the segment of the first change: the rows
+     * of the changed clusters from there (counted, then placed), grouped
+     * by cluster, each group in index order */
+    const int m0 = s->upd->cache.first[b];
+    const ckm_idx start = i0 + (ckm_idx) m0 * sr.seg;
+    ckm_idx *end = rows + s->upd->rows_len, *beg = end + k, m = 0;
+    for (int j = 0; j < k; j++)
+      end[j] = 0;
+    for (ckm_idx i = start; i < i1; i++)
+      end[labels[i]] += cl[labels[i]];
+    for (int j = 0; j < k; j++)
+      if (cl[j]) {
+        const ckm_idx c = end[j];
+        beg[j] = end[j] = m;
+        m += c;
+      }
+    for (int j = 0; j < k; j++)
+      if (!cl[j])
+        end[j] = m; /* never read, as below */
+    for (ckm_idx i = start; i < i1; i++) {
+      const int l = labels[i];
+      rows[end[l]] = i;
+      end[l] += cl[l];
+    }
+    for (int j = 0; j < k; j++)
+      if (cl[j])
+        for (int c = c0; c < c1; c += 4)
+          group_resume(s, &sr, i0, i1, m0, j, c, c1 - c < 4 ? c1 - c : 4, rows + beg[j],
+                       end[j] - beg[j], sums);
   } else if (st == 1) {
-    /* the rows of the changed clusters, grouped by cluster (from the
-     * block's sizes), each group in index order */
+    /* with weights: the rows of the changed clusters, grouped by cluster
+     * (from the block's sizes), each group in index order */
     const ckm_idx *cnt = s->upd->cache.cnt + (size_t) b * k;
     ckm_idx *end = rows + s->upd->rows_len, m = 0;
     for (int j = 0; j < k; j++)

@@ -180,6 +180,30 @@ test_that("a kernel the CPU lacks, or an unknown one, is a clear error", {
   }
 })
 
+test_that("centre sums taken up again from a checkpoint are the exact sums, with every kernel", {
+  # A changed block is summed again from the partial sums kept at the start
+  # of the segment (256 rows here) of its first change. On a grid of 1/64
+  # every sum of these values is exact, so the centres are the exact means
+  # whatever the order of the additions, and the plain-R Lloyd is the
+  # reference bit for bit: a checkpoint gone stale, taken at the wrong row,
+  # or a sum started from the wrong segment gives other centres. 60,000
+  # rows are 8 blocks at k = 12, and late iterations move a few points.
+  set.seed(83)
+  X <- round(ref_blobs(60000, 12, d = 3, sd = 3, spread = 0.5)$X * 64) / 64
+  C0 <- ref_start(X, 12)
+  ref <- ref_lloyd(X, C0, max_iter = 300)
+  expect_gt(ref$iter, 20)
+  for (kn in runnable_kernels()) {
+    for (a in c("lloyd", "yinyang")) {
+      f <- fit_with(kn, X, C0, algorithm = a)
+      label <- paste(kn, a)
+      expect_identical(unname(f$cluster), ref$cluster, label = label)
+      expect_identical(unname(f$centers), ref$centers, label = label)
+      expect_identical(f$iter, ref$iter, label = label)
+    }
+  }
+})
+
 test_that("centre sums kept between iterations equal the means of the final clusters", {
   # 60,000 rows are 8 blocks of centre sums at k = 12; late iterations move
   # few points, so most block sums are reused: they must not go stale
