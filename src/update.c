@@ -563,8 +563,9 @@ static ckm_idx mark_dirty(ckm_state *s, ckm_idx nblocks)
     if (s->upd->cache.dirty[b] != state)
       s->upd->cache.dirty[b] = state;
     /* segments are whole runs of 256 rows: the run of the first change
-     * is in the segment of the first change */
-    if (state == 1)
+     * is in the segment of the first change (a block seen for the first
+     * time changed in its first row) */
+    if (state != 0)
       s->upd->cache.first[b] = (int) ((first - i0) / s->upd->cache.seg);
     ndirty += state != 0;
   });
@@ -717,7 +718,9 @@ static void unit_sums(const ckm_state *s, ckm_idx b, int c0, int c1,
   if (cached)
     sr.cp = s->upd->cache.cps + (size_t) b * seg_cps(k) * kd;
   if (st == 2) {
-    block_sums(s, i0, i1, c0, c1, sums, acc, &sr, 0);
+    /* with the rows as vectors, from the checkpoint of the first change */
+    block_sums(s, i0, i1, c0, c1, sums, acc, &sr,
+               cached && update_vector(s) ? s->upd->cache.first[b] : 0);
     if (wfirst) {
       memset(bw, 0, sizeof(double) * (size_t) k);
       for (ckm_idx i = i0; i < i1; i++)
