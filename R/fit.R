@@ -106,8 +106,8 @@
 #' about ten centres more for Yinyang; never an n x k distance matrix. k-means++ seeding takes one double per row, given back
 #' before the fit starts. Working memory is freed as soon as the C code
 #' returns, also on an error or an interrupt. Measured (`bench/memory.R`,
-#' 30,000,000 x 8, 1.8 GB): Hamerly peaks at 1.50 times the data, X
-#' included; Lloyd at 1.25 times. A 134,217,728 x 16 matrix
+#' 30,000,000 x 8, 1.8 GB, k = 16): Hamerly peaks at 1.63 times the data,
+#' X included; Lloyd at 1.38 times (the checkpoints 0.06 of that). A 134,217,728 x 16 matrix
 #' (16 GiB) was fitted in 19 GiB in all (see `bench/huge.R`).
 #'
 #' @section Numerical range:
