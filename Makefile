@@ -87,8 +87,12 @@ mpi: install
 site: install
 	$(RSCRIPT) tools/site.R
 
+# roxygenise() loads the package with pkgload, which compiles src/ in place
+# without optimisation: those objects are removed, or a later
+# `R CMD INSTALL .` (without --preclean) would install them
 document:
 	$(RSCRIPT) -e 'roxygen2::roxygenise()'
+	rm -f src/*.o src/*.so
 
 bench: install
 	$(RSCRIPT) bench/first-timing.R
