@@ -572,70 +572,28 @@ static ckm_idx mark_dirty(ckm_state *s, ckm_idx nblocks)
   return ndirty;
 }
 
-/* The sums over rows r[0..len) (of w_i x_i with weights) of nc <= 4
- * columns from c, in index order, into out[0], out[k], ...: one chain of
- * additions per column, kept in a register, the columns side by side. */
-static void group_sums(const ckm_state *s, int c, int nc, const ckm_idx *r,
-                       ckm_idx len, double *out, int k)
+/* The sums over rows r[0..len) of w_i x_i of nc <= 4 columns from c, in
+ * index order, into out[0], out[k], ... (with weights; without, see
+ * group_resume()). */
+static void group_wsums(const ckm_state *s, int c, int nc, const ckm_idx *r,
+                        ckm_idx len, double *out, int k)
 {
   const size_t n = (size_t) s->n;
   const double *x0 = s->x + (size_t) c * n;
   const double *w = s->w;
-  double a0 = 0.0, a1 = 0.0, a2 = 0.0, a3 = 0.0;
-  if (w) {
-    for (int q = 0; q < nc; q++) {
-      double a = 0.0;
-      for (ckm_idx t = 0; t < len; t++)
-        a += w[r[t]] * x0[q * n + r[t]];
-      out[(size_t) q * k] = a;
-    }
-    return;
-  }
-  switch (nc) {
-  case 4:
-    for (ckm_idx t = 0; t < len; t++) {
-      const size_t i = (size_t) r[t];
-      a0 += x0[i];
-      a1 += x0[n + i];
-      a2 += x0[2 * n + i];
-      a3 += x0[3 * n + i];
-    }
-    out[3 * (size_t) k] = a3;
-    out[2 * (size_t) k] = a2;
-    out[(size_t) k] = a1;
-    out[0] = a0;
-    break;
-  case 3:
-    for (ckm_idx t = 0; t < len; t++) {
-      const size_t i = (size_t) r[t];
-      a0 += x0[i];
-      a1 += x0[n + i];
-      a2 += x0[2 * n + i];
-    }
-    out[2 * (size_t) k] = a2;
-    out[(size_t) k] = a1;
-    out[0] = a0;
-    break;
-  case 2:
-    for (ckm_idx t = 0; t < len; t++) {
-      const size_t i = (size_t) r[t];
-      a0 += x0[i];
-      a1 += x0[n + i];
-    }
-    out[(size_t) k] = a1;
-    out[0] = a0;
-    break;
-  default:
+  for (int q = 0; q < nc; q++) {
+    double a = 0.0;
     for (ckm_idx t = 0; t < len; t++)
-      a0 += x0[r[t]];
-    out[0] = a0;
+      a += w[r[t]] * x0[q * n + r[t]];
+    out[(size_t) q * k] = a;
   }
 }
 
 /* Cluster j's sums of columns [c, c + nc) (nc <= 4, no weights) over its
  * rows r[0 .. len) of the block [i0, i1) from segment m0 on, in index
  * order, continued from its checkpoint m0 (from 0 when m0 = 0), its later
- * checkpoints written on the way; into sums[j + k c'] (k x d). */
+ * checkpoints written on the way; into sums[j + k c'] (k x d). One chain
+ * of additions per column, kept in a register, the columns side by side. */
 static void group_resume(const ckm_state *s, const seg_rec *sr, ckm_idx i0,
                          ckm_idx i1, int m0, int j, int c, int nc,
                          const ckm_idx *r, ckm_idx len, double *sums)
@@ -692,6 +650,36 @@ static void group_resume(const ckm_state *s, const seg_rec *sr, ckm_idx i0,
     sums[at + k * (size_t) q] = v[q];
 }
 
+/* The rows of [from, i1) in the clusters marked in cl, grouped by cluster
+ * in rows, each group in index order: cluster j's from rows + beg[j] to
+ * rows + end[j] (counted, then placed without a branch: which cluster a
+ * row is in is data, and the rows of the other clusters all go to one
+ * slot past the groups, never read). */
+static void list_rows(const int *labels, ckm_idx from, ckm_idx i1,
+                      const unsigned char *cl, int k, ckm_idx *rows,
+                      ckm_idx *end, ckm_idx *beg)
+{
+  ckm_idx m = 0;
+  for (int j = 0; j < k; j++)
+    end[j] = 0;
+  for (ckm_idx i = from; i < i1; i++)
+    end[labels[i]] += cl[labels[i]];
+  for (int j = 0; j < k; j++)
+    if (cl[j]) {
+      const ckm_idx c = end[j];
+      beg[j] = end[j] = m;
+      m += c;
+    }
+  for (int j = 0; j < k; j++)
+    if (!cl[j])
+      end[j] = m;
+  for (ckm_idx i = from; i < i1; i++) {
+    const int l = labels[i];
+    rows[end[l]] = i;
+    end[l] += cl[l];
+  }
+}
+
 /* One unit of the update: block b's sums over columns [c0, c1) (and, for
  * the first range, its cluster weights), formed again where the block
  * changed, then added exactly into the thread's own reproducible sums rs
@@ -737,61 +725,27 @@ static void unit_sums(const ckm_state *s, ckm_idx b, int c0, int c1,
      * of the changed clusters from there (counted, then placed), grouped
      * by cluster, each group in index order */
     const int m0 = s->upd->cache.first[b];
-    const ckm_idx start = i0 + (ckm_idx) m0 * sr.seg;
-    ckm_idx *end = rows + s->upd->rows_len, *beg = end + k, m = 0;
-    for (int j = 0; j < k; j++)
-      end[j] = 0;
-    for (ckm_idx i = start; i < i1; i++)
-      end[labels[i]] += cl[labels[i]];
-    for (int j = 0; j < k; j++)
-      if (cl[j]) {
-        const ckm_idx c = end[j];
-        beg[j] = end[j] = m;
-        m += c;
-      }
-    for (int j = 0; j < k; j++)
-      if (!cl[j])
-        end[j] = m; /* never read, as below */
-    for (ckm_idx i = start; i < i1; i++) {
-      const int l = labels[i];
-      rows[end[l]] = i;
-      end[l] += cl[l];
-    }
+    ckm_idx *end = rows + s->upd->rows_len, *beg = end + k;
+    list_rows(labels, i0 + (ckm_idx) m0 * sr.seg, i1, cl, k, rows, end, beg);
     for (int j = 0; j < k; j++)
       if (cl[j])
         for (int c = c0; c < c1; c += 4)
           group_resume(s, &sr, i0, i1, m0, j, c, c1 - c < 4 ? c1 - c : 4, rows + beg[j],
                        end[j] - beg[j], sums);
   } else if (st == 1) {
-    /* with weights: the rows of the changed clusters, grouped by cluster
-     * (from the block's sizes), each group in index order */
-    const ckm_idx *cnt = s->upd->cache.cnt + (size_t) b * k;
-    ckm_idx *end = rows + s->upd->rows_len, m = 0;
-    for (int j = 0; j < k; j++)
-      if (cl[j]) {
-        end[j] = m;
-        m += cnt[j];
-      }
-    /* without a branch (which cluster a row is in is data): the rows of
-     * the other clusters all go to slot m, never read (m < the block's
-     * length when some row is in another cluster) */
-    for (int j = 0; j < k; j++)
-      if (!cl[j])
-        end[j] = m;
-    for (ckm_idx i = i0; i < i1; i++) {
-      const int l = labels[i];
-      rows[end[l]] = i;
-      end[l] += cl[l];
-    }
+    /* with weights: the rows of the changed clusters, from the block's
+     * first row */
+    ckm_idx *end = rows + s->upd->rows_len, *beg = end + k;
+    list_rows(labels, i0, i1, cl, k, rows, end, beg);
     for (int j = 0; j < k; j++) {
       if (!cl[j])
         continue;
-      const ckm_idx *r = rows + end[j] - cnt[j];
+      const ckm_idx *r = rows + beg[j], len = end[j] - beg[j];
       for (int c = c0; c < c1; c += 4)
-        group_sums(s, c, c1 - c < 4 ? c1 - c : 4, r, cnt[j], sums + j + (size_t) k * c, k);
+        group_wsums(s, c, c1 - c < 4 ? c1 - c : 4, r, len, sums + j + (size_t) k * c, k);
       if (wfirst) {
         double acc = 0.0;
-        for (ckm_idx q = 0; q < cnt[j]; q++)
+        for (ckm_idx q = 0; q < len; q++)
           acc += s->w[r[q]];
         bw[j] = acc;
       }
