@@ -589,65 +589,65 @@ static void group_wsums(const ckm_state *s, int c, int nc, const ckm_idx *r,
   }
 }
 
+/* Cluster j's sums of NC columns from x0 (n rows a column) over its rows
+ * r[*t ..] before row e, in index order, added to a (NC a constant after
+ * inlining: the sums stay in registers, one chain of additions a column,
+ * the columns side by side). */
+static inline __attribute__((always_inline)) void
+resume_cols(const double *x0, size_t n, const ckm_idx *r, ckm_idx len,
+            ckm_idx *t, ckm_idx e, double *a, const int NC)
+{
+  double a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3];
+  ckm_idx q = *t;
+  for (; q < len && r[q] < e; q++) {
+    const size_t i = (size_t) r[q];
+    a0 += x0[i];
+    if (NC > 1)
+      a1 += x0[n + i];
+    if (NC > 2)
+      a2 += x0[2 * n + i];
+    if (NC > 3)
+      a3 += x0[3 * n + i];
+  }
+  a[0] = a0;
+  a[1] = a1;
+  a[2] = a2;
+  a[3] = a3;
+  *t = q;
+}
+
 /* Cluster j's sums of columns [c, c + nc) (nc <= 4, no weights) over its
  * rows r[0 .. len) of the block [i0, i1) from segment m0 on, in index
  * order, continued from its checkpoint m0 (from 0 when m0 = 0), its later
- * checkpoints written on the way; into sums[j + k c'] (k x d). One chain
- * of additions per column, kept in a register, the columns side by side. */
+ * checkpoints written on the way; into sums[j + k c'] (k x d). */
 static void group_resume(const ckm_state *s, const seg_rec *sr, ckm_idx i0,
                          ckm_idx i1, int m0, int j, int c, int nc,
                          const ckm_idx *r, ckm_idx len, double *sums)
 {
   const size_t n = (size_t) s->n, k = (size_t) s->k;
-  const double *x0 = s->x + (size_t) c * n, *x1 = x0 + n, *x2 = x1 + n, *x3 = x2 + n;
+  const double *x0 = s->x + (size_t) c * n;
   double a[4] = {0.0, 0.0, 0.0, 0.0};
   const size_t at = (size_t) j + k * (size_t) c;
   if (m0 > 0)
     for (int q = 0; q < nc; q++)
       a[q] = sr->cp[(size_t) (m0 - 1) * sr->kd + at + k * (size_t) q];
-  double a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3];
   ckm_idx t = 0;
   for (int m = m0;; m++) {
     const ckm_idx e = i1 - i0 > (ckm_idx) (m + 1) * sr->seg ? i0 + (ckm_idx) (m + 1) * sr->seg : i1;
     switch (nc) {
-    case 4:
-      for (; t < len && r[t] < e; t++) {
-        const size_t i = (size_t) r[t];
-        a0 += x0[i];
-        a1 += x1[i];
-        a2 += x2[i];
-        a3 += x3[i];
-      }
-      break;
-    case 3:
-      for (; t < len && r[t] < e; t++) {
-        const size_t i = (size_t) r[t];
-        a0 += x0[i];
-        a1 += x1[i];
-        a2 += x2[i];
-      }
-      break;
-    case 2:
-      for (; t < len && r[t] < e; t++) {
-        const size_t i = (size_t) r[t];
-        a0 += x0[i];
-        a1 += x1[i];
-      }
-      break;
-    default:
-      for (; t < len && r[t] < e; t++)
-        a0 += x0[r[t]];
+    case 4: resume_cols(x0, n, r, len, &t, e, a, 4); break;
+    case 3: resume_cols(x0, n, r, len, &t, e, a, 3); break;
+    case 2: resume_cols(x0, n, r, len, &t, e, a, 2); break;
+    default: resume_cols(x0, n, r, len, &t, e, a, 1);
     }
     if (e >= i1)
       break;
     double *o = sr->cp + (size_t) m * sr->kd + at; /* checkpoint m + 1 */
-    const double v[4] = {a0, a1, a2, a3};
     for (int q = 0; q < nc; q++)
-      o[k * (size_t) q] = v[q];
+      o[k * (size_t) q] = a[q];
   }
-  const double v[4] = {a0, a1, a2, a3};
   for (int q = 0; q < nc; q++)
-    sums[at + k * (size_t) q] = v[q];
+    sums[at + k * (size_t) q] = a[q];
 }
 
 /* The rows of [from, i1) in the clusters marked in cl, grouped by cluster
