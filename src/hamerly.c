@@ -87,53 +87,63 @@ static void hamerly_after(ckm_state *s, ckm_idx moved)
     }
 }
 
+/* What a pass over a tile needs: the state, and the largest and second
+ * largest drift (jmax: the centre of the largest). */
+typedef struct hamerly_step {
+  hamerly *h;
+  int jmax;
+  double p1, p2;
+} hamerly_step;
+
+/* A pass over one tile (ckm_pass_tiles(); me: the thread): the labels
+ * changed. */
+static ckm_idx hamerly_tile(ckm_state *s, void *ctx, ckm_idx tile, int me)
+{
+  const hamerly_step *hs = (const hamerly_step *) ctx;
+  hamerly *h = hs->h;
+  const ckm_idx n = s->n;
+  double *buf = h->b.thread_buf + (size_t) me * h->b.stride;
+  const ckm_idx i0 = tile * CKM_TILE;
+  const int len = (int) (n - i0 < CKM_TILE ? n - i0 : CKM_TILE);
+  double *upper = h->b.upper + i0, *lower = h->lower + i0;
+  int fail[CKM_TILE];
+  double bound[CKM_TILE];
+
+  /* 1. move the bounds by the drifts; most points stop here, without
+   *    reading their row of X */
+  const int nf = ckm_sweep_bounds(s->wide, len, s->labels + i0, upper, lower,
+                                  h->b.drift, h->half, s->k, hs->jmax, hs->p1,
+                                  hs->p2, fail, bound, s->x + i0, n, s->d);
+  /* 2. and 3. the exact distance to the own centre, then every centre
+   *    for the points it does not settle, together */
+  if (nf == 0)
+    return 0;
+  return ckm_bounds_settle(s, s->fast != NULL, i0, fail, nf, bound, upper, lower,
+                           buf + h->b.rows_at, NULL);
+}
+
 static ckm_idx hamerly_pass(ckm_state *s, double *inertia)
 {
   (void) inertia;
   hamerly *h = (hamerly *) s->alg;
-  const ckm_idx n = s->n, ntiles = ckm_ntiles(n);
-  const int d = s->d, k = s->k;
+  const int k = s->k;
   const double *drift = h->b.drift;
   /* the largest and second largest drift: a point's single bound loosens
    * by the largest move of a centre other than its own */
-  int jmax = 0;
-  double p1 = 0.0, p2 = 0.0;
+  hamerly_step hs = {h, 0, 0.0, 0.0};
   for (int j = 0; j < k; j++) {
-    if (drift[j] > p1) {
-      p2 = p1;
-      p1 = drift[j];
-      jmax = j;
-    } else if (drift[j] > p2) {
-      p2 = drift[j];
+    if (drift[j] > hs.p1) {
+      hs.p2 = hs.p1;
+      hs.p1 = drift[j];
+      hs.jmax = j;
+    } else if (drift[j] > hs.p2) {
+      hs.p2 = drift[j];
     }
   }
-  const int nt = ckm_team(s->nthreads, 3.0 * (double) n * d * 4.0);
-  ckm_idx changed = 0;
+  const int nt = ckm_team(s->nthreads, 3.0 * (double) s->n * s->d * 4.0);
   if (s->fast)
     ckm_fast_pack(s->fast, s->centers, k); /* this pass's centres */
-
-  CKM_PARALLEL(nt, parallel for num_threads(nt) schedule(dynamic, 4) reduction(+:changed),
-  for (ckm_idx tile = 0; tile < ntiles; tile++) {
-    double *buf = h->b.thread_buf + (size_t) ckm_thread_num() * h->b.stride;
-    const ckm_idx i0 = tile * CKM_TILE;
-    const int len = (int) (n - i0 < CKM_TILE ? n - i0 : CKM_TILE);
-    double *upper = h->b.upper + i0, *lower = h->lower + i0;
-    int fail[CKM_TILE];
-    double bound[CKM_TILE];
-
-    /* 1. move the bounds by the drifts; most points stop here, without
-     *    reading their row of X */
-    const int nf = ckm_sweep_bounds(s->wide, len, s->labels + i0, upper, lower,
-                                    drift, h->half, k, jmax, p1, p2, fail, bound,
-                                    s->x + i0, n, s->d);
-    /* 2. and 3. the exact distance to the own centre, then every centre
-     *    for the points it does not settle, together */
-    if (nf > 0)
-      changed += ckm_bounds_settle(s, s->fast != NULL, i0, fail, nf, bound, upper,
-                                   lower, buf + h->b.rows_at, NULL);
-  });
-  (void) nt;
-  return changed;
+  return ckm_pass_tiles(s, nt, hamerly_tile, &hs);
 }
 
 const ckm_algo ckm_hamerly_algo = {

@@ -87,6 +87,13 @@ ckm_idx ckm_update_relocate(ckm_state *s);
 /* Cluster sizes over all processes from s->labels, into counts (k). */
 void ckm_global_sizes(ckm_state *s, ckm_idx *counts);
 int ckm_cluster_sums(ckm_state *s);
+/* A pass over the tiles of X: fn(s, ctx, tile, me) for every tile (me:
+ * the thread, below nt), on a team of nt threads taking units of tiles
+ * in turn; returns the sum of what fn returns. In a fit (the update keeps
+ * block sums) with at least 4 blocks per thread, a unit is a block of the
+ * update's, whose sums are formed again as soon as its tiles are done. */
+typedef ckm_idx (*ckm_tile_fn)(ckm_state *s, void *ctx, ckm_idx tile, int me);
+ckm_idx ckm_pass_tiles(ckm_state *s, int nt, ckm_tile_fn fn, void *ctx);
 /* Relocation's scratch: heap keys and rows (k each), candidates sent
  * (3 k doubles) and gathered (3 k per process). */
 typedef struct ckm_reloc_work {

@@ -8,7 +8,10 @@
  * one block, and the block sums are added with the reproducible sums of
  * rsum.h. So the centres do not depend on the thread count, nor on how the
  * rows are split over the processes of a ckm_comm (each holding whole
- * blocks), and one block gives stats::kmeans' centres bit for bit.
+ * blocks), and one block gives stats::kmeans' centres bit for bit. In a
+ * fit the bound passes form a changed block's sums again as soon as its
+ * labels are set (ckm_pass_tiles(): its rows may still be in the caches),
+ * and the update adds the kept sums.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +32,8 @@
  * relocation's heap, and the cache of a fit's block sums. */
 struct ckm_update {
   ckm_idx block;         /* rows per block of the centre sums */
+  int fresh;             /* the last pass formed every block's kept sums
+                            again for its labels (ckm_pass_tiles()) */
   int nthreads;          /* threads the scratch below is for */
   double *ubuf;          /* the sums' scratch (area_of()) */
   ckm_rsum *trs;         /* threads 1..: their own sums (kd + k each) */
@@ -178,6 +183,7 @@ void ckm_update_carve(ckm_state *s, carver *cv, int cache, int nthreads)
   s->upd->gsend = carve(cv, sizeof(double) * 3 * (size_t) s->k);
   s->upd->grecv = carve(cv, sizeof(double) * 3 * (size_t) s->k * (size_t) nr);
   memset(&s->upd->cache, 0, sizeof s->upd->cache);
+  s->upd->fresh = 0;
   if (cache && s->n > 0) {
     const size_t nb = cache_blocks(s->n, s->k), kk = (size_t) s->k;
     s->upd->cache.prev = carve(cv, sizeof(int) * (size_t) s->n);
@@ -493,82 +499,90 @@ static void range_sums(const ckm_state *s, ckm_idx i0, ckm_idx i1, int c0,
   }
 }
 
-/* Which blocks, and which of their clusters, have changed members since
- * the sums were cached (a label moved from one cluster to another changes
- * both; a block seen for the first time is summed whole). A block where
- * more than half the clusters changed is summed whole as well. Returns the
- * number of blocks to sum again. */
-static ckm_idx mark_dirty(ckm_state *s, ckm_idx nblocks)
+/* Has block b changed members since its sums were cached? Its state: 0
+ * no, 1 some clusters (marked in cl; first: the segment of the first
+ * change), 2 sum it whole (a block seen for the first time, or more than
+ * half of its clusters changed). The cache's labels and the block's
+ * cluster sizes follow the labels now. */
+static unsigned char mark_block(ckm_state *s, ckm_idx b)
 {
   const ckm_idx n = s->n, B = s->upd->block;
   const int k = s->k;
+  const ckm_idx i0 = b * B, i1 = i0 + B < n ? i0 + B : n;
+  unsigned char *cl = s->upd->cache.cl + (size_t) b * k;
+  ckm_idx *cnt = s->upd->cache.cnt + (size_t) b * k;
+  int *prev = s->upd->cache.prev;
+  unsigned char state = 0;
+  /* most blocks of a late iteration have not changed at all */
+  /* (the flags of neighbouring blocks share a cache line, which the
+   * threads would pass back and forth: written only when they change) */
+  if (memcmp(s->labels + i0, prev + i0, sizeof(int) * (size_t) (i1 - i0)) == 0) {
+    if (s->upd->cache.dirty[b] != 0)
+      s->upd->cache.dirty[b] = 0;
+    return 0;
+  }
+  memset(cl, 0, (size_t) k);
+  ckm_idx first = -1;
+  /* late in a fit a changed block has a few changed rows: runs of rows
+   * equal to the cache are passed over 256 at a time */
+  for (ckm_idx j0 = i0; j0 < i1; j0 += 256) {
+    const ckm_idx j1 = j0 + 256 < i1 ? j0 + 256 : i1;
+    if (memcmp(s->labels + j0, prev + j0, sizeof(int) * (size_t) (j1 - j0)) == 0)
+      continue;
+    if (first < 0)
+      first = j0;
+    for (ckm_idx i = j0; i < j1; i++) {
+      const int now = s->labels[i], was = prev[i];
+      if (now == was)
+        continue;
+      if (was < 0) {
+        state = 2;
+      } else {
+        cl[was] = 1;
+        cnt[was]--; /* the block's cluster sizes follow the moves */
+        cnt[now]++;
+      }
+      cl[now] = 1;
+      prev[i] = now;
+      if (state == 0)
+        state = 1;
+    }
+  }
+  if (state == 2) { /* a block seen for the first time: counted */
+    for (int j = 0; j < k; j++)
+      cnt[j] = 0;
+    for (ckm_idx i = i0; i < i1; i++)
+      cnt[s->labels[i]]++;
+  }
+  if (state == 1) {
+    int m = 0;
+    for (int j = 0; j < k; j++)
+      m += cl[j];
+    if (2 * m > k)
+      state = 2;
+  }
+  if (s->upd->cache.dirty[b] != state)
+    s->upd->cache.dirty[b] = state;
+  /* segments are whole runs of 256 rows: the run of the first change
+   * is in the segment of the first change (a block seen for the first
+   * time changed in its first row) */
+  if (state != 0)
+    s->upd->cache.first[b] = (int) ((first - i0) / s->upd->cache.seg);
+  return state;
+}
+
+/* Which blocks, and which of their clusters, have changed members since
+ * the sums were cached (mark_block()). Returns the number of blocks to sum
+ * again. */
+static ckm_idx mark_dirty(ckm_state *s, ckm_idx nblocks)
+{
   ckm_idx ndirty = 0;
-  const int nt = ckm_team(s->nthreads, (double) n);
+  const int nt = ckm_team(s->nthreads, (double) s->n);
   (void) nt;
   CKM_PARALLEL(nt, parallel for num_threads(nt) schedule(dynamic, 4) reduction(+:ndirty),
-  for (ckm_idx b = 0; b < nblocks; b++) {
-    const ckm_idx i0 = b * B, i1 = i0 + B < n ? i0 + B : n;
-    unsigned char *cl = s->upd->cache.cl + (size_t) b * k;
-    ckm_idx *cnt = s->upd->cache.cnt + (size_t) b * k;
-    int *prev = s->upd->cache.prev;
-    unsigned char state = 0;
-    /* most blocks of a late iteration have not changed at all */
-    /* (the flags of neighbouring blocks share a cache line, which the
-     * threads would pass back and forth: written only when they change) */
-    if (memcmp(s->labels + i0, prev + i0, sizeof(int) * (size_t) (i1 - i0)) == 0) {
-      if (s->upd->cache.dirty[b] != 0)
-        s->upd->cache.dirty[b] = 0;
-      continue;
-    }
-    memset(cl, 0, (size_t) k);
-    ckm_idx first = -1;
-    /* late in a fit a changed block has a few changed rows: runs of rows
-     * equal to the cache are passed over 256 at a time */
-    for (ckm_idx j0 = i0; j0 < i1; j0 += 256) {
-      const ckm_idx j1 = j0 + 256 < i1 ? j0 + 256 : i1;
-      if (memcmp(s->labels + j0, prev + j0, sizeof(int) * (size_t) (j1 - j0)) == 0)
-        continue;
-      if (first < 0)
-        first = j0;
-      for (ckm_idx i = j0; i < j1; i++) {
-        const int now = s->labels[i], was = prev[i];
-        if (now == was)
-          continue;
-        if (was < 0) {
-          state = 2;
-        } else {
-          cl[was] = 1;
-          cnt[was]--; /* the block's cluster sizes follow the moves */
-          cnt[now]++;
-        }
-        cl[now] = 1;
-        prev[i] = now;
-        if (state == 0)
-          state = 1;
-      }
-    }
-    if (state == 2) { /* a block seen for the first time: counted */
-      for (int j = 0; j < k; j++)
-        cnt[j] = 0;
-      for (ckm_idx i = i0; i < i1; i++)
-        cnt[s->labels[i]]++;
-    }
-    if (state == 1) {
-      int m = 0;
-      for (int j = 0; j < k; j++)
-        m += cl[j];
-      if (2 * m > k)
-        state = 2;
-    }
-    if (s->upd->cache.dirty[b] != state)
-      s->upd->cache.dirty[b] = state;
-    /* segments are whole runs of 256 rows: the run of the first change
-     * is in the segment of the first change (a block seen for the first
-     * time changed in its first row) */
-    if (state != 0)
-      s->upd->cache.first[b] = (int) ((first - i0) / s->upd->cache.seg);
-    ndirty += state != 0;
-  });
+  for (ckm_idx b = 0; b < nblocks; b++)
+    ndirty += mark_block(s, b) != 0;
+  );
   return ndirty;
 }
 
@@ -680,25 +694,21 @@ static void list_rows(const int *labels, ckm_idx from, ckm_idx i1,
   }
 }
 
-/* One unit of the update: block b's sums over columns [c0, c1) (and, for
- * the first range, its cluster weights), formed again where the block
- * changed, then added exactly into the thread's own reproducible sums rs
- * (the m = kd [+ k] sums of all clusters: rw follows rs). A block where few
- * clusters changed is read through the list of its rows in those clusters
- * (rows: scratch of up to a block's rows and k more), in index order, so each sum is
- * formed as in a full pass. Without a cache (bsum: scratch of kd + k) the
- * block is summed whole. */
-static void unit_sums(const ckm_state *s, ckm_idx b, int c0, int c1,
-                      ckm_rsum *rs, double *bsum, ckm_idx *rows, double *acc)
+/* Block b's sums over columns [c0, c1) (and, for the first range, its
+ * cluster weights) formed again into sums (k x d) and bw (k) as its state
+ * st asks (2: whole; 1: where it changed). A block where few clusters
+ * changed is read through the list of its rows in those clusters (rows:
+ * scratch of up to a block's rows and k more), in index order, so each
+ * sum is formed as in a full pass. */
+static void block_form(const ckm_state *s, ckm_idx b, int c0, int c1,
+                       unsigned char st, double *sums, double *bw,
+                       ckm_idx *rows, double *acc)
 {
   const ckm_idx n = s->n, B = s->upd->block;
   const ckm_idx i0 = b * B, i1 = i0 + B < n ? i0 + B : n;
-  const int k = s->k, d = s->d;
-  const size_t kd = (size_t) k * d;
+  const int k = s->k;
+  const size_t kd = (size_t) k * s->d;
   const int cached = s->upd->cache.prev != NULL;
-  double *sums = cached ? s->upd->cache.sums + (size_t) b * kd : bsum;
-  double *bw = cached ? s->upd->cache.bw + (size_t) b * k : bsum + kd;
-  const unsigned char st = cached ? s->upd->cache.dirty[b] : 2;
   const unsigned char *cl = cached ? s->upd->cache.cl + (size_t) b * k : NULL;
   const int *labels = s->labels;
   const int wfirst = s->w && c0 == 0;
@@ -751,11 +761,72 @@ static void unit_sums(const ckm_state *s, ckm_idx b, int c0, int c1,
       }
     }
   }
+}
+
+/* One unit of the update: block b's sums over columns [c0, c1) (and, for
+ * the first range, its cluster weights), formed again where the block
+ * changed (block_form()), then added exactly into the thread's own
+ * reproducible sums rs (the m = kd [+ k] sums of all clusters: rw follows
+ * rs). Without a cache (bsum: scratch of kd + k) the block is summed
+ * whole. */
+static void unit_sums(const ckm_state *s, ckm_idx b, int c0, int c1,
+                      ckm_rsum *rs, double *bsum, ckm_idx *rows, double *acc)
+{
+  const int k = s->k;
+  const size_t kd = (size_t) k * s->d;
+  const int cached = s->upd->cache.prev != NULL;
+  double *sums = cached ? s->upd->cache.sums + (size_t) b * kd : bsum;
+  double *bw = cached ? s->upd->cache.bw + (size_t) b * k : bsum + kd;
+  const unsigned char st = cached ? s->upd->cache.dirty[b] : 2;
+  if (st != 0)
+    block_form(s, b, c0, c1, st, sums, bw, rows, acc);
   for (size_t q = (size_t) k * c0; q < (size_t) k * c1; q++)
     ckm_rsum_add(rs + q, sums[q]);
-  if (wfirst)
+  if (s->w && c0 == 0)
     for (int j = 0; j < k; j++)
       ckm_rsum_add(rs + kd + j, bw[j]);
+}
+
+/* In a fit, as soon as a pass has set the labels of block b (thread me
+ * of its team, no more than the update's threads): the block's sums
+ * formed again at once, while its labels and the rows the pass read are
+ * still in the caches; the update then finds the block clean. The same
+ * sums as the update would form. */
+static void update_block(ckm_state *s, ckm_idx b, int me)
+{
+  const unsigned char st = mark_block(s, b);
+  if (st == 0)
+    return;
+  const int k = s->k;
+  const size_t kd = (size_t) k * s->d;
+  block_form(s, b, 0, s->d, st, s->upd->cache.sums + (size_t) b * kd,
+             s->upd->cache.bw + (size_t) b * k,
+             s->upd->trows + (size_t) me * thread_rows(s->n, k),
+             s->upd->tacc + (size_t) me * 8 * (size_t) k);
+  s->upd->cache.dirty[b] = 0;
+}
+
+ckm_idx ckm_pass_tiles(ckm_state *s, int nt, ckm_tile_fn fn, void *ctx)
+{
+  const ckm_idx ntiles = ckm_ntiles(s->n);
+  const ckm_idx B = s->upd && s->upd->cache.prev ? s->upd->block : 0;
+  const ckm_idx nblocks = B > 0 ? (s->n + B - 1) / B : 0;
+  const int fused = B > 0 && nblocks >= 4 * (ckm_idx) nt;
+  const ckm_idx tpu = fused ? B / CKM_TILE : 4, nunits = (ntiles + tpu - 1) / tpu;
+  ckm_idx changed = 0;
+  CKM_PARALLEL(nt, parallel for num_threads(nt) schedule(dynamic, 1) reduction(+:changed),
+  for (ckm_idx u = 0; u < nunits; u++) {
+    const int me = ckm_thread_num();
+    const ckm_idx t1 = (u + 1) * tpu < ntiles ? (u + 1) * tpu : ntiles;
+    for (ckm_idx t = u * tpu; t < t1; t++)
+      changed += fn(s, ctx, t, me);
+    if (fused)
+      update_block(s, u, me);
+  });
+  /* the update finds every block's sums kept for the labels now */
+  if (fused)
+    s->upd->fresh = 1;
+  return changed;
 }
 
 /* Sizes (s->counts), total weights (s->wsum, with weights) and column sums
@@ -787,7 +858,8 @@ int ckm_cluster_sums(ckm_state *s)
   for (int j = 0; j < k; j++)
     s->counts[j] = 0;
   if (cached) {
-    todo = mark_dirty(s, nblocks);
+    todo = s->upd->fresh ? 0 : mark_dirty(s, nblocks);
+    s->upd->fresh = 0;
     for (ckm_idx b = 0; b < nblocks; b++)
       for (int j = 0; j < k; j++)
         s->counts[j] += s->upd->cache.cnt[(size_t) b * k + j];

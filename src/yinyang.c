@@ -307,140 +307,141 @@ static void yinyang_after(ckm_state *s, ckm_idx moved)
   }
 }
 
-static ckm_idx yinyang_pass(ckm_state *s, double *inertia)
+/* A pass over one tile (ckm_pass_tiles(); me: the thread): the labels
+ * changed. */
+static ckm_idx yinyang_tile(ckm_state *s, void *ctx, ckm_idx tile, int me)
 {
-  (void) inertia;
-  yinyang *y = (yinyang *) s->alg;
-  const ckm_idx n = s->n, ntiles = ckm_ntiles(n);
+  yinyang *y = (yinyang *) ctx;
+  const ckm_idx n = s->n;
   const int d = s->d, k = s->k, groups = y->groups;
   const double slack = ckm_slack(d), abs_slack = ckm_abs_slack(d);
   const double *drift = y->b.drift;
-  const int nt = ckm_team(s->nthreads, 3.0 * (double) n * d * 4.0);
-  ckm_idx changed = 0;
-
   const int vw = ckm_dist_all_width(s->wide);
-  CKM_PARALLEL(nt, parallel for num_threads(nt) schedule(dynamic, 4) reduction(+:changed),
-  for (ckm_idx tile = 0; tile < ntiles; tile++) {
-    const int me = ckm_thread_num();
-    double *buf = y->b.thread_buf + (size_t) me * y->b.stride;
-    double *look = buf + k + d;
-    const ckm_idx i0 = tile * CKM_TILE;
-    const int len = (int) (n - i0 < CKM_TILE ? n - i0 : CKM_TILE);
-    int *lab = s->labels + i0;
-    double *upper = y->b.upper + i0;
-    int fail[CKM_TILE];
-    double bound[CKM_TILE], own[CKM_TILE];
-    int nf = 0;
+  ckm_idx changed = 0;
+  double *buf = y->b.thread_buf + (size_t) me * y->b.stride;
+  double *look = buf + k + d;
+  const ckm_idx i0 = tile * CKM_TILE;
+  const int len = (int) (n - i0 < CKM_TILE ? n - i0 : CKM_TILE);
+  int *lab = s->labels + i0;
+  double *upper = y->b.upper + i0;
+  int fail[CKM_TILE];
+  double bound[CKM_TILE], own[CKM_TILE];
+  int nf = 0;
 
-    /* 1. move the bounds by the drifts; most points stop here, without
-     *    reading their row of X (one group: the sweep of Hamerly's single
-     *    bound, whose lower bounds all shrink by the group's drift) */
-    if (groups == 1) {
-      /* steps 2 and 3 as Hamerly's (every centre, for the points the own
-       * distance does not settle) */
-      const ckm_gaps gp = {y->path, y->moves};
-      nf = ckm_sweep_gaps(s->wide, len, lab, upper, y->lower + i0, y->thresh,
-                          y->moves, k, fail, bound, s->x + i0, s->n, s->d);
-      if (nf > 0)
-        changed += ckm_bounds_settle(s, 0, i0, fail, nf, bound, upper, y->lower + i0,
-                                     buf + y->b.rows_at, &gp);
-      continue;
+  /* 1. move the bounds by the drifts; most points stop here, without
+   *    reading their row of X (one group: the sweep of Hamerly's single
+   *    bound, whose lower bounds all shrink by the group's drift) */
+  if (groups == 1) {
+    /* steps 2 and 3 as Hamerly's (every centre, for the points the own
+     * distance does not settle) */
+    const ckm_gaps gp = {y->path, y->moves};
+    nf = ckm_sweep_gaps(s->wide, len, lab, upper, y->lower + i0, y->thresh,
+                        y->moves, k, fail, bound, s->x + i0, s->n, s->d);
+    if (nf > 0)
+      changed += ckm_bounds_settle(s, 0, i0, fail, nf, bound, upper, y->lower + i0,
+                                   buf + y->b.rows_at, &gp);
+    return changed;
+  }
+  for (int t = 0; t < len; t++) {
+    const int a = lab[t];
+    double u = ckm_widen(upper[t], drift[a]);
+    double *lb = y->lower + (size_t) (i0 + t) * groups;
+    double m = INFINITY;
+    for (int g = 0; g < groups; g++) {
+      lb[g] = ckm_loosen(lb[g], y->group_drift[g]);
+      if (lb[g] < m)
+        m = lb[g];
     }
-    for (int t = 0; t < len; t++) {
-      const int a = lab[t];
-      double u = ckm_widen(upper[t], drift[a]);
-      double *lb = y->lower + (size_t) (i0 + t) * groups;
-      double m = INFINITY;
-      for (int g = 0; g < groups; g++) {
-        lb[g] = ckm_loosen(lb[g], y->group_drift[g]);
-        if (lb[g] < m)
-          m = lb[g];
-      }
-      upper[t] = u;
-      if (!(u < m)) {
-        bound[nf] = m;
-        fail[nf++] = t;
-      }
+    upper[t] = u;
+    if (!(u < m)) {
+      bound[nf] = m;
+      fail[nf++] = t;
     }
-    if (nf == 0)
-      continue;
+  }
+  if (nf == 0)
+    return changed;
 
-    /* 2. tighten the upper bounds of the others */
-    ckm_bounds_own_d2(s, i0, lab, fail, nf, own);
+  /* 2. tighten the upper bounds of the others */
+  ckm_bounds_own_d2(s, i0, lab, fail, nf, own);
 
-    /* 3. the points still not settled: the groups whose bound they
-     *    cross, YY_ROWS points at a time, each group's distances for the
-     *    points that look at it computed together (several points a
-     *    vector: the bits of one at a time) */
-    double *rows = y->tiles + (size_t) me * (size_t) (2 * (k + d)) * YY_ROWS;
-    double *sub = rows + (size_t) d * YY_ROWS;
-    double *res = sub + (size_t) d * YY_ROWS;
-    double *out = res + (size_t) k * YY_ROWS;
-    int deep[YY_ROWS], at[YY_ROWS];
-    double ud[YY_ROWS];
-    for (int q0 = 0; q0 < nf;) {
-      int m = 0;
-      for (; q0 < nf && m < YY_ROWS; q0++) {
-        const int t = fail[q0], a = lab[t];
-        double u = ckm_dist_up(own[q0], slack, abs_slack);
-        if (!(u < bound[q0])) {
-          deep[m] = q0;
-          ud[m++] = u;
-        } else {
-          upper[t] = u;
-        }
-        (void) a;
+  /* 3. the points still not settled: the groups whose bound they
+   *    cross, YY_ROWS points at a time, each group's distances for the
+   *    points that look at it computed together (several points a
+   *    vector: the bits of one at a time) */
+  double *rows = y->tiles + (size_t) me * (size_t) (2 * (k + d)) * YY_ROWS;
+  double *sub = rows + (size_t) d * YY_ROWS;
+  double *res = sub + (size_t) d * YY_ROWS;
+  double *out = res + (size_t) k * YY_ROWS;
+  int deep[YY_ROWS], at[YY_ROWS];
+  double ud[YY_ROWS];
+  for (int q0 = 0; q0 < nf;) {
+    int m = 0;
+    for (; q0 < nf && m < YY_ROWS; q0++) {
+      const int t = fail[q0], a = lab[t];
+      double u = ckm_dist_up(own[q0], slack, abs_slack);
+      if (!(u < bound[q0])) {
+        deep[m] = q0;
+        ud[m++] = u;
+      } else {
+        upper[t] = u;
       }
-      if (m == 0)
+      (void) a;
+    }
+    if (m == 0)
+      continue;
+    for (int c = 0; c < d; c++) {
+      const double *xc = s->x + (size_t) c * (size_t) n + (size_t) i0;
+      double *rc = rows + (size_t) c * YY_ROWS;
+      for (int p = 0; p < m; p++)
+        rc[p] = xc[fail[deep[p]]];
+    }
+    for (int g = 0; g < groups; g++) {
+      int ns = 0;
+      for (int p = 0; p < m; p++)
+        if (!(ud[p] < y->lower[(size_t) (i0 + fail[deep[p]]) * groups + g]))
+          at[ns++] = p;
+      if (ns == 0)
         continue;
+      const int nsp = (ns + vw - 1) / vw * vw;
       for (int c = 0; c < d; c++) {
-        const double *xc = s->x + (size_t) c * (size_t) n + (size_t) i0;
-        double *rc = rows + (size_t) c * YY_ROWS;
-        for (int p = 0; p < m; p++)
-          rc[p] = xc[fail[deep[p]]];
+        const double *rc = rows + (size_t) c * YY_ROWS;
+        double *sc = sub + (size_t) c * YY_ROWS;
+        for (int r = 0; r < ns; r++)
+          sc[r] = rc[at[r]];
+        for (int r = ns; r < nsp; r++)
+          sc[r] = 0.0;
       }
-      for (int g = 0; g < groups; g++) {
-        int ns = 0;
-        for (int p = 0; p < m; p++)
-          if (!(ud[p] < y->lower[(size_t) (i0 + fail[deep[p]]) * groups + g]))
-            at[ns++] = p;
-        if (ns == 0)
-          continue;
-        const int nsp = (ns + vw - 1) / vw * vw;
-        for (int c = 0; c < d; c++) {
-          const double *rc = rows + (size_t) c * YY_ROWS;
-          double *sc = sub + (size_t) c * YY_ROWS;
-          for (int r = 0; r < ns; r++)
-            sc[r] = rc[at[r]];
-          for (int r = ns; r < nsp; r++)
-            sc[r] = 0.0;
-        }
-        const int g0 = y->group_start[g], g1 = y->group_start[g + 1];
-        ckm_dist_all(s->wide, sub, YY_ROWS, nsp, d, y->ctg + (size_t) g0 * d, g1 - g0, out);
-        for (int j = 0; j < g1 - g0; j++)
-          for (int r = 0; r < ns; r++)
-            res[(size_t) (g0 + j) * YY_ROWS + at[r]] = out[(size_t) j * YY_ROWS + r];
-      }
-      for (int p = 0; p < m; p++) {
-        const int q = deep[p], t = fail[q], a = lab[t];
-        const ckm_idx i = i0 + t;
-        double *lb = y->lower + (size_t) i * groups;
-        for (int g = 0; g < groups; g++) {
-          look[g] = !(ud[p] < lb[g]);
-          if (look[g] != 0.0)
-            for (int j = y->group_start[g]; j < y->group_start[g + 1]; j++)
-              buf[j] = res[(size_t) j * YY_ROWS + p];
-        }
-        double bd;
-        const int best = yinyang_pick(y, s, buf, look, a, own[q], lb, &bd);
-        changed += best != a;
-        lab[t] = best;
-        upper[t] = ckm_dist_up(bd, slack, abs_slack);
-      }
+      const int g0 = y->group_start[g], g1 = y->group_start[g + 1];
+      ckm_dist_all(s->wide, sub, YY_ROWS, nsp, d, y->ctg + (size_t) g0 * d, g1 - g0, out);
+      for (int j = 0; j < g1 - g0; j++)
+        for (int r = 0; r < ns; r++)
+          res[(size_t) (g0 + j) * YY_ROWS + at[r]] = out[(size_t) j * YY_ROWS + r];
     }
-  });
-  (void) nt;
+    for (int p = 0; p < m; p++) {
+      const int q = deep[p], t = fail[q], a = lab[t];
+      const ckm_idx i = i0 + t;
+      double *lb = y->lower + (size_t) i * groups;
+      for (int g = 0; g < groups; g++) {
+        look[g] = !(ud[p] < lb[g]);
+        if (look[g] != 0.0)
+          for (int j = y->group_start[g]; j < y->group_start[g + 1]; j++)
+            buf[j] = res[(size_t) j * YY_ROWS + p];
+      }
+      double bd;
+      const int best = yinyang_pick(y, s, buf, look, a, own[q], lb, &bd);
+      changed += best != a;
+      lab[t] = best;
+      upper[t] = ckm_dist_up(bd, slack, abs_slack);
+    }
+  }
   return changed;
+}
+
+static ckm_idx yinyang_pass(ckm_state *s, double *inertia)
+{
+  (void) inertia;
+  const int nt = ckm_team(s->nthreads, 3.0 * (double) s->n * s->d * 4.0);
+  return ckm_pass_tiles(s, nt, yinyang_tile, s->alg);
 }
 
 const ckm_algo ckm_yinyang_algo = {
