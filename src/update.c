@@ -32,8 +32,9 @@
  * relocation's heap, and the cache of a fit's block sums. */
 struct ckm_update {
   ckm_idx block;         /* rows per block of the centre sums */
-  int fresh;             /* the last pass formed every block's kept sums
-                            again for its labels (ckm_pass_tiles()) */
+  int fresh;             /* the threads of the last pass when it added
+                            every block's kept sums for the labels now into
+                            their reproducible sums (ckm_pass_tiles()), or 0 */
   int nthreads;          /* threads the scratch below is for */
   double *ubuf;          /* the sums' scratch (area_of()) */
   ckm_rsum *trs;         /* threads 1..: their own sums (kd + k each) */
@@ -811,21 +812,50 @@ ckm_idx ckm_pass_tiles(ckm_state *s, int nt, ckm_tile_fn fn, void *ctx)
   const ckm_idx ntiles = ckm_ntiles(s->n);
   const ckm_idx B = s->upd && s->upd->cache.prev ? s->upd->block : 0;
   const ckm_idx nblocks = B > 0 ? (s->n + B - 1) / B : 0;
-  const int fused = B > 0 && nblocks >= 4 * (ckm_idx) nt;
-  const ckm_idx tpu = fused ? B / CKM_TILE : 4, nunits = (ntiles + tpu - 1) / tpu;
   ckm_idx changed = 0;
-  CKM_PARALLEL(nt, parallel for num_threads(nt) schedule(dynamic, 1) reduction(+:changed),
-  for (ckm_idx u = 0; u < nunits; u++) {
-    const int me = ckm_thread_num();
-    const ckm_idx t1 = (u + 1) * tpu < ntiles ? (u + 1) * tpu : ntiles;
-    for (ckm_idx t = u * tpu; t < t1; t++)
-      changed += fn(s, ctx, t, me);
-    if (fused)
-      update_block(s, u, me);
+  if (!(B > 0 && nblocks >= 4 * (ckm_idx) nt)) {
+    /* units of 4 tiles */
+    const ckm_idx nunits = (ntiles + 3) / 4;
+    CKM_PARALLEL(nt, parallel for num_threads(nt) schedule(dynamic, 1) reduction(+:changed),
+    for (ckm_idx u = 0; u < nunits; u++) {
+      const int me = ckm_thread_num();
+      const ckm_idx t1 = 4 * u + 4 < ntiles ? 4 * u + 4 : ntiles;
+      for (ckm_idx t = 4 * u; t < t1; t++)
+        changed += fn(s, ctx, t, me);
+    });
+    return changed;
+  }
+  /* a block a unit: its sums formed again once its tiles are done, and
+   * added into the thread's own reproducible sums (ckm_cluster_sums()
+   * merges them): the update takes no second pass over the blocks */
+  const int k = s->k;
+  const size_t kd = (size_t) k * s->d, m = kd + (s->w ? (size_t) k : 0);
+  const ckm_idx tpb = B / CKM_TILE;
+  update_area a0 = area_of(s);
+  area_zero(s, &a0, kd + (size_t) k); /* rw follows rs */
+  int used = 1;
+  ckm_idx next = 0;
+  CKM_PARALLEL(nt, parallel num_threads(nt) shared(next) reduction(+:changed),
+  {
+    const int me = ckm_thread_num(), team = ckm_num_threads();
+    if (me == 0)
+      used = team;
+    ckm_rsum *rs = me == 0 ? a0.rs : s->upd->trs + (size_t) (me - 1) * (kd + k);
+    if (me > 0)
+      for (size_t q = 0; q < m; q++)
+        ckm_rsum_zero(rs + q);
+    for (;;) {
+      const ckm_idx b = team > 1 ? __atomic_fetch_add(&next, 1, __ATOMIC_RELAXED) : next++;
+      if (b >= nblocks)
+        break;
+      const ckm_idx t1 = (b + 1) * tpb < ntiles ? (b + 1) * tpb : ntiles;
+      for (ckm_idx t = b * tpb; t < t1; t++)
+        changed += fn(s, ctx, t, me);
+      update_block(s, b, me);
+      unit_sums(s, b, 0, s->d, rs, NULL, NULL, NULL); /* kept: added only */
+    }
   });
-  /* the update finds every block's sums kept for the labels now */
-  if (fused)
-    s->upd->fresh = 1;
+  s->upd->fresh = used;
   return changed;
 }
 
@@ -850,16 +880,20 @@ int ckm_cluster_sums(ckm_state *s)
   const int k = s->k, d = s->d;
   const size_t kd = (size_t) k * d, m = kd + (s->w ? (size_t) k : 0);
   const int cached = s->upd->cache.prev != NULL;
+  /* the threads of the last pass, when it added every block's sums for
+   * the labels now (ckm_pass_tiles()), or 0 */
+  const int pre = s->upd->fresh;
+  s->upd->fresh = 0;
   update_area a0 = area_of(s);
-  area_zero(s, &a0, kd + (size_t) k); /* rw follows rs */
+  if (!pre)
+    area_zero(s, &a0, kd + (size_t) k); /* rw follows rs */
 
   /* counts (integers: exact in any order), in a fit from the blocks' */
   ckm_idx todo = nblocks;
   for (int j = 0; j < k; j++)
     s->counts[j] = 0;
   if (cached) {
-    todo = s->upd->fresh ? 0 : mark_dirty(s, nblocks);
-    s->upd->fresh = 0;
+    todo = pre ? 0 : mark_dirty(s, nblocks);
     for (ckm_idx b = 0; b < nblocks; b++)
       for (int j = 0; j < k; j++)
         s->counts[j] += s->upd->cache.cnt[(size_t) b * k + j];
@@ -871,36 +905,38 @@ int ckm_cluster_sums(ckm_state *s)
     a0.cnt[j] = (double) s->counts[j];
 
   const double work = (double) todo * B * d + 8.0 * (double) nblocks * kd;
-  const int nt = ckm_team(s->nthreads < s->upd->nthreads ? s->nthreads : s->upd->nthreads, work);
+  const int nt = pre ? 1 : ckm_team(s->nthreads < s->upd->nthreads ? s->nthreads : s->upd->nthreads, work);
   const int ncr = nblocks >= nt ? 1 : (d < nt ? d : nt);
   /* the team the runtime gave (it may give fewer threads than asked, as
    * with OMP_DYNAMIC): only their sums are merged */
-  int used = 1;
+  int used = pre ? pre : 1;
   ckm_idx next = 0;
-  CKM_PARALLEL(nt, parallel num_threads(nt) shared(next),
-  {
-    const int me = ckm_thread_num(), team = ckm_num_threads();
-    if (me == 0)
-      used = team;
-    ckm_rsum *rs = me == 0 ? a0.rs : s->upd->trs + (size_t) (me - 1) * (kd + k);
-    double *bsum = s->upd->tbuf + (size_t) me * thread_doubles(cached ? n : 0, d, k);
-    ckm_idx *rows = s->upd->trows + (size_t) me * thread_rows(cached ? n : 0, k);
-    double *acc = s->upd->tacc + (size_t) me * 8 * (size_t) k;
-    if (me > 0)
-      for (size_t q = 0; q < m; q++)
-        ckm_rsum_zero(rs + q);
-    /* units taken in turn as threads come free (a changed block costs
-     * far more than one whose sums are kept) */
-    for (;;) {
-      const ckm_idx u = team > 1 ? __atomic_fetch_add(&next, 1, __ATOMIC_RELAXED) : next++;
-      if (u >= nblocks * ncr)
-        break;
-      const ckm_idx b = u / ncr;
-      const int r = (int) (u % ncr);
-      unit_sums(s, b, (int) ((long) d * r / ncr), (int) ((long) d * (r + 1) / ncr),
-                rs, bsum, rows, acc);
-    }
-  });
+  if (!pre) {
+    CKM_PARALLEL(nt, parallel num_threads(nt) shared(next),
+    {
+      const int me = ckm_thread_num(), team = ckm_num_threads();
+      if (me == 0)
+        used = team;
+      ckm_rsum *rs = me == 0 ? a0.rs : s->upd->trs + (size_t) (me - 1) * (kd + k);
+      double *bsum = s->upd->tbuf + (size_t) me * thread_doubles(cached ? n : 0, d, k);
+      ckm_idx *rows = s->upd->trows + (size_t) me * thread_rows(cached ? n : 0, k);
+      double *acc = s->upd->tacc + (size_t) me * 8 * (size_t) k;
+      if (me > 0)
+        for (size_t q = 0; q < m; q++)
+          ckm_rsum_zero(rs + q);
+      /* units taken in turn as threads come free (a changed block costs
+       * far more than one whose sums are kept) */
+      for (;;) {
+        const ckm_idx u = team > 1 ? __atomic_fetch_add(&next, 1, __ATOMIC_RELAXED) : next++;
+        if (u >= nblocks * ncr)
+          break;
+        const ckm_idx b = u / ncr;
+        const int r = (int) (u % ncr);
+        unit_sums(s, b, (int) ((long) d * r / ncr), (int) ((long) d * (r + 1) / ncr),
+                  rs, bsum, rows, acc);
+      }
+    });
+  }
   for (int t = 1; t < used; t++)
     for (size_t q = 0; q < m; q++)
       ckm_rsum_merge(a0.rs + q, s->upd->trs + (size_t) (t - 1) * (kd + k) + q);
@@ -938,6 +974,7 @@ void ckm_cluster_wss(ckm_state *s, double *wss)
   const ckm_idx n = s->n, B = s->upd->block, nblocks = (n + B - 1) / B;
   const int k = s->k;
   update_area a = area_of(s);
+  s->upd->fresh = 0; /* the pass's sums are overwritten here */
   for (int j = 0; j < k; j++)
     ckm_rsum_zero(a.rw + j);
   for (ckm_idx b = 0; b < nblocks; b++) {
