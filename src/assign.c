@@ -292,38 +292,31 @@ static ckm_idx lloyd_pass(ckm_state *s, double *inertia)
 
 const ckm_algo ckm_lloyd_algo = {1, NULL, NULL, lloyd_pass, lloyd_pass, NULL};
 
+/* Lloyd's pass over one tile (ckm_pass_tiles(); ctx: where the second
+ * smallest distances go, or NULL): labels, distances and the tile's sum. */
+static ckm_idx assign_tile(ckm_state *s, void *ctx, ckm_idx t, int me)
+{
+  (void) me;
+  double *second = (double *) ctx;
+  const ckm_idx n = s->n, i0 = t * CKM_TILE;
+  const int len = (int) (n - i0 < CKM_TILE ? n - i0 : CKM_TILE);
+  if (s->fast && s->fast_full)
+    return ckm_fast_tile(s->fast, s->x, n, s->ct, i0, len, s->labels, s->dist, second,
+                         s->tile_sums + t);
+  return plain_tile(s->wide, s->x, n, s->d, s->ct, s->k, i0, len, s->labels, s->dist,
+                    second, s->tile_sums + t);
+}
+
 ckm_idx ckm_assign_pass(ckm_state *s, double *second, double *inertia)
 {
-  const ckm_idx n = s->n, ntiles = ckm_ntiles(n);
   const int d = s->d, k = s->k;
-  const int nt = ckm_team(s->nthreads, 3.0 * (double) n * k * d);
-  const long block = ckm_block_tiles(3.0 * (double) k * d);
-  ckm_idx changed = 0;
-
+  const int nt = ckm_team(s->nthreads, 3.0 * (double) s->n * k * d);
   if (s->fast && s->fast_full)
     ckm_fast_pack(s->fast, s->centers, k);
-
-  for (ckm_idx b0 = 0; b0 < ntiles; b0 += block) {
-    const ckm_idx b1 = b0 + block < ntiles ? b0 + block : ntiles;
-    if (b0 > 0 && ckm_should_stop(s->hooks)) {
-      s->stopped = 1;
-      break;
-    }
-    CKM_PARALLEL(nt, parallel for num_threads(nt) schedule(dynamic, ckm_chunk((long) (b1 - b0), nt)) reduction(+:changed),
-    for (ckm_idx t = b0; t < b1; t++) {
-      ckm_idx i0 = t * CKM_TILE;
-      int len = (int) (n - i0 < CKM_TILE ? n - i0 : CKM_TILE);
-      if (s->fast && s->fast_full)
-        changed += ckm_fast_tile(s->fast, s->x, n, s->ct, i0, len, s->labels,
-                                 s->dist, second, s->tile_sums + t);
-      else
-        changed += plain_tile(s->wide, s->x, n, d, s->ct, k, i0, len, s->labels, s->dist,
-                              second, s->tile_sums + t);
-    });
-  }
-  (void) nt;
-
-  *inertia = ckm_tile_total(s->comm, s->tile_sums, ntiles, &s->status);
+  /* block by block of ckm_block_tiles(), polling between them */
+  const ckm_idx changed = ckm_pass_tiles(s, nt, ckm_block_tiles(3.0 * (double) k * d),
+                                         assign_tile, second);
+  *inertia = ckm_tile_total(s->comm, s->tile_sums, ckm_ntiles(s->n), &s->status);
   return changed;
 }
 

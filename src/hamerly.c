@@ -143,7 +143,7 @@ static ckm_idx hamerly_pass(ckm_state *s, double *inertia)
   const int nt = ckm_team(s->nthreads, 3.0 * (double) s->n * s->d * 4.0);
   if (s->fast)
     ckm_fast_pack(s->fast, s->centers, k); /* this pass's centres */
-  return ckm_pass_tiles(s, nt, hamerly_tile, &hs);
+  return ckm_pass_tiles(s, nt, 0, hamerly_tile, &hs);
 }
 
 const ckm_algo ckm_hamerly_algo = {

@@ -89,13 +89,15 @@ void ckm_global_sizes(ckm_state *s, ckm_idx *counts);
 int ckm_cluster_sums(ckm_state *s);
 /* A pass over the tiles of X: fn(s, ctx, tile, me) for every tile (me:
  * the thread, below nt), on a team of nt threads taking units of tiles
- * in turn; returns the sum of what fn returns. In a fit (the update keeps
+ * in turn, polling for an interrupt every `poll` tiles or so (0: never;
+ * s->stopped set when asked to stop); returns the sum of what fn
+ * returns. In a fit (the update keeps
  * block sums) with at least 4 blocks per thread, a unit is a block of the
  * update's, whose sums are formed again as soon as its tiles are done and
  * added into the thread's reproducible sums: the next ckm_cluster_sums()
  * only merges them, so the labels must not change in between. */
 typedef ckm_idx (*ckm_tile_fn)(ckm_state *s, void *ctx, ckm_idx tile, int me);
-ckm_idx ckm_pass_tiles(ckm_state *s, int nt, ckm_tile_fn fn, void *ctx);
+ckm_idx ckm_pass_tiles(ckm_state *s, int nt, long poll, ckm_tile_fn fn, void *ctx);
 /* Relocation's scratch: heap keys and rows (k each), candidates sent
  * (3 k doubles) and gathered (3 k per process). */
 typedef struct ckm_reloc_work {

@@ -807,55 +807,66 @@ static void update_block(ckm_state *s, ckm_idx b, int me)
   s->upd->cache.dirty[b] = 0;
 }
 
-ckm_idx ckm_pass_tiles(ckm_state *s, int nt, ckm_tile_fn fn, void *ctx)
+ckm_idx ckm_pass_tiles(ckm_state *s, int nt, long poll, ckm_tile_fn fn, void *ctx)
 {
   const ckm_idx ntiles = ckm_ntiles(s->n);
   const ckm_idx B = s->upd && s->upd->cache.prev ? s->upd->block : 0;
   const ckm_idx nblocks = B > 0 ? (s->n + B - 1) / B : 0;
-  ckm_idx changed = 0;
-  if (!(B > 0 && nblocks >= 4 * (ckm_idx) nt)) {
-    /* units of 4 tiles */
-    const ckm_idx nunits = (ntiles + 3) / 4;
-    CKM_PARALLEL(nt, parallel for num_threads(nt) schedule(dynamic, 1) reduction(+:changed),
-    for (ckm_idx u = 0; u < nunits; u++) {
-      const int me = ckm_thread_num();
-      const ckm_idx t1 = 4 * u + 4 < ntiles ? 4 * u + 4 : ntiles;
-      for (ckm_idx t = 4 * u; t < t1; t++)
-        changed += fn(s, ctx, t, me);
-    });
-    return changed;
-  }
-  /* a block a unit: its sums formed again once its tiles are done, and
-   * added into the thread's own reproducible sums (ckm_cluster_sums()
-   * merges them): the update takes no second pass over the blocks */
+  const int fused = B > 0 && nblocks >= 4 * (ckm_idx) nt;
+  /* a unit: a block of the update's, or 4 tiles; units between polls */
+  const ckm_idx tpu = fused ? B / CKM_TILE : 4, nunits = (ntiles + tpu - 1) / tpu;
+  const ckm_idx per = poll > 0 ? (poll / tpu > 1 ? poll / tpu : 1) : nunits;
   const int k = s->k;
   const size_t kd = (size_t) k * s->d, m = kd + (s->w ? (size_t) k : 0);
-  const ckm_idx tpb = B / CKM_TILE;
-  update_area a0 = area_of(s);
-  area_zero(s, &a0, kd + (size_t) k); /* rw follows rs */
+  update_area a0 = {NULL, NULL, NULL, NULL};
   int used = 1;
-  ckm_idx next = 0;
-  CKM_PARALLEL(nt, parallel num_threads(nt) shared(next) reduction(+:changed),
-  {
-    const int me = ckm_thread_num(), team = ckm_num_threads();
-    if (me == 0)
-      used = team;
-    ckm_rsum *rs = me == 0 ? a0.rs : s->upd->trs + (size_t) (me - 1) * (kd + k);
-    if (me > 0)
-      for (size_t q = 0; q < m; q++)
-        ckm_rsum_zero(rs + q);
-    for (;;) {
-      const ckm_idx b = team > 1 ? __atomic_fetch_add(&next, 1, __ATOMIC_RELAXED) : next++;
-      if (b >= nblocks)
-        break;
-      const ckm_idx t1 = (b + 1) * tpb < ntiles ? (b + 1) * tpb : ntiles;
-      for (ckm_idx t = b * tpb; t < t1; t++)
-        changed += fn(s, ctx, t, me);
-      update_block(s, b, me);
-      unit_sums(s, b, 0, s->d, rs, NULL, NULL, NULL); /* kept: added only */
+  if (fused) {
+    /* each block's sums, formed again once its tiles are done or kept,
+     * go into the thread's own reproducible sums: ckm_cluster_sums()
+     * merges them and takes no second pass over the blocks */
+    a0 = area_of(s);
+    area_zero(s, &a0, kd + (size_t) k); /* rw follows rs */
+    for (size_t q = 0; q < m * (size_t) (nt - 1); q++)
+      ckm_rsum_zero(s->upd->trs + q);
+  }
+  ckm_idx changed = 0;
+  for (ckm_idx u0 = 0; u0 < nunits; u0 += per) {
+    if (u0 > 0 && ckm_should_stop(s->hooks)) {
+      s->stopped = 1;
+      return changed;
     }
-  });
-  s->upd->fresh = used;
+    const ckm_idx u1 = u0 + per < nunits ? u0 + per : nunits;
+    if (!fused) {
+      CKM_PARALLEL(nt, parallel for num_threads(nt) schedule(dynamic, 1) reduction(+:changed),
+      for (ckm_idx u = u0; u < u1; u++) {
+        const int me = ckm_thread_num();
+        const ckm_idx t1 = (u + 1) * tpu < ntiles ? (u + 1) * tpu : ntiles;
+        for (ckm_idx t = u * tpu; t < t1; t++)
+          changed += fn(s, ctx, t, me);
+      });
+      continue;
+    }
+    ckm_idx next = u0;
+    CKM_PARALLEL(nt, parallel num_threads(nt) shared(next) reduction(+:changed),
+    {
+      const int me = ckm_thread_num(), team = ckm_num_threads();
+      if (me == 0 && team > used)
+        used = team;
+      ckm_rsum *rs = me == 0 ? a0.rs : s->upd->trs + (size_t) (me - 1) * (kd + k);
+      for (;;) {
+        const ckm_idx b = team > 1 ? __atomic_fetch_add(&next, 1, __ATOMIC_RELAXED) : next++;
+        if (b >= u1)
+          break;
+        const ckm_idx t1 = (b + 1) * tpu < ntiles ? (b + 1) * tpu : ntiles;
+        for (ckm_idx t = b * tpu; t < t1; t++)
+          changed += fn(s, ctx, t, me);
+        update_block(s, b, me);
+        unit_sums(s, b, 0, s->d, rs, NULL, NULL, NULL); /* kept: added only */
+      }
+    });
+  }
+  if (fused)
+    s->upd->fresh = used;
   return changed;
 }
 

@@ -441,7 +441,7 @@ static ckm_idx yinyang_pass(ckm_state *s, double *inertia)
 {
   (void) inertia;
   const int nt = ckm_team(s->nthreads, 3.0 * (double) s->n * s->d * 4.0);
-  return ckm_pass_tiles(s, nt, yinyang_tile, s->alg);
+  return ckm_pass_tiles(s, nt, 0, yinyang_tile, s->alg);
 }
 
 const ckm_algo ckm_yinyang_algo = {

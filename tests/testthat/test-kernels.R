@@ -204,14 +204,15 @@ test_that("centre sums taken up again from a checkpoint are the exact sums, with
   }
 })
 
-test_that("block sums formed inside the bound passes are the exact sums, 1 and 2 threads", {
-  # In a fit with at least 4 blocks of centre sums per thread, the bound
-  # passes (Hamerly, Yinyang with one group and with several) deal out
-  # whole blocks and sum each again as soon as its labels are set; the
-  # update then only adds them. On a grid of 1/64 (weights of 1/2 to 2)
-  # every sum is exact, so the plain-R Lloyd is the reference bit for bit:
-  # a block left stale, summed from labels not yet final, or counted twice
-  # gives other centres. 70,000 rows are 9 blocks at k = 12 and k = 24.
+test_that("block sums formed inside the passes are the exact sums, 1 and 2 threads", {
+  # In a fit with at least 4 blocks of centre sums per thread, the passes
+  # (Lloyd, Hamerly, Yinyang with one group and with several) deal out
+  # whole blocks, sum each again as soon as its labels are set and add
+  # it into the thread's sums; the update then only merges them. On a
+  # grid of 1/64 (weights of 1/2 to 2) every sum is exact, so the plain-R
+  # Lloyd is the reference bit for bit: a block left stale, summed from
+  # labels not yet final, or counted twice gives other centres. 70,000
+  # rows are 9 blocks at k = 12 and k = 24.
   set.seed(91)
   X <- round(ref_blobs(70000, 24, d = 3, sd = 3, spread = 0.5)$X * 64) / 64
   w <- sample(c(0.5, 1, 1.5, 2), nrow(X), replace = TRUE)
@@ -220,7 +221,7 @@ test_that("block sums formed inside the bound passes are the exact sums, 1 and 2
     ref <- ref_lloyd(X, C0, max_iter = 300)
     refw <- ref_lloyd_weighted(X, C0, w, max_iter = 300)
     expect_gt(ref$iter, 20)
-    for (a in c("hamerly", "yinyang")) for (th in 1:2) {
+    for (a in c("lloyd", "hamerly", "yinyang")) for (th in 1:2) {
       label <- paste("k", k, a, th, "threads")
       f <- ckm_fit(X, init = C0, tol = 0, max_iter = 300, algorithm = a, threads = th)
       expect_identical(unname(f$cluster), ref$cluster, label = label)
