@@ -30,6 +30,15 @@ f <- ckm_fit(X, init = rbind(X[1:19, ], c(1e4, 1e4, 0, 0)), algorithm = "hartiga
 start <- rbind(X[1:18, ], c(1e4, 1e4, 0, 0), c(-1e4, 1e4, 0, 0))
 f <- ckm_fit(X, init = start, threads = 2)
 f <- ckm_fit(X, 20, min_size = 40, threads = 2)
+# a fit of 9 blocks of centre sums: the passes form and add them (at
+# least 4 blocks per thread), with weights and a relocation
+Xb <- ckm_blobs(70000, centers = 12, d = 3, sd = 2)$X
+wb <- runif(nrow(Xb), 0.5, 2)
+for (alg in c("lloyd", "hamerly", "yinyang")) {
+  f9 <- suppressWarnings(ckm_fit(Xb, init = Xb[1:12, ], algorithm = alg, max_iter = 6, threads = 2))
+  f9 <- suppressWarnings(ckm_fit(Xb, init = rbind(Xb[1:11, ], c(1e4, 1e4, 1e4)), weights = wb,
+                                 algorithm = alg, max_iter = 6, threads = 1))
+}
 p <- predict(f, X[1:200, ], type = "prob")
 cl <- predict(f, X[1:200, ])
 mb <- ckm_minibatch(X, 20, batch_size = 100, threads = 2)

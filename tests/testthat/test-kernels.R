@@ -233,6 +233,37 @@ test_that("block sums formed inside the passes are the exact sums, 1 and 2 threa
       expect_identical(unname(fw$centers), refw$centers, label = paste(label, "weighted"))
     }
   }
+  # a centre far away: its cluster is empty after the first pass and takes
+  # the point farthest from its centre, so the labels change after the
+  # pass added the sums; the plain-R Lloyd with that relocation (one empty
+  # cluster at a time) is the reference for the whole path, bit for bit
+  ref_reloc <- function(X, C) {
+    k <- nrow(C); labels <- rep(0L, nrow(X)); moved <- 0
+    for (iter in seq_len(300)) {
+      nn <- ref_nearest(X, C)
+      if (all(nn$lab == labels)) break
+      labels <- nn$lab
+      for (j in which(tabulate(labels, k) == 0)) {
+        far <- which.max(nn$dist)
+        labels[far] <- j
+        nn$dist[far] <- -Inf
+        moved <- moved + 1
+      }
+      C <- unname(rowsum(X, factor(labels, levels = seq_len(k)))) / tabulate(labels, k)
+    }
+    list(cluster = labels, centers = C, iter = iter, relocated = moved)
+  }
+  C1 <- rbind(ref_start(X, 11), c(1e4, 1e4, 1e4))
+  ref <- ref_reloc(X, C1)
+  expect_gt(ref$relocated, 0)
+  for (a in c("lloyd", "hamerly", "yinyang")) for (th in 1:2) {
+    label <- paste(a, th, "threads, relocated")
+    f <- ckm_fit(X, init = C1, tol = 0, max_iter = 300, algorithm = a, threads = th)
+    expect_identical(f$relocated, ref$relocated, label = label)
+    expect_identical(unname(f$cluster), ref$cluster, label = label)
+    expect_identical(unname(f$centers), ref$centers, label = label)
+    expect_identical(f$iter, ref$iter, label = label)
+  }
 })
 
 test_that("centre sums kept between iterations equal the means of the final clusters", {
