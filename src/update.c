@@ -812,7 +812,7 @@ ckm_idx ckm_pass_tiles(ckm_state *s, int nt, long poll, ckm_tile_fn fn, void *ct
   const ckm_idx ntiles = ckm_ntiles(s->n);
   const ckm_idx B = s->upd && s->upd->cache.prev ? s->upd->block : 0;
   const ckm_idx nblocks = B > 0 ? (s->n + B - 1) / B : 0;
-  const int fused = B > 0 && nblocks >= 4 * (ckm_idx) nt;
+  const int fused = B > 0 && nblocks >= 4 * (ckm_idx) nt && nt <= s->upd->nthreads;
   /* a unit: a block of the update's, or 4 tiles; units between polls */
   const ckm_idx tpu = fused ? B / CKM_TILE : 4, nunits = (ntiles + tpu - 1) / tpu;
   const ckm_idx per = poll > 0 ? (poll / tpu > 1 ? poll / tpu : 1) : nunits;
@@ -826,8 +826,9 @@ ckm_idx ckm_pass_tiles(ckm_state *s, int nt, long poll, ckm_tile_fn fn, void *ct
      * merges them and takes no second pass over the blocks */
     a0 = area_of(s);
     area_zero(s, &a0, kd + (size_t) k); /* rw follows rs */
-    for (size_t q = 0; q < m * (size_t) (nt - 1); q++)
-      ckm_rsum_zero(s->upd->trs + q);
+    for (int t = 1; t < nt; t++)
+      for (size_t q = 0; q < m; q++)
+        ckm_rsum_zero(s->upd->trs + (size_t) (t - 1) * (kd + k) + q);
   }
   ckm_idx changed = 0;
   for (ckm_idx u0 = 0; u0 < nunits; u0 += per) {

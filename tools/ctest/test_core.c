@@ -180,6 +180,33 @@ int main(void)
     free(c);
     free(x);
   }
+  /* 17 blocks of centre sums: with 4 or more per thread the passes form
+   * and add them in their own region (ckm_pass_tiles()), each thread into
+   * its own sums; more threads than the machine may have cores (R caps
+   * them there, the core takes what it is given): the same bits */
+  {
+    rng r2 = {0x2545F4914F6CDD1DULL}; /* its own stream: the sections after keep theirs */
+    ckm_idx n = 140000; int d = 3, k = 12;
+    double *x = random_data(&r2, n, d, 10.0);
+    double *c = first_rows(x, n, d, k);
+    double *w = malloc(sizeof(double) * n);
+    for (ckm_idx i = 0; i < n; i++) w[i] = 0.5 + rng_unif(&r2);
+    for (int wt = 0; wt < 2; wt++)
+      for (int alg = 0; alg < 3; alg++) {
+        fit_out one = run_fit(x, n, d, k, c, alg, CKM_KERNEL_AUTO, 1, 40, 0.0, wt ? w : NULL);
+        CHECK(one.status == CKM_OK && sane_fit(&one, n, d, k), "17 blocks: status");
+        for (int nt = 2; nt <= 4; nt++) {
+          fit_out f = run_fit(x, n, d, k, c, alg, CKM_KERNEL_AUTO, nt, 40, 0.0, wt ? w : NULL);
+          CHECK(same_fit(&one, &f, n, d, k),
+                "17 blocks: algorithm %d weights %d threads %d differs from 1 thread", alg, wt, nt);
+          free_fit(&f);
+        }
+        free_fit(&one);
+      }
+    free(w);
+    free(c);
+    free(x);
+  }
 
 
   /* Hartigan's transfers: bit-identical on 1 and 2 threads, from the first
