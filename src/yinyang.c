@@ -195,6 +195,52 @@ static int yinyang_pick(const yinyang *y, const ckm_state *s, const double *buf,
 
 /* ---- the passes --------------------------------------------------------- */
 
+/* The first pass with several groups over one tile (ckm_pass_tiles()):
+ * YY_ROWS points at a time, their distances to every centre together
+ * (several points a vector: the bits of one point at a time); labels,
+ * distances, bounds and the tile's sum. */
+static ckm_idx first_tile(ckm_state *s, void *ctx, ckm_idx tile, int me)
+{
+  yinyang *y = (yinyang *) ctx;
+  const ckm_idx n = s->n;
+  const int d = s->d, vw = ckm_dist_all_width(s->wide);
+  const double slack = ckm_slack(d), abs_slack = ckm_abs_slack(d);
+  double *buf = y->b.thread_buf + (size_t) me * y->b.stride;
+  double *rows = y->tiles + (size_t) me * (size_t) (2 * (s->k + d)) * YY_ROWS;
+  double *pre = rows + (size_t) d * YY_ROWS;
+  const ckm_idx i0 = tile * CKM_TILE, i1 = i0 + CKM_TILE < n ? i0 + CKM_TILE : n;
+  double sum = 0.0;
+  ckm_idx changed = 0;
+  for (ckm_idx r0 = i0; r0 < i1; r0 += YY_ROWS) {
+    const int m = (int) (i1 - r0 < YY_ROWS ? i1 - r0 : YY_ROWS);
+    const int mp = (m + vw - 1) / vw * vw;
+    for (int c = 0; c < d; c++) {
+      const double *xc = s->x + (size_t) c * (size_t) n + (size_t) r0;
+      double *rc = rows + (size_t) c * YY_ROWS;
+      for (int q = 0; q < m; q++)
+        rc[q] = xc[q];
+      for (int q = m; q < mp; q++)
+        rc[q] = 0.0;
+    }
+    ckm_dist_all(s->wide, rows, YY_ROWS, mp, d, y->ctg, s->k, pre);
+    for (int q = 0; q < m; q++) {
+      const ckm_idx i = r0 + q;
+      for (int j = 0; j < s->k; j++)
+        buf[j] = pre[(size_t) j * YY_ROWS + q];
+      double bd;
+      int best = yinyang_pick(y, s, buf, NULL, s->k, INFINITY,
+                              y->lower + (size_t) i * y->groups, &bd);
+      changed += s->labels[i] != best;
+      s->labels[i] = best;
+      s->dist[i] = bd;
+      y->b.upper[i] = ckm_dist_up(bd, slack, abs_slack);
+      sum += bd;
+    }
+  }
+  s->tile_sums[tile] = sum;
+  return changed;
+}
+
 static ckm_idx yinyang_first(ckm_state *s, double *inertia)
 {
   yinyang *y = (yinyang *) s->alg;
@@ -218,59 +264,11 @@ static ckm_idx yinyang_first(ckm_state *s, double *inertia)
     }
     return changed;
   }
-  /* one exact pass over all the centres */
-  const ckm_idx ntiles = ckm_ntiles(n);
+  /* one exact pass over all the centres, polling between blocks */
   const int nt = ckm_team(s->nthreads, 3.0 * (double) n * s->k * d);
-  const long block = ckm_block_tiles(3.0 * (double) s->k * d);
-  const int vw = ckm_dist_all_width(s->wide);
-  ckm_idx changed = 0;
-  for (ckm_idx b0 = 0; b0 < ntiles; b0 += block) {
-  const ckm_idx b1 = b0 + block < ntiles ? b0 + block : ntiles;
-  if (b0 > 0 && ckm_should_stop(s->hooks)) {
-    s->stopped = 1;
-    return changed;
-  }
-  CKM_PARALLEL(nt, parallel for num_threads(nt) schedule(dynamic, 1) reduction(+:changed),
-  for (ckm_idx tile = b0; tile < b1; tile++) {
-    const int me = ckm_thread_num();
-    double *buf = y->b.thread_buf + (size_t) me * y->b.stride;
-    double *rows = y->tiles + (size_t) me * (size_t) (2 * (s->k + d)) * YY_ROWS;
-    double *pre = rows + (size_t) d * YY_ROWS;
-    ckm_idx i0 = tile * CKM_TILE, i1 = i0 + CKM_TILE < n ? i0 + CKM_TILE : n;
-    double sum = 0.0;
-    /* YY_ROWS points at a time: their distances to every centre together
-     * (several points a vector: the bits of one point at a time) */
-    for (ckm_idx r0 = i0; r0 < i1; r0 += YY_ROWS) {
-      const int m = (int) (i1 - r0 < YY_ROWS ? i1 - r0 : YY_ROWS);
-      const int mp = (m + vw - 1) / vw * vw;
-      for (int c = 0; c < d; c++) {
-        const double *xc = s->x + (size_t) c * (size_t) n + (size_t) r0;
-        double *rc = rows + (size_t) c * YY_ROWS;
-        for (int q = 0; q < m; q++)
-          rc[q] = xc[q];
-        for (int q = m; q < mp; q++)
-          rc[q] = 0.0;
-      }
-      ckm_dist_all(s->wide, rows, YY_ROWS, mp, d, y->ctg, s->k, pre);
-      for (int q = 0; q < m; q++) {
-        const ckm_idx i = r0 + q;
-        for (int j = 0; j < s->k; j++)
-          buf[j] = pre[(size_t) j * YY_ROWS + q];
-        double bd;
-        int best = yinyang_pick(y, s, buf, NULL, s->k, INFINITY,
-                                y->lower + (size_t) i * y->groups, &bd);
-        changed += s->labels[i] != best;
-        s->labels[i] = best;
-        s->dist[i] = bd;
-        upper[i] = ckm_dist_up(bd, slack, abs_slack);
-        sum += bd;
-      }
-    }
-    s->tile_sums[tile] = sum;
-  });
-  }
-  (void) nt;
-  *inertia = ckm_tile_total(s->comm, s->tile_sums, ntiles, &s->status);
+  const ckm_idx changed = ckm_pass_tiles(s, nt, ckm_block_tiles(3.0 * (double) s->k * d),
+                                         first_tile, y);
+  *inertia = ckm_tile_total(s->comm, s->tile_sums, ckm_ntiles(n), &s->status);
   return changed;
 }
 
