@@ -91,11 +91,11 @@ int ckm_cluster_sums(ckm_state *s);
  * the thread, below nt), on a team of nt threads taking units of tiles
  * in turn, polling for an interrupt every `poll` tiles or so (0: never;
  * s->stopped set when asked to stop); returns the sum of what fn
- * returns. In a fit (the update keeps
- * block sums) with at least 4 blocks per thread, a unit is a block of the
- * update's, whose sums are formed again as soon as its tiles are done and
- * added into the thread's reproducible sums: the next ckm_cluster_sums()
- * only merges them, so the labels must not change in between. */
+ * returns. In a fit (the update keeps block sums) with at least 4 blocks
+ * per thread, a unit is a block of the update's, whose sums are formed
+ * again as soon as its tiles are done and added into the thread's
+ * reproducible sums: the next ckm_cluster_sums() only merges them, so the
+ * labels must not change in between. */
 typedef ckm_idx (*ckm_tile_fn)(ckm_state *s, void *ctx, ckm_idx tile, int me);
 ckm_idx ckm_pass_tiles(ckm_state *s, int nt, long poll, ckm_tile_fn fn, void *ctx);
 /* Relocation's scratch: heap keys and rows (k each), candidates sent
