@@ -16,6 +16,20 @@ for (alg in c("lloyd", "hamerly", "yinyang")) {
   set.seed(3); res[[paste0(alg, "_weighted")]] <-
     drop_threads(ckm_fit(X, 80, algorithm = alg, weights = w, init = "greedy-kmeans++"))
 }
+# 140,000 rows: 17 blocks of centre sums, at least 4 a thread up to 4
+# threads, so the passes form the sums themselves (src/update.c)
+set.seed(13)
+big <- ckm_blobs(140000, centers = 12, d = 3, sd = 2)$X
+wb <- runif(nrow(big), 0.5, 2)
+S <- big[seq(1, nrow(big), length.out = 12), ]
+used <- NA_integer_
+for (alg in c("lloyd", "hamerly", "yinyang")) {
+  f <- ckm_fit(big, init = S, algorithm = alg, tol = 0)
+  used <- f$threads
+  res[[paste0(alg, "_blocks")]] <- drop_threads(f)
+  res[[paste0(alg, "_blocks_weighted")]] <-
+    drop_threads(ckm_fit(big, init = S, algorithm = alg, tol = 0, weights = wb))
+}
 set.seed(7); res$hartigan <- drop_threads(ckm_fit(X, 80, init = "kmeans++", algorithm = "hartigan",
                                                   n_init = 2, weights = w))
 set.seed(8); res$default_small <- drop_threads(ckm_fit(X[1:3000, ], 6))
@@ -31,6 +45,6 @@ set.seed(12); mm <- ckm_moons(6000, noise = 0.1); res$spectral <- ckm_spectral(m
 set.seed(6); e <- ckm_elbow(X[1:20000, ], k = 2:12); e$threads <- NULL
 res$elbow <- e$table
 saveRDS(res, out)
-cat(sprintf("determinism: %s: OpenMP %s, threads %d -> %s\n",
+cat(sprintf("determinism: %s: OpenMP %s, threads %d (a 140,000-row fit ran on %d) -> %s\n",
             Sys.getenv("CKM_CONFIG"), if (caps$openmp) "on" else "off",
-            ckm_threads(), basename(out)))
+            ckm_threads(), used, basename(out)))
